@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/** Every error, HTTP or WebSocket, has this shape. */
+export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Codes a client may branch on. */
+export const ErrorCode = {
+  invalidRequest: 'invalid_request',
+  invalidJson: 'invalid_json',
+  bodyTooLarge: 'body_too_large',
+  unsupportedMediaType: 'unsupported_media_type',
+  unauthenticated: 'unauthenticated',
+  forbidden: 'forbidden',
+  blocked: 'blocked',
+  crossOrigin: 'cross_origin',
+  notFound: 'not_found',
+  conflict: 'conflict',
+  handleTaken: 'handle_taken',
+  invalidCredentials: 'invalid_credentials',
+  rateLimited: 'rate_limited',
+  internal: 'internal',
+} as const;
