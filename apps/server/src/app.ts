@@ -1,0 +1,119 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import { type Bus, memoryBus, redisBus } from './bus/bus';
+import type { Config } from './config';
+import type { Services } from './context';
+import { installAuth } from './http/auth';
+import { errorBody, installErrorHandling } from './http/errors';
+import { opsRoutes } from './ops/ops';
+import { realtimeRoutes } from './realtime/hub';
+import { accountRoutes } from './social/accounts';
+import { dmRoutes } from './social/dms';
+import { createNotifier, notificationRoutes } from './social/notifications';
+import { postRoutes } from './social/posts';
+import { userRoutes } from './social/users';
+import { openStore, type Store } from './store/db';
+
+export interface Earshot {
+  app: FastifyInstance;
+  services: Services;
+  store: Store;
+  /** Stops accepting work, then closes sockets, bus and database, in that order. */
+  close(): Promise<void>;
+}
+
+const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** The composition root: config in, a wired (not yet listening) Earshot out. */
+export async function createEarshot(config: Config, options: { dataDir?: string | null } = {}): Promise<Earshot> {
+  // `dataDir: null` keeps the embedded database in memory (tests).
+  const dataDir = options.dataDir === null ? undefined : (options.dataDir ?? config.DATA_DIR);
+  const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir });
+  const bus: Bus = config.REDIS_URL ? redisBus(config.REDIS_URL, config.REDIS_PREFIX) : memoryBus();
+  const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+  const services: Services = { config, db: store.db, bus, notifier: createNotifier(store.db, bus) };
+
+  const app = Fastify({
+    logger: { level: config.LOG_LEVEL },
+    bodyLimit: 64 * 1024,
+    trustProxy: Boolean(config.PUBLIC_URL),
+    forceCloseConnections: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  // An empty body on a JSON request means "no body" (POST /api/auth/logout and friends).
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body: string, done) => {
+    if (body.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(body));
+    } catch {
+      done(Object.assign(new Error('invalid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }));
+    }
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Earshot API', version: '0.1.0', description: 'Live audio Spaces: the HTTP API the web app uses.' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'earshot_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    global: false,
+    ...(rateLimitRedis && { redis: rateLimitRedis, nameSpace: `${config.REDIS_PREFIX}ratelimit:` }),
+    errorResponseBuilder: (_req, ctx) =>
+      Object.assign(new Error(`too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`), { statusCode: 429 }),
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  installAuth(app, store.db, config.PUBLIC_URL);
+
+  for (const routes of [opsRoutes, accountRoutes, userRoutes, postRoutes, dmRoutes, notificationRoutes, realtimeRoutes]) {
+    await app.register(async (scope) => routes(scope, services));
+  }
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const webDir = config.WEB_DIR ?? defaultWebDir;
+  if (existsSync(webDir)) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+    // Client-side routes (/u/ada, /messages) get the app; unknown API paths stay JSON 404s.
+    app.setNotFoundHandler((request, reply) => {
+      if (request.method === 'GET' && !request.url.startsWith('/api/') && !path.extname(request.url.split('?')[0] ?? ''))
+        return reply.sendFile('index.html');
+      return reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+    });
+  } else {
+    app.log.warn({ webDir }, 'web app not built (npm run build:web); serving the API only');
+  }
+
+  let closed = false;
+  return {
+    app,
+    services,
+    store,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await bus.close();
+      await rateLimitRedis?.quit().catch(() => {});
+      await store.close();
+    },
+  };
+}

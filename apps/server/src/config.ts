@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(
+      z
+        .url()
+        .refine((u) => protocols.includes(new URL(u).protocol), `must start with ${protocols.join(' or ')}//`)
+        .optional(),
+    )
+    .optional();
+
+/** Every setting Earshot reads, from the environment, validated once at start. */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** PostgreSQL server; unset = embedded PGlite in DATA_DIR. */
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  /** Redis for events and presence across nodes; unset = in-memory bus. */
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  /** Key prefix in Redis, so several deployments (or test runs) can share one server. */
+  REDIS_PREFIX: z.string().default('earshot:'),
+  /** The address people use to reach Earshot (origin check, Secure cookies, links). */
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  /** Sign-up and log-in attempts allowed per minute from one IP address, and for one handle. */
+  AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
+  AUTH_RATE_LIMIT_PER_HANDLE: z.coerce.number().int().min(1).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Folder of the built web app; unset = apps/web/dist. */
+  WEB_DIR: z.string().optional(),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Reads config from an env-like record; throws ConfigError listing every bad value. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

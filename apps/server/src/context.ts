@@ -1,0 +1,15 @@
+import type { Bus } from './bus/bus';
+import type { Config } from './config';
+import type { Notifier } from './social/notifications';
+import type { Db } from './store/db';
+
+/** What the composition root hands every capability. Nothing reaches for a global. */
+export interface Services {
+  config: Config;
+  db: Db;
+  bus: Bus;
+  notifier: Notifier;
+}
+
+/** The bus channel that reaches every open connection of one user. */
+export const userChannel = (userId: string) => `user:${userId}`;

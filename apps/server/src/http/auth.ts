@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode } from '@earshot/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { newSecret } from '../ids';
+import type { Db } from '../store/db';
+import { AppError, unauthenticated } from './errors';
+
+export const SESSION_COOKIE = 'earshot_session';
+const SESSION_DAYS = 30;
+const TOKEN_PREFIX = 'esh_';
+
+/** Who is asking: the signed-in user and how they proved it. */
+export interface Viewer {
+  id: string;
+  handle: string;
+  via: 'session' | 'token';
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    viewer: Viewer | null;
+  }
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/** The signed-in viewer, or 401. */
+export function requireViewer(request: FastifyRequest): Viewer {
+  if (!request.viewer) throw unauthenticated();
+  return request.viewer;
+}
+
+export async function startSession(db: Db, reply: FastifyReply, userId: string, secure: boolean) {
+  const secret = newSecret();
+  const expires = new Date(Date.now() + SESSION_DAYS * 86400_000);
+  await db.insertInto('sessions').values({ token_hash: sha256(secret), user_id: userId, expires_at: expires }).execute();
+  reply.setCookie(SESSION_COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires });
+}
+
+export async function endSession(db: Db, request: FastifyRequest, reply: FastifyReply) {
+  const secret = request.cookies[SESSION_COOKIE];
+  if (secret) await db.deleteFrom('sessions').where('token_hash', '=', sha256(secret)).execute();
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}
+
+/** Creates a personal access token; only its hash is stored, the secret is shown once. */
+export async function createApiToken(db: Db, userId: string, id: string, name: string): Promise<string> {
+  const token = TOKEN_PREFIX + newSecret();
+  await db.insertInto('api_tokens').values({ id, user_id: userId, token_hash: sha256(token), name }).execute();
+  return token;
+}
+
+/** Finds the viewer from a Bearer token (header or `?token=` for WebSockets) or the session cookie. */
+export async function resolveViewer(db: Db, request: FastifyRequest): Promise<Viewer | null> {
+  const header = request.headers.authorization;
+  const queryToken = (request.query as Record<string, unknown> | undefined)?.token;
+  const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof queryToken === 'string' ? queryToken : null;
+  if (bearer !== null) {
+    const row = await db
+      .selectFrom('api_tokens')
+      .innerJoin('users', 'users.id', 'api_tokens.user_id')
+      .select(['users.id', 'users.handle'])
+      .where('api_tokens.token_hash', '=', sha256(bearer))
+      .executeTakeFirst();
+    // A wrong token is an error, not anonymity: the client meant to be someone.
+    if (!row) throw new AppError(401, ErrorCode.unauthenticated, 'the access token is not valid');
+    return { ...row, via: 'token' };
+  }
+  const secret = request.cookies[SESSION_COOKIE];
+  if (!secret) return null;
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.handle'])
+    .where('sessions.token_hash', '=', sha256(secret))
+    .where('sessions.expires_at', '>', new Date())
+    .executeTakeFirst();
+  return row ? { ...row, via: 'session' } : null;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Refuses state-changing requests that a browser sent from another site, so a cookie cannot be
+ * ridden (CSRF). Bearer-token requests are exempt: browsers never attach those by themselves.
+ */
+export function isCrossOrigin(request: FastifyRequest, publicOrigin: string | undefined): boolean {
+  if (!UNSAFE.has(request.method) || request.headers.authorization?.startsWith('Bearer ')) return false;
+  const origin = request.headers.origin;
+  if (origin) {
+    const own = publicOrigin ?? `${request.protocol}://${request.headers.host}`;
+    return origin !== own;
+  }
+  const site = request.headers['sec-fetch-site'];
+  return site === 'cross-site' || site === 'same-site';
+}
+
+export function installAuth(app: FastifyInstance, db: Db, publicUrl: string | undefined) {
+  const publicOrigin = publicUrl ? new URL(publicUrl).origin : undefined;
+  app.decorateRequest('viewer', null);
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/')) return; // the web app's files need no viewer
+    if (isCrossOrigin(request, publicOrigin))
+      throw new AppError(403, ErrorCode.crossOrigin, 'requests that change state must come from this site');
+    request.viewer = await resolveViewer(db, request);
+  });
+}

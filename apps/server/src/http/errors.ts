@@ -1,0 +1,54 @@
+import { ErrorCode } from '@earshot/protocol';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** An error a client caused and can read: status + { error: { code, message } }. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new AppError(404, ErrorCode.notFound, `${what} not found`);
+export const forbidden = (message: string, code: string = ErrorCode.forbidden) => new AppError(403, code, message);
+export const unauthenticated = () => new AppError(401, ErrorCode.unauthenticated, 'sign in first');
+
+export const errorBody = (code: string, message: string) => ({ error: { code, message } });
+
+/** Maps every failure, ours or the framework's, to one clear error shape. */
+export function installErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) return reply.status(err.status).send(errorBody(err.code, err.message));
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => {
+        const where = v.instancePath.replace(/^\//, '').replaceAll('/', '.');
+        const params = v.params as { issue?: { code?: string; keys?: string[] } };
+        if (params.issue?.code === 'unrecognized_keys') return `unknown field(s): ${params.issue.keys?.join(', ')}`;
+        return where ? `${where}: ${v.message}` : (v.message ?? 'invalid');
+      });
+      return reply
+        .status(400)
+        .send(errorBody(ErrorCode.invalidRequest, `invalid ${err.validationContext ?? 'request'}: ${issues.join('; ')}`));
+    }
+    const status = err.statusCode ?? 500;
+    const frameworkCodes: Record<string, [string, string]> = {
+      FST_ERR_CTP_INVALID_JSON_BODY: [ErrorCode.invalidJson, 'the body is not valid JSON'],
+      FST_ERR_CTP_EMPTY_JSON_BODY: [ErrorCode.invalidJson, 'the JSON body is empty'],
+      FST_ERR_CTP_BODY_TOO_LARGE: [ErrorCode.bodyTooLarge, 'the body is too large'],
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: [ErrorCode.unsupportedMediaType, 'unsupported content type; send application/json'],
+    };
+    const known = frameworkCodes[err.code];
+    if (known) return reply.status(status).send(errorBody(known[0], known[1]));
+    if (status === 429) return reply.status(429).send(errorBody(ErrorCode.rateLimited, err.message));
+    if (status < 500) return reply.status(status).send(errorBody(ErrorCode.invalidRequest, err.message));
+    request.log.error({ err }, 'request failed');
+    return reply.status(500).send(errorBody(ErrorCode.internal, 'something went wrong on our side'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody(ErrorCode.notFound, `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+}

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { z } from 'zod';
+import type { Services } from '../context';
+import { errorBody } from '../http/errors';
+
+/** Health, readiness and Prometheus metrics. Each app has its own registry (tests run several). */
+export async function opsRoutes(app: FastifyInstance, { db }: Services) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'earshot_' });
+  const requests = new Counter({
+    name: 'earshot_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'earshot_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: reply.statusCode });
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/api/health', { schema: { tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } }, async () => ({
+    ok: true as const,
+  }));
+  r.get('/api/ready', { schema: { tags: ['ops'] } }, async (request, reply) => {
+    try {
+      await db.selectFrom('users').select('id').limit(1).execute();
+      return { ok: true };
+    } catch (err) {
+      request.log.warn({ err }, 'database not reachable');
+      return reply.status(503).send(errorBody('not_ready', 'the database is not reachable'));
+    }
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+}

@@ -1,0 +1,51 @@
+import { ClientMessage, ErrorCode, type ServerMessage } from '@earshot/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { type Services, userChannel } from '../context';
+import { errorBody } from '../http/errors';
+import { getUserById, summary } from '../social/users-store';
+
+const send = (socket: WebSocket, message: ServerMessage) => {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+};
+
+/** Close codes in the private range, so clients can tell why they were let go. */
+export const CloseCode = { unauthenticated: 4401 } as const;
+
+/**
+ * `GET /api/ws`: one socket per open app tab. Pushes the user's notifications and DMs, from
+ * whichever node produced them (through the bus).
+ */
+export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier }: Services) {
+  app.get('/api/ws', { websocket: true, schema: { tags: ['realtime'], hide: true } }, async (socket, request) => {
+    const viewer = request.viewer;
+    if (!viewer) {
+      socket.send(JSON.stringify({ type: 'error', ...errorBody(ErrorCode.unauthenticated, 'sign in first') }));
+      socket.close(CloseCode.unauthenticated, 'unauthenticated');
+      return;
+    }
+    // Listen before the first await on I/O so that nothing pushed meanwhile is lost.
+    const pending: ServerMessage[] = [];
+    let ready = false;
+    const unsubscribe = await bus.subscribe(userChannel(viewer.id), (event) => {
+      if (ready) send(socket, event as ServerMessage);
+      else pending.push(event as ServerMessage);
+    });
+    socket.on('close', unsubscribe);
+    socket.on('message', (raw) => {
+      let parsed: ReturnType<typeof ClientMessage.safeParse>;
+      try {
+        parsed = ClientMessage.safeParse(JSON.parse(String(raw)));
+      } catch {
+        return send(socket, { type: 'error', ...errorBody(ErrorCode.invalidJson, 'messages are JSON') });
+      }
+      if (!parsed.success)
+        return send(socket, { type: 'error', ...errorBody(ErrorCode.invalidRequest, 'unknown message; expected {"type":"ping"}') });
+      send(socket, { type: 'pong' });
+    });
+    const user = await getUserById(db, viewer.id);
+    send(socket, { type: 'hello', user: summary(user), unreadNotifications: await notifier.unreadCount(viewer.id) });
+    ready = true;
+    for (const m of pending) send(socket, m);
+  });
+}

@@ -1,0 +1,116 @@
+import { CreateTokenBody, ErrorCode, LoginBody, SignupBody, UpdateMeBody, User } from '@earshot/protocol';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Services } from '../context';
+import { createApiToken, endSession, requireViewer, startSession } from '../http/auth';
+import { AppError } from '../http/errors';
+import { newId } from '../ids';
+import { dummyHash, hashPassword, verifyPassword } from './passwords';
+import { getUserById, publicUser } from './users-store';
+
+const UserResponse = z.object({ user: User });
+
+export async function accountRoutes(app: FastifyInstance, { db, config }: Services) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const secureCookies = config.PUBLIC_URL?.startsWith('https:') ?? false;
+  const minute = 60_000;
+  // Per IP on the route, per handle in a pre-handler (the handle is in the body).
+  const perIp = { max: config.AUTH_RATE_LIMIT_PER_IP, timeWindow: minute };
+  const perHandle = app.rateLimit({
+    max: config.AUTH_RATE_LIMIT_PER_HANDLE,
+    timeWindow: minute,
+    keyGenerator: (req: FastifyRequest) => `handle:${String((req.body as { handle?: unknown })?.handle).toLowerCase()}`,
+  });
+
+  r.post(
+    '/api/auth/signup',
+    {
+      config: { rateLimit: perIp },
+      preHandler: perHandle,
+      schema: { tags: ['auth'], body: SignupBody, response: { 201: UserResponse } },
+    },
+    async (request, reply) => {
+      const { handle, displayName, password } = request.body;
+      const id = newId();
+      const inserted = await db
+        .insertInto('users')
+        .values({
+          id,
+          handle,
+          handle_lower: handle.toLowerCase(),
+          display_name: displayName,
+          password_hash: await hashPassword(password),
+        })
+        .onConflict((oc) => oc.column('handle_lower').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!inserted) throw new AppError(409, ErrorCode.handleTaken, `the handle @${handle} is taken`);
+      await startSession(db, reply, id, secureCookies);
+      return reply.status(201).send({ user: publicUser(await getUserById(db, id)) });
+    },
+  );
+
+  r.post(
+    '/api/auth/login',
+    {
+      config: { rateLimit: perIp },
+      preHandler: perHandle,
+      schema: { tags: ['auth'], body: LoginBody, response: { 200: UserResponse } },
+    },
+    async (request, reply) => {
+      const { handle, password } = request.body;
+      const row = await db
+        .selectFrom('users')
+        .select(['id', 'password_hash'])
+        .where('handle_lower', '=', handle.toLowerCase())
+        .executeTakeFirst();
+      const ok = await verifyPassword(password, row?.password_hash ?? (await dummyHash));
+      if (!row || !ok) throw new AppError(401, ErrorCode.invalidCredentials, 'wrong handle or password');
+      await startSession(db, reply, row.id, secureCookies);
+      return { user: publicUser(await getUserById(db, row.id)) };
+    },
+  );
+
+  r.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 204: z.null() } } }, async (request, reply) => {
+    await endSession(db, request, reply);
+    return reply.status(204).send(null);
+  });
+
+  r.get('/api/me', { schema: { tags: ['auth'], response: { 200: UserResponse } } }, async (request) => {
+    const viewer = requireViewer(request);
+    return { user: publicUser(await getUserById(db, viewer.id)) };
+  });
+
+  r.patch('/api/me', { schema: { tags: ['auth'], body: UpdateMeBody, response: { 200: UserResponse } } }, async (request) => {
+    const viewer = requireViewer(request);
+    const { displayName, bio } = request.body;
+    await db
+      .updateTable('users')
+      .set({
+        ...(displayName !== undefined && { display_name: displayName }),
+        ...(bio !== undefined && { bio }),
+      })
+      .where('id', '=', viewer.id)
+      .execute();
+    return { user: publicUser(await getUserById(db, viewer.id)) };
+  });
+
+  r.post(
+    '/api/tokens',
+    {
+      schema: {
+        tags: ['auth'],
+        body: CreateTokenBody.optional(),
+        response: { 201: z.object({ token: z.string(), id: z.string(), name: z.string() }) },
+      },
+    },
+    async (request, reply) => {
+      const viewer = requireViewer(request);
+      const id = newId();
+      const name = request.body?.name ?? 'personal token';
+      const token = await createApiToken(db, viewer.id, id, name);
+      return reply.status(201).send({ token, id, name });
+    },
+  );
+}

@@ -1,0 +1,108 @@
+import { type Notification, type NotificationKind, PageQuery, page, Notification as NotificationSchema } from '@earshot/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Bus } from '../bus/bus';
+import { userChannel, type Services } from '../context';
+import { requireViewer } from '../http/auth';
+import { toPage } from '../http/pagination';
+import { newId } from '../ids';
+import type { Db } from '../store/db';
+import { summary } from './users-store';
+
+export interface Notifier {
+  notify(input: { userId: string; kind: NotificationKind; actorId: string | null; data?: Record<string, unknown> }): Promise<Notification>;
+  unreadCount(userId: string): Promise<number>;
+}
+
+type Row = {
+  id: string;
+  kind: string;
+  data: unknown;
+  created_at: Date;
+  read_at: Date | null;
+  actor_id: string | null;
+  handle: string | null;
+  display_name: string | null;
+};
+
+const toNotification = (r: Row): Notification => ({
+  id: r.id,
+  kind: r.kind as NotificationKind,
+  actor: r.actor_id && r.handle && r.display_name ? summary({ id: r.actor_id, handle: r.handle, display_name: r.display_name }) : null,
+  data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
+  createdAt: r.created_at.toISOString(),
+  read: r.read_at !== null,
+});
+
+const selectNotifications = (db: Db) =>
+  db
+    .selectFrom('notifications as n')
+    .leftJoin('users as a', 'a.id', 'n.actor_id')
+    .select(['n.id', 'n.kind', 'n.data', 'n.created_at', 'n.read_at', 'n.actor_id', 'a.handle', 'a.display_name']);
+
+/** Stores a notification and pushes it to the user's open connections, on any node. */
+export function createNotifier(db: Db, bus: Bus): Notifier {
+  const unreadCount = async (userId: string) => {
+    const row = await db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  };
+  return {
+    unreadCount,
+    async notify({ userId, kind, actorId, data = {} }) {
+      const id = newId();
+      await db
+        .insertInto('notifications')
+        .values({ id, user_id: userId, kind, actor_id: actorId, data: JSON.stringify(data) })
+        .execute();
+      const row = await selectNotifications(db).where('n.id', '=', id).executeTakeFirstOrThrow();
+      const notification = toNotification(row);
+      await bus.publish(userChannel(userId), {
+        type: 'notification',
+        notification,
+        unreadNotifications: await unreadCount(userId),
+      });
+      return notification;
+    },
+  };
+}
+
+export async function notificationRoutes(app: FastifyInstance, { db, notifier }: Services) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/notifications',
+    {
+      schema: {
+        tags: ['notifications'],
+        querystring: PageQuery,
+        response: { 200: page(NotificationSchema).extend({ unread: z.number().int() }) },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const { cursor, limit } = request.query;
+      let q = selectNotifications(db).where('n.user_id', '=', viewer.id).orderBy('n.id', 'desc').limit(limit + 1);
+      if (cursor) q = q.where('n.id', '<', cursor);
+      return { ...toPage(await q.execute(), limit, toNotification), unread: await notifier.unreadCount(viewer.id) };
+    },
+  );
+  r.post(
+    '/api/notifications/read',
+    { schema: { tags: ['notifications'], response: { 204: z.null() } } },
+    async (request, reply) => {
+      const viewer = requireViewer(request);
+      await db
+        .updateTable('notifications')
+        .set({ read_at: new Date() })
+        .where('user_id', '=', viewer.id)
+        .where('read_at', 'is', null)
+        .execute();
+      return reply.status(204).send(null);
+    },
+  );
+}

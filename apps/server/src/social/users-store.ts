@@ -1,0 +1,88 @@
+import type { UserSummary } from '@earshot/protocol';
+import { sql } from 'kysely';
+import { notFound } from '../http/errors';
+import type { Db } from '../store/db';
+import type { Relation } from './rules';
+
+export type UserRow = { id: string; handle: string; display_name: string; bio: string; created_at: Date };
+
+export const summary = (u: { id: string; handle: string; display_name: string }): UserSummary => ({
+  id: u.id,
+  handle: u.handle,
+  displayName: u.display_name,
+});
+
+export const publicUser = (u: UserRow) => ({ ...summary(u), bio: u.bio, createdAt: u.created_at.toISOString() });
+
+export async function findUser(db: Db, handle: string): Promise<UserRow> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'handle', 'display_name', 'bio', 'created_at'])
+    .where('handle_lower', '=', handle.toLowerCase())
+    .executeTakeFirst();
+  if (!row) throw notFound(`user @${handle}`);
+  return row;
+}
+
+export async function getUserById(db: Db, id: string): Promise<UserRow> {
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'handle', 'display_name', 'bio', 'created_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw notFound('user');
+  return row;
+}
+
+export async function relation(db: Db, viewerId: string, otherId: string): Promise<Relation> {
+  if (viewerId === otherId) return { self: true, viewerBlocks: false, blocksViewer: false };
+  const rows = await db
+    .selectFrom('blocks')
+    .select(['blocker_id'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('blocker_id', '=', viewerId), eb('blocked_id', '=', otherId)]),
+        eb.and([eb('blocker_id', '=', otherId), eb('blocked_id', '=', viewerId)]),
+      ]),
+    )
+    .execute();
+  return {
+    self: false,
+    viewerBlocks: rows.some((r) => r.blocker_id === viewerId),
+    blocksViewer: rows.some((r) => r.blocker_id === otherId),
+  };
+}
+
+export async function profile(db: Db, user: UserRow, viewerId: string | null) {
+  const counts = await sql<{ followers: number; following: number }>`
+    select (select count(*)::int from follows where followee_id = ${user.id}) as followers,
+           (select count(*)::int from follows where follower_id = ${user.id}) as following`.execute(db);
+  let youFollow = false;
+  let followsYou = false;
+  let rel: Relation = { self: true, viewerBlocks: false, blocksViewer: false };
+  if (viewerId && viewerId !== user.id) {
+    const edges = await db
+      .selectFrom('follows')
+      .select(['follower_id'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('follower_id', '=', viewerId), eb('followee_id', '=', user.id)]),
+          eb.and([eb('follower_id', '=', user.id), eb('followee_id', '=', viewerId)]),
+        ]),
+      )
+      .execute();
+    youFollow = edges.some((e) => e.follower_id === viewerId);
+    followsYou = edges.some((e) => e.follower_id === user.id);
+    rel = await relation(db, viewerId, user.id);
+  }
+  const c = counts.rows[0] ?? { followers: 0, following: 0 };
+  return {
+    ...publicUser(user),
+    followers: c.followers,
+    following: c.following,
+    youFollow,
+    followsYou,
+    blocked: rel.viewerBlocks,
+    blocksYou: rel.blocksViewer,
+  };
+}

@@ -1,0 +1,93 @@
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { pglitePool } from './pglite-pool';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+
+export interface Store {
+  db: Db;
+  /** 'pglite' (embedded, in DATA_DIR or memory) or 'postgres'. */
+  engine: 'pglite' | 'postgres';
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  databaseUrl?: string;
+  /** Folder for the embedded database; unset = in memory (tests). */
+  dataDir?: string;
+}
+
+// Timestamps and counts come back as the same JS types from both engines.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+export async function openStore(options: StoreOptions): Promise<Store> {
+  let dialect: PostgresDialect;
+  let engine: Store['engine'];
+  if (options.databaseUrl) {
+    engine = 'postgres';
+    dialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 10 }) });
+  } else {
+    engine = 'pglite';
+    let dataDir: string | undefined;
+    if (options.dataDir) {
+      dataDir = path.resolve(options.dataDir, 'pglite');
+      mkdirSync(dataDir, { recursive: true });
+    }
+    const lite = await PGlite.create(dataDir);
+    // biome-ignore lint/suspicious/noExplicitAny: the shim implements the subset of pg.Pool Kysely calls.
+    dialect = new PostgresDialect({ pool: pglitePool(lite) as any });
+  }
+  const db = new Kysely<Database>({ dialect });
+  await migrate(db);
+  return {
+    db,
+    engine,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Applies migrations/NNN_name.sql in order, each once, each in a transaction. An advisory lock
+ * keeps two nodes starting at once from applying the same migration twice.
+ */
+export async function migrate(db: Db): Promise<string[]> {
+  const files = readdirSync(migrationsDir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
+  const applied: string[] = [];
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(727274)`.execute(conn);
+    try {
+      await sql`create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())`.execute(
+        conn,
+      );
+      const done = new Set(
+        (await sql<{ name: string }>`select name from schema_migrations`.execute(conn)).rows.map((r) => r.name),
+      );
+      for (const file of files) {
+        if (done.has(file)) continue;
+        const text = readFileSync(path.join(migrationsDir, file), 'utf8');
+        await conn.transaction().execute(async (tx) => {
+          await sql.raw(text).execute(tx);
+          await sql`insert into schema_migrations (name) values (${file})`.execute(tx);
+        });
+        applied.push(file);
+      }
+    } finally {
+      await sql`select pg_advisory_unlock(727274)`.execute(conn);
+    }
+  });
+  return applied;
+}
