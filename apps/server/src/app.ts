@@ -13,7 +13,7 @@ import { type Bus, memoryBus, redisBus } from './bus/bus';
 import type { Config } from './config';
 import type { Services } from './context';
 import { installAuth } from './http/auth';
-import { errorBody, installErrorHandling } from './http/errors';
+import { installErrorHandling } from './http/errors';
 import { opsRoutes } from './ops/ops';
 import { realtimeRoutes } from './realtime/hub';
 import { accountRoutes } from './social/accounts';
@@ -50,7 +50,9 @@ export async function createEarshot(config: Config, options: { dataDir?: string 
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app);
+  const webDir = config.WEB_DIR ?? defaultWebDir;
+  const hasWeb = existsSync(path.join(webDir, 'index.html'));
+  installErrorHandling(app, hasWeb ? 'index.html' : undefined);
   // An empty body on a JSON request means "no body" (POST /api/auth/logout and friends).
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body: string, done) => {
     if (body.trim() === '') return done(null, undefined);
@@ -89,16 +91,8 @@ export async function createEarshot(config: Config, options: { dataDir?: string 
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  const webDir = config.WEB_DIR ?? defaultWebDir;
-  if (existsSync(webDir)) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
-    // Client-side routes (/u/ada, /messages) get the app; unknown API paths stay JSON 404s.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/') && !path.extname(request.url.split('?')[0] ?? ''))
-        return reply.sendFile('index.html');
-      return reply.status(404).send(errorBody('not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
-    });
-  } else {
+  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  else {
     app.log.warn({ webDir }, 'web app not built (npm run build:web); serving the API only');
   }
 

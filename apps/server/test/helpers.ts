@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config';
 export async function startEarshot(env: Record<string, string> = {}, options: { dataDir?: string } = {}) {
   const runId = randomBytes(6).toString('hex');
   let dropDatabase = async () => {};
-  const base = { ...process.env, PORT: '0', LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_IP: '10000', AUTH_RATE_LIMIT_PER_HANDLE: '10000', ...env };
+  const base: Record<string, string | undefined> = { ...process.env, PORT: '0', LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_IP: '10000', AUTH_RATE_LIMIT_PER_HANDLE: '10000', ...env };
   if (base.DATABASE_URL && !env.DATABASE_URL) {
     const name = `earshot_test_${runId}`;
     const admin = new pg.Client({ connectionString: base.DATABASE_URL });

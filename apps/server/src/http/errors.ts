@@ -19,8 +19,11 @@ export const unauthenticated = () => new AppError(401, ErrorCode.unauthenticated
 
 export const errorBody = (code: string, message: string) => ({ error: { code, message } });
 
-/** Maps every failure, ours or the framework's, to one clear error shape. */
-export function installErrorHandling(app: FastifyInstance) {
+/**
+ * Maps every failure, ours or the framework's, to one clear error shape. With `spaIndex`, GETs of
+ * extensionless non-API paths (/u/ada, /messages) get the web app; API paths stay JSON 404s.
+ */
+export function installErrorHandling(app: FastifyInstance, spaIndex?: string) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) return reply.status(err.status).send(errorBody(err.code, err.message));
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -48,7 +51,10 @@ export function installErrorHandling(app: FastifyInstance) {
     request.log.error({ err }, 'request failed');
     return reply.status(500).send(errorBody(ErrorCode.internal, 'something went wrong on our side'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody(ErrorCode.notFound, `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (spaIndex && request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path))
+      return reply.sendFile(spaIndex);
+    return reply.status(404).send(errorBody(ErrorCode.notFound, `no route ${request.method} ${path}`));
+  });
 }

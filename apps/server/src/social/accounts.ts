@@ -17,11 +17,17 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: Servic
   const minute = 60_000;
   // Per IP on the route, per handle in a pre-handler (the handle is in the body).
   const perIp = { max: config.AUTH_RATE_LIMIT_PER_IP, timeWindow: minute };
-  const perHandle = app.rateLimit({
+  // (createRateLimit, not rateLimit: the plugin runs only one rateLimit hook per request.)
+  const handleLimit = app.createRateLimit({
     max: config.AUTH_RATE_LIMIT_PER_HANDLE,
     timeWindow: minute,
     keyGenerator: (req: FastifyRequest) => `handle:${String((req.body as { handle?: unknown })?.handle).toLowerCase()}`,
   });
+  const perHandle = async (request: FastifyRequest) => {
+    const limit = await handleLimit(request);
+    if (!limit.isAllowed && limit.isExceeded)
+      throw new AppError(429, ErrorCode.rateLimited, `too many attempts for this handle; try again in ${limit.ttlInSeconds} s`);
+  };
 
   r.post(
     '/api/auth/signup',
