@@ -8,7 +8,7 @@ const optionalUrl = (protocols: string[]) =>
     .pipe(
       z
         .url()
-        .refine((u) => protocols.includes(new URL(u).protocol), `must start with ${protocols.join(' or ')}//`)
+        .refine((u) => URL.canParse(u) && protocols.includes(new URL(u).protocol), `must start with ${protocols.join(' or ')}//`)
         .optional(),
     )
     .optional();

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { Client, startEarshot } from './helpers';
+
+const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
+
+/** Two nodes on one PostgreSQL and one Redis behave as one Earshot. */
+describe('two nodes', { skip: shared ? false : 'needs DATABASE_URL and REDIS_URL (the CI runs it)' }, () => {
+  it('a DM sent through node A reaches a socket held on node B, live', async () => {
+    const a = await startEarshot();
+    // Node B: same database and Redis prefix as node A.
+    const b = await startEarshot({ DATABASE_URL: a.config.DATABASE_URL ?? '', REDIS_PREFIX: a.config.REDIS_PREFIX });
+    try {
+      const tag = randomBytes(2).toString('hex');
+      const alice = new Client(a.url);
+      const bob = new Client(b.url);
+      await alice.signup(`alice_${tag}`);
+      await bob.signup(`bob_${tag}`);
+      const socket = await bob.socket();
+      await socket.next((m) => m.type === 'hello');
+      await alice.put(`/api/users/bob_${tag}/follow`);
+      const follow = await socket.next((m) => m.type === 'notification');
+      assert.equal(follow.notification.actor.handle, `alice_${tag}`);
+      await alice.post(`/api/dms/bob_${tag}`, { text: 'across nodes' });
+      const dm = await socket.next((m) => m.type === 'dm');
+      assert.equal(dm.message.text, 'across nodes');
+      socket.close();
+    } finally {
+      await b.earshot.close();
+      await a.close();
+    }
+  });
+});
