@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { type Running, startEarshot } from '../apps/server/test/helpers';
+import { artifacts, browserMissing, launchBrowser } from './browser';
+
+describe('web app: follow, DM and a live notification', { skip: browserMissing() }, () => {
+  let server: Running;
+  let browser: Browser;
+  before(async () => {
+    server = await startEarshot();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('two people sign up; one follows the other and sends a DM; the other sees it arrive without reloading', async () => {
+    const ada = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const bob = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+
+    const signUp = async (page: typeof ada, handle: string, name: string) => {
+      await page.goto(`${server.url}/signup`);
+      await page.getByLabel('Handle').fill(handle);
+      await page.getByLabel('Display name').fill(name);
+      await page.getByLabel('Password').fill('listen closely');
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
+    };
+    await signUp(ada, 'ada', 'Ada Lovelace');
+    await signUp(bob, 'bob', 'Bob Builder');
+
+    // Ada waits on her home page; nothing reloads it from here on.
+    await ada.goto(`${server.url}/`);
+    const badge = ada.getByTestId('unread-badge');
+    await assert.rejects(badge.waitFor({ state: 'visible', timeout: 500 }));
+
+    await bob.goto(`${server.url}/u/ada`);
+    await bob.getByRole('button', { name: 'Follow', exact: true }).click();
+    await bob.getByRole('button', { name: 'Unfollow' }).waitFor();
+    await badge.waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal((await badge.textContent())?.trim(), '1');
+
+    await bob.getByRole('link', { name: 'Message' }).or(bob.getByRole('button', { name: 'Message' })).first().click();
+    await bob.waitForURL('**/messages/ada');
+    await bob.getByRole('textbox', { name: 'Message' }).fill('Hello Ada, want to co-host on Friday?');
+    await bob.getByRole('button', { name: 'Send' }).click();
+    await bob.getByTestId('message').filter({ hasText: 'co-host on Friday' }).waitFor();
+
+    await ada.waitForFunction(() => document.querySelector('[data-testid="unread-badge"]')?.textContent?.trim() === '2');
+
+    await ada.goto(`${server.url}/notifications`);
+    const items = ada.getByTestId('notification');
+    await items.first().waitFor();
+    const texts = await items.allTextContents();
+    assert.ok(texts.some((t) => /Bob Builder/.test(t) && /follow/i.test(t)), texts.join(' | '));
+    assert.ok(texts.some((t) => /co-host on Friday/.test(t)), texts.join(' | '));
+
+    await ada.goto(`${server.url}/messages`);
+    await ada.getByTestId('conversation').filter({ hasText: 'Bob Builder' }).click();
+    await ada.waitForURL('**/messages/bob');
+    await ada.getByTestId('message').filter({ hasText: 'co-host on Friday' }).waitFor();
+
+    // A reply arrives on Bob's phone-sized screen live, too.
+    await ada.getByRole('textbox', { name: 'Message' }).fill('Yes! Friday 6pm.');
+    await ada.keyboard.press('Enter');
+    await bob.getByTestId('message').filter({ hasText: 'Friday 6pm' }).waitFor({ timeout: 5000 });
+
+    await ada.screenshot({ path: path.join(artifacts, 'dm-view-desktop.png') });
+    await bob.screenshot({ path: path.join(artifacts, 'dm-view-phone.png') });
+  });
+});
