@@ -12,7 +12,8 @@ export const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)),
  */
 export function browserMissing(): string | false {
   if (existsSync(CHROMIUM)) return false;
-  if (process.env.REQUIRE_BROWSER) throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} does not exist (apt-get install chromium)`);
+  if (process.env.REQUIRE_BROWSER)
+    throw new Error(`REQUIRE_BROWSER is set but ${CHROMIUM} does not exist (apt-get install chromium)`);
   return `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 }
 

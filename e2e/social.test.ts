@@ -43,20 +43,28 @@ describe('web app: follow, DM and a live notification', { skip: browserMissing()
     await badge.waitFor({ state: 'visible', timeout: 5000 });
     assert.equal((await badge.textContent())?.trim(), '1');
 
-    await bob.getByRole('link', { name: 'Message' }).or(bob.getByRole('button', { name: 'Message' })).first().click();
+    await bob.getByRole('button', { name: 'Message', exact: true }).click();
     await bob.waitForURL('**/messages/ada');
     await bob.getByRole('textbox', { name: 'Message' }).fill('Hello Ada, want to co-host on Friday?');
     await bob.getByRole('button', { name: 'Send' }).click();
     await bob.getByTestId('message').filter({ hasText: 'co-host on Friday' }).waitFor();
 
-    await ada.waitForFunction(() => document.querySelector('[data-testid="unread-badge"]')?.textContent?.trim() === '2');
+    await ada.waitForFunction(
+      () => document.querySelector('[data-testid="unread-badge"]')?.textContent?.trim() === '2',
+    );
 
     await ada.goto(`${server.url}/notifications`);
     const items = ada.getByTestId('notification');
     await items.first().waitFor();
     const texts = await items.allTextContents();
-    assert.ok(texts.some((t) => /Bob Builder/.test(t) && /follow/i.test(t)), texts.join(' | '));
-    assert.ok(texts.some((t) => /co-host on Friday/.test(t)), texts.join(' | '));
+    assert.ok(
+      texts.some((t) => /Bob Builder/.test(t) && /follow/i.test(t)),
+      texts.join(' | '),
+    );
+    assert.ok(
+      texts.some((t) => /co-host on Friday/.test(t)),
+      texts.join(' | '),
+    );
 
     await ada.goto(`${server.url}/messages`);
     await ada.getByTestId('conversation').filter({ hasText: 'Bob Builder' }).click();

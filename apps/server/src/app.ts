@@ -65,7 +65,11 @@ export async function createEarshot(config: Config, options: { dataDir?: string 
 
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Earshot API', version: '0.1.0', description: 'Live audio Spaces: the HTTP API the web app uses.' },
+      info: {
+        title: 'Earshot API',
+        version: '0.1.0',
+        description: 'Live audio Spaces: the HTTP API the web app uses.',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'earshot_session' },
@@ -86,7 +90,15 @@ export async function createEarshot(config: Config, options: { dataDir?: string 
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   installAuth(app, store.db, config.PUBLIC_URL);
 
-  for (const routes of [opsRoutes, accountRoutes, userRoutes, postRoutes, dmRoutes, notificationRoutes, realtimeRoutes]) {
+  for (const routes of [
+    opsRoutes,
+    accountRoutes,
+    userRoutes,
+    postRoutes,
+    dmRoutes,
+    notificationRoutes,
+    realtimeRoutes,
+  ]) {
     await app.register(async (scope) => routes(scope, services));
   }
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

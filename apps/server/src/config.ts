@@ -8,7 +8,10 @@ const optionalUrl = (protocols: string[]) =>
     .pipe(
       z
         .url()
-        .refine((u) => URL.canParse(u) && protocols.includes(new URL(u).protocol), `must start with ${protocols.join(' or ')}//`)
+        .refine(
+          (u) => URL.canParse(u) && protocols.includes(new URL(u).protocol),
+          `must start with ${protocols.join(' or ')}//`,
+        )
         .optional(),
     )
     .optional();
@@ -42,6 +45,8 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const result = ConfigSchema.safeParse(env);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+  const lines = result.error.issues.map(
+    (i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`,
+  );
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }

@@ -1,5 +1,5 @@
-import { ConfigError, loadConfig } from './config';
 import { createEarshot } from './app';
+import { ConfigError, loadConfig } from './config';
 
 let config: ReturnType<typeof loadConfig>;
 try {

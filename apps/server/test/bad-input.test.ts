@@ -59,7 +59,9 @@ describe('bad input', () => {
   });
 
   it('content types other than JSON', async () => {
-    const res = await ada.request('POST', '/api/posts', 'text=hi', { 'content-type': 'application/x-www-form-urlencoded' });
+    const res = await ada.request('POST', '/api/posts', 'text=hi', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expectError(res, 415, 'unsupported_media_type');
     assert.equal(await countPosts(), 0);
   });
@@ -118,21 +120,26 @@ describe('cross-origin requests and rate limits', () => {
     const token = (await c.post('/api/tokens', {})).body.token;
     const bot = new Client(server.url);
     bot.bearer = token;
-    assert.equal((await bot.request('POST', '/api/posts', { text: 'via token' }, { origin: 'https://elsewhere.example' })).status, 201);
+    assert.equal(
+      (await bot.request('POST', '/api/posts', { text: 'via token' }, { origin: 'https://elsewhere.example' })).status,
+      201,
+    );
   });
 
   it('limits log-in attempts per handle and per IP', async () => {
     const c = new Client(server.url);
     const statuses: number[] = [];
     // (Sign-ups count towards a handle's budget too: origin_ok has used one.)
-    for (let i = 0; i < 3; i++) statuses.push((await c.post('/api/auth/login', { handle: 'origin_ok', password: 'wrong!!!' })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await c.post('/api/auth/login', { handle: 'origin_ok', password: 'wrong!!!' })).status);
     assert.deepEqual(statuses, [401, 401, 429]);
     const limited = await c.post('/api/auth/login', { handle: 'Origin_OK', password: 'correct horse' });
     assert.equal(limited.status, 429);
     assert.equal(limited.body.error.code, 'rate_limited');
     // Another handle from the same IP still has attempts left, until the IP's budget is spent.
     const other: number[] = [];
-    for (let i = 0; i < 3; i++) other.push((await c.post('/api/auth/login', { handle: `someone${i}`, password: 'wrong!!!' })).status);
+    for (let i = 0; i < 3; i++)
+      other.push((await c.post('/api/auth/login', { handle: `someone${i}`, password: 'wrong!!!' })).status);
     assert.ok(other.includes(429), `per-IP limit reached: ${other}`);
     assert.equal(other[0], 401);
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { WebSocket } from 'ws';
-import { createEarshot, type Earshot } from '../src/app';
+import { createEarshot } from '../src/app';
 import { loadConfig } from '../src/config';
 
 /**
@@ -11,7 +11,14 @@ import { loadConfig } from '../src/config';
 export async function startEarshot(env: Record<string, string> = {}, options: { dataDir?: string } = {}) {
   const runId = randomBytes(6).toString('hex');
   let dropDatabase = async () => {};
-  const base: Record<string, string | undefined> = { ...process.env, PORT: '0', LOG_LEVEL: 'silent', AUTH_RATE_LIMIT_PER_IP: '10000', AUTH_RATE_LIMIT_PER_HANDLE: '10000', ...env };
+  const base: Record<string, string | undefined> = {
+    ...process.env,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    AUTH_RATE_LIMIT_PER_IP: '10000',
+    AUTH_RATE_LIMIT_PER_HANDLE: '10000',
+    ...env,
+  };
   if (base.DATABASE_URL && !env.DATABASE_URL) {
     const name = `earshot_test_${runId}`;
     const admin = new pg.Client({ connectionString: base.DATABASE_URL });
@@ -95,10 +102,11 @@ export class Client {
     ws.on('message', (raw) => {
       const m = JSON.parse(String(raw));
       messages.push(m);
-      for (const w of [...waiters]) if (w.test(m)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
+      for (const w of [...waiters])
+        if (w.test(m)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(m);
+        }
     });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -112,8 +120,17 @@ export class Client {
         const seen = messages.find(test);
         if (seen) return Promise.resolve(seen);
         return new Promise<any>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`no matching message within ${ms} ms; got ${JSON.stringify(messages)}`)), ms);
-          waiters.push({ test, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+          const timer = setTimeout(
+            () => reject(new Error(`no matching message within ${ms} ms; got ${JSON.stringify(messages)}`)),
+            ms,
+          );
+          waiters.push({
+            test,
+            resolve: (m) => {
+              clearTimeout(timer);
+              resolve(m);
+            },
+          });
         });
       },
       close: () => ws.close(),

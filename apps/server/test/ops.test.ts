@@ -31,11 +31,21 @@ describe('operations', () => {
   it('OpenAPI document generated from the route schemas', async () => {
     const doc = (await new Client(server.url).get('/api/openapi.json')).body;
     assert.equal(doc.openapi.startsWith('3.'), true);
-    for (const p of ['/api/auth/signup', '/api/users/{handle}', '/api/dms/{handle}', '/api/notifications', '/api/posts']) {
+    for (const p of [
+      '/api/auth/signup',
+      '/api/users/{handle}',
+      '/api/dms/{handle}',
+      '/api/notifications',
+      '/api/posts',
+    ]) {
       assert.ok(doc.paths[p], `documents ${p}`);
     }
     const signup = doc.paths['/api/auth/signup'].post;
-    assert.deepEqual(signup.requestBody.content['application/json'].schema.required.sort(), ['displayName', 'handle', 'password']);
+    assert.deepEqual(signup.requestBody.content['application/json'].schema.required.sort(), [
+      'displayName',
+      'handle',
+      'password',
+    ]);
   });
 
   it('serves the web app for client-side routes', async () => {

@@ -12,10 +12,28 @@ describe('social rules', () => {
     'blocked both ways': { self: false, viewerBlocks: true, blocksViewer: true },
   };
   const expected: Record<SocialAction, Record<string, number | 'ok'>> = {
-    follow: { self: 400, stranger: 'ok', 'viewer blocked them': 403, 'they blocked viewer': 403, 'blocked both ways': 403 },
-    message: { self: 400, stranger: 'ok', 'viewer blocked them': 403, 'they blocked viewer': 403, 'blocked both ways': 403 },
+    follow: {
+      self: 400,
+      stranger: 'ok',
+      'viewer blocked them': 403,
+      'they blocked viewer': 403,
+      'blocked both ways': 403,
+    },
+    message: {
+      self: 400,
+      stranger: 'ok',
+      'viewer blocked them': 403,
+      'they blocked viewer': 403,
+      'blocked both ways': 403,
+    },
     // Blocking someone who blocked you is allowed: each side keeps its own list.
-    block: { self: 400, stranger: 'ok', 'viewer blocked them': 'ok', 'they blocked viewer': 'ok', 'blocked both ways': 'ok' },
+    block: {
+      self: 400,
+      stranger: 'ok',
+      'viewer blocked them': 'ok',
+      'they blocked viewer': 'ok',
+      'blocked both ways': 'ok',
+    },
   };
   for (const [action, row] of Object.entries(expected) as Array<[SocialAction, Record<string, number | 'ok'>]>) {
     for (const [name, relation] of Object.entries(relations)) {

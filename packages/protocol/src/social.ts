@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 /** Handles: 3–15 of [A-Za-z0-9_], unique case-insensitively (the store enforces uniqueness). */
-export const Handle = z
-  .string()
-  .regex(/^[A-Za-z0-9_]{3,15}$/, 'a handle is 3–15 letters, digits or underscores');
+export const Handle = z.string().regex(/^[A-Za-z0-9_]{3,15}$/, 'a handle is 3–15 letters, digits or underscores');
 export const DisplayName = z.string().trim().min(1, 'a display name is required').max(50);
 export const Password = z.string().min(8, 'a password has at least 8 characters').max(200);
 export const Bio = z.string().max(160);
@@ -61,7 +59,8 @@ export const Notification = z.object({
   read: z.boolean(),
 });
 
-export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const page = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 export type UserSummary = z.infer<typeof UserSummary>;
 export type User = z.infer<typeof User>;

@@ -33,7 +33,10 @@ export function requireViewer(request: FastifyRequest): Viewer {
 export async function startSession(db: Db, reply: FastifyReply, userId: string, secure: boolean) {
   const secret = newSecret();
   const expires = new Date(Date.now() + SESSION_DAYS * 86400_000);
-  await db.insertInto('sessions').values({ token_hash: sha256(secret), user_id: userId, expires_at: expires }).execute();
+  await db
+    .insertInto('sessions')
+    .values({ token_hash: sha256(secret), user_id: userId, expires_at: expires })
+    .execute();
   reply.setCookie(SESSION_COOKIE, secret, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires });
 }
 
@@ -46,7 +49,10 @@ export async function endSession(db: Db, request: FastifyRequest, reply: Fastify
 /** Creates a personal access token; only its hash is stored, the secret is shown once. */
 export async function createApiToken(db: Db, userId: string, id: string, name: string): Promise<string> {
   const token = TOKEN_PREFIX + newSecret();
-  await db.insertInto('api_tokens').values({ id, user_id: userId, token_hash: sha256(token), name }).execute();
+  await db
+    .insertInto('api_tokens')
+    .values({ id, user_id: userId, token_hash: sha256(token), name })
+    .execute();
   return token;
 }
 
@@ -54,7 +60,11 @@ export async function createApiToken(db: Db, userId: string, id: string, name: s
 export async function resolveViewer(db: Db, request: FastifyRequest): Promise<Viewer | null> {
   const header = request.headers.authorization;
   const queryToken = (request.query as Record<string, unknown> | undefined)?.token;
-  const bearer = header?.startsWith('Bearer ') ? header.slice(7).trim() : typeof queryToken === 'string' ? queryToken : null;
+  const bearer = header?.startsWith('Bearer ')
+    ? header.slice(7).trim()
+    : typeof queryToken === 'string'
+      ? queryToken
+      : null;
   if (bearer !== null) {
     const row = await db
       .selectFrom('api_tokens')

@@ -35,14 +35,19 @@ export function installErrorHandling(app: FastifyInstance, spaIndex?: string) {
       });
       return reply
         .status(400)
-        .send(errorBody(ErrorCode.invalidRequest, `invalid ${err.validationContext ?? 'request'}: ${issues.join('; ')}`));
+        .send(
+          errorBody(ErrorCode.invalidRequest, `invalid ${err.validationContext ?? 'request'}: ${issues.join('; ')}`),
+        );
     }
     const status = err.statusCode ?? 500;
     const frameworkCodes: Record<string, [string, string]> = {
       FST_ERR_CTP_INVALID_JSON_BODY: [ErrorCode.invalidJson, 'the body is not valid JSON'],
       FST_ERR_CTP_EMPTY_JSON_BODY: [ErrorCode.invalidJson, 'the JSON body is empty'],
       FST_ERR_CTP_BODY_TOO_LARGE: [ErrorCode.bodyTooLarge, 'the body is too large'],
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: [ErrorCode.unsupportedMediaType, 'unsupported content type; send application/json'],
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+        ErrorCode.unsupportedMediaType,
+        'unsupported content type; send application/json',
+      ],
     };
     const known = frameworkCodes[err.code];
     if (known) return reply.status(status).send(errorBody(known[0], known[1]));

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Services } from '../context';
 import { errorBody } from '../http/errors';
@@ -29,9 +29,13 @@ export async function opsRoutes(app: FastifyInstance, { db }: Services) {
   });
 
   const r = app.withTypeProvider<ZodTypeProvider>();
-  r.get('/api/health', { schema: { tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } }, async () => ({
-    ok: true as const,
-  }));
+  r.get(
+    '/api/health',
+    { schema: { tags: ['ops'], response: { 200: z.object({ ok: z.literal(true) }) } } },
+    async () => ({
+      ok: true as const,
+    }),
+  );
   r.get('/api/ready', { schema: { tags: ['ops'] } }, async (request, reply) => {
     try {
       await db.selectFrom('users').select('id').limit(1).execute();

@@ -40,7 +40,10 @@ export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier }
         return send(socket, { type: 'error', ...errorBody(ErrorCode.invalidJson, 'messages are JSON') });
       }
       if (!parsed.success)
-        return send(socket, { type: 'error', ...errorBody(ErrorCode.invalidRequest, 'unknown message; expected {"type":"ping"}') });
+        return send(socket, {
+          type: 'error',
+          ...errorBody(ErrorCode.invalidRequest, 'unknown message; expected {"type":"ping"}'),
+        });
       send(socket, { type: 'pong' });
     });
     const user = await getUserById(db, viewer.id);

@@ -26,7 +26,11 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: Servic
   const perHandle = async (request: FastifyRequest) => {
     const limit = await handleLimit(request);
     if (!limit.isAllowed && limit.isExceeded)
-      throw new AppError(429, ErrorCode.rateLimited, `too many attempts for this handle; try again in ${limit.ttlInSeconds} s`);
+      throw new AppError(
+        429,
+        ErrorCode.rateLimited,
+        `too many attempts for this handle; try again in ${limit.ttlInSeconds} s`,
+      );
   };
 
   r.post(
@@ -88,19 +92,23 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: Servic
     return { user: publicUser(await getUserById(db, viewer.id)) };
   });
 
-  r.patch('/api/me', { schema: { tags: ['auth'], body: UpdateMeBody, response: { 200: UserResponse } } }, async (request) => {
-    const viewer = requireViewer(request);
-    const { displayName, bio } = request.body;
-    await db
-      .updateTable('users')
-      .set({
-        ...(displayName !== undefined && { display_name: displayName }),
-        ...(bio !== undefined && { bio }),
-      })
-      .where('id', '=', viewer.id)
-      .execute();
-    return { user: publicUser(await getUserById(db, viewer.id)) };
-  });
+  r.patch(
+    '/api/me',
+    { schema: { tags: ['auth'], body: UpdateMeBody, response: { 200: UserResponse } } },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const { displayName, bio } = request.body;
+      await db
+        .updateTable('users')
+        .set({
+          ...(displayName !== undefined && { display_name: displayName }),
+          ...(bio !== undefined && { bio }),
+        })
+        .where('id', '=', viewer.id)
+        .execute();
+      return { user: publicUser(await getUserById(db, viewer.id)) };
+    },
+  );
 
   r.post(
     '/api/tokens',

@@ -102,7 +102,10 @@ export async function dmRoutes(app: FastifyInstance, { db, bus, notifier }: Serv
       const me = requireViewer(request).id;
       const other = await findUser(db, request.params.handle);
       const { cursor, limit } = request.query;
-      let q = selectMessages(db).where(betweenPair(me, other.id)).orderBy('m.id', 'desc').limit(limit + 1);
+      let q = selectMessages(db)
+        .where(betweenPair(me, other.id))
+        .orderBy('m.id', 'desc')
+        .limit(limit + 1);
       if (cursor) q = q.where('m.id', '<', cursor);
       const result = toPage(await q.execute(), limit, toMessage);
       // Reading the conversation reads what they sent.

@@ -1,9 +1,15 @@
-import { type Notification, type NotificationKind, PageQuery, page, Notification as NotificationSchema } from '@earshot/protocol';
+import {
+  type Notification,
+  type NotificationKind,
+  Notification as NotificationSchema,
+  PageQuery,
+  page,
+} from '@earshot/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Bus } from '../bus/bus';
-import { userChannel, type Services } from '../context';
+import { type Services, userChannel } from '../context';
 import { requireViewer } from '../http/auth';
 import { toPage } from '../http/pagination';
 import { newId } from '../ids';
@@ -11,7 +17,12 @@ import type { Db } from '../store/db';
 import { summary } from './users-store';
 
 export interface Notifier {
-  notify(input: { userId: string; kind: NotificationKind; actorId: string | null; data?: Record<string, unknown> }): Promise<Notification>;
+  notify(input: {
+    userId: string;
+    kind: NotificationKind;
+    actorId: string | null;
+    data?: Record<string, unknown>;
+  }): Promise<Notification>;
   unreadCount(userId: string): Promise<number>;
 }
 
@@ -29,7 +40,10 @@ type Row = {
 const toNotification = (r: Row): Notification => ({
   id: r.id,
   kind: r.kind as NotificationKind,
-  actor: r.actor_id && r.handle && r.display_name ? summary({ id: r.actor_id, handle: r.handle, display_name: r.display_name }) : null,
+  actor:
+    r.actor_id && r.handle && r.display_name
+      ? summary({ id: r.actor_id, handle: r.handle, display_name: r.display_name })
+      : null,
   data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
   createdAt: r.created_at.toISOString(),
   read: r.read_at !== null,
@@ -86,7 +100,10 @@ export async function notificationRoutes(app: FastifyInstance, { db, notifier }:
     async (request) => {
       const viewer = requireViewer(request);
       const { cursor, limit } = request.query;
-      let q = selectNotifications(db).where('n.user_id', '=', viewer.id).orderBy('n.id', 'desc').limit(limit + 1);
+      let q = selectNotifications(db)
+        .where('n.user_id', '=', viewer.id)
+        .orderBy('n.id', 'desc')
+        .limit(limit + 1);
       if (cursor) q = q.where('n.id', '<', cursor);
       return { ...toPage(await q.execute(), limit, toNotification), unread: await notifier.unreadCount(viewer.id) };
     },

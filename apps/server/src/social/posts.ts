@@ -35,19 +35,27 @@ export async function postRoutes(app: FastifyInstance, { db }: Services) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const PostResponse = z.object({ post: Post });
 
-  r.post('/api/posts', { schema: { tags: ['posts'], body: CreatePostBody, response: { 201: PostResponse } } }, async (request, reply) => {
-    const viewer = requireViewer(request);
-    const id = (await db
-      .insertInto('posts')
-      .values({ id: newId(), author_id: viewer.id, text: request.body.text })
-      .returning('id')
-      .executeTakeFirstOrThrow()).id;
-    return reply.status(201).send({ post: await getPost(db, id) });
-  });
+  r.post(
+    '/api/posts',
+    { schema: { tags: ['posts'], body: CreatePostBody, response: { 201: PostResponse } } },
+    async (request, reply) => {
+      const viewer = requireViewer(request);
+      const id = (
+        await db
+          .insertInto('posts')
+          .values({ id: newId(), author_id: viewer.id, text: request.body.text })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      return reply.status(201).send({ post: await getPost(db, id) });
+    },
+  );
 
   r.get(
     '/api/posts/:id',
-    { schema: { tags: ['posts'], params: z.strictObject({ id: z.string().max(64) }), response: { 200: PostResponse } } },
+    {
+      schema: { tags: ['posts'], params: z.strictObject({ id: z.string().max(64) }), response: { 200: PostResponse } },
+    },
     async (request) => ({ post: await getPost(db, request.params.id) }),
   );
 
@@ -64,7 +72,10 @@ export async function postRoutes(app: FastifyInstance, { db }: Services) {
     async (request) => {
       const user = await findUser(db, request.params.handle);
       const { cursor, limit } = request.query;
-      let q = selectPosts(db).where('p.author_id', '=', user.id).orderBy('p.id', 'desc').limit(limit + 1);
+      let q = selectPosts(db)
+        .where('p.author_id', '=', user.id)
+        .orderBy('p.id', 'desc')
+        .limit(limit + 1);
       if (cursor) q = q.where('p.id', '<', cursor);
       return toPage(await q.execute(), limit, toPost);
     },

@@ -83,14 +83,20 @@ export async function userRoutes(app: FastifyInstance, { db, notifier }: Service
     r.get(
       `/api/users/:handle/${list}`,
       {
-        schema: { tags: ['follows'], params: HandleParams, querystring: PageQuery, response: { 200: page(UserSummary) } },
+        schema: {
+          tags: ['follows'],
+          params: HandleParams,
+          querystring: PageQuery,
+          response: { 200: page(UserSummary) },
+        },
       },
       async (request) => {
         const user = await findUser(db, request.params.handle);
         const { cursor, limit } = request.query;
         // followers: people who follow `user`; following: people `user` follows. Cursor = the
         // other person's id (ids sort by sign-up time).
-        const [mine, theirs] = list === 'followers' ? (['followee_id', 'follower_id'] as const) : (['follower_id', 'followee_id'] as const);
+        const [mine, theirs] =
+          list === 'followers' ? (['followee_id', 'follower_id'] as const) : (['follower_id', 'followee_id'] as const);
         let q = db
           .selectFrom('follows as f')
           .innerJoin('users as u', 'u.id', `f.${theirs}`)

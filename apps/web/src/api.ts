@@ -1,0 +1,120 @@
+import type {
+  Conversation,
+  ErrorBody,
+  Message,
+  Notification,
+  Page,
+  Post,
+  Profile,
+  User,
+  UserSummary,
+} from '@earshot/protocol';
+
+/** Every failed API call throws this; `message` is written for people and safe to show. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** The message to show for any thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return 'Something went wrong.';
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Query = Record<string, string | number | undefined>;
+
+async function request<T>(method: Method, path: string, body?: unknown, query?: Query): Promise<T> {
+  let url = `/api${path}`;
+  if (query) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+    const qs = params.toString();
+    if (qs) url += `?${qs}`;
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network', 'Could not reach Earshot. Check your connection and try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let data: unknown;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!response.ok) {
+    const error = (data as Partial<ErrorBody> | undefined)?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? 'http_error',
+      error?.message ?? `Request failed (${response.status} ${response.statusText}).`,
+    );
+  }
+  return data as T;
+}
+
+const enc = encodeURIComponent;
+export type PageParams = { cursor?: string | undefined; limit?: number | undefined };
+
+export const api = {
+  // Accounts
+  signup: (body: { handle: string; displayName: string; password: string }) =>
+    request<{ user: User }>('POST', '/auth/signup', body),
+  login: (body: { handle: string; password: string }) => request<{ user: User }>('POST', '/auth/login', body),
+  logout: () => request<void>('POST', '/auth/logout'),
+  me: () => request<{ user: User }>('GET', '/me'),
+  updateMe: (body: { displayName?: string; bio?: string }) => request<{ user: User }>('PATCH', '/me', body),
+  createToken: (name?: string) => request<{ token: string }>('POST', '/tokens', name ? { name } : {}),
+
+  // Social graph
+  profile: (handle: string) => request<Profile>('GET', `/users/${enc(handle)}`),
+  setFollow: (handle: string, follow: boolean) =>
+    request<Profile>(follow ? 'PUT' : 'DELETE', `/users/${enc(handle)}/follow`),
+  setBlock: (handle: string, block: boolean) =>
+    request<Profile>(block ? 'PUT' : 'DELETE', `/users/${enc(handle)}/block`),
+  followers: (handle: string, page: PageParams = {}) =>
+    request<Page<UserSummary>>('GET', `/users/${enc(handle)}/followers`, undefined, page),
+  following: (handle: string, page: PageParams = {}) =>
+    request<Page<UserSummary>>('GET', `/users/${enc(handle)}/following`, undefined, page),
+
+  // Posts
+  createPost: (text: string) => request<{ post: Post }>('POST', '/posts', { text }),
+  post: (id: string) => request<{ post: Post }>('GET', `/posts/${enc(id)}`),
+  userPosts: (handle: string, page: PageParams = {}) =>
+    request<Page<Post>>('GET', `/users/${enc(handle)}/posts`, undefined, page),
+
+  // Direct messages
+  conversations: () => request<{ items: Conversation[] }>('GET', '/dms'),
+  /** Newest first; also marks the conversation read. */
+  messages: (handle: string, page: PageParams = {}) =>
+    request<Page<Message>>('GET', `/dms/${enc(handle)}`, undefined, page),
+  sendMessage: (handle: string, text: string) => request<{ message: Message }>('POST', `/dms/${enc(handle)}`, { text }),
+
+  // Notifications
+  notifications: (page: PageParams = {}) =>
+    request<Page<Notification> & { unread: number }>('GET', '/notifications', undefined, page),
+  markNotificationsRead: () => request<void>('POST', '/notifications/read'),
+};
+
+export const sameHandle = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -1,0 +1,45 @@
+import type { ReactNode } from 'react';
+import { errorMessage } from '../api';
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="muted loading" role="status">
+      {label}
+    </p>
+  );
+}
+
+/** An inline error the screen reader announces at once. */
+export function ErrorNote({ error, children }: { error: unknown; children?: ReactNode }) {
+  if (!error) return null;
+  return (
+    <div className="error-note" role="alert">
+      <span>{errorMessage(error)}</span>
+      {children}
+    </div>
+  );
+}
+
+export function LoadMore({
+  hasMore,
+  loading,
+  error,
+  onClick,
+  label = 'Load more',
+}: {
+  hasMore: boolean;
+  loading: boolean;
+  error: unknown;
+  onClick: () => void;
+  label?: string;
+}) {
+  if (!hasMore) return null;
+  return (
+    <div className="load-more">
+      <ErrorNote error={error} />
+      <button type="button" className="button secondary" onClick={onClick} disabled={loading}>
+        {loading ? 'Loading…' : label}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,156 @@
+import type { Message } from '@earshot/protocol';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
+import { api, isNotFound, sameHandle } from '../api';
+import { Avatar } from '../components/Avatar';
+import { SignInPrompt } from '../components/SignInPrompt';
+import { ErrorNote, Loading, LoadMore } from '../components/Status';
+import { fullDate, timeAgo } from '../format';
+import { useServerMessages } from '../realtime';
+import { useSession } from '../session';
+import { useLoad } from '../use-load';
+import { usePaged } from '../use-paged';
+import { useTitle } from '../use-title';
+import { NotFoundPage } from './NotFound';
+
+function Bubble({ message, mine }: { message: Message; mine: boolean }) {
+  return (
+    <li className={mine ? 'bubble-row mine' : 'bubble-row'}>
+      <div className="bubble" data-testid="message">
+        <span className="visually-hidden">{mine ? 'You' : message.from.displayName}: </span>
+        <p className="bubble-text">{message.text}</p>
+        <time dateTime={message.createdAt} title={fullDate(message.createdAt)}>
+          {timeAgo(message.createdAt)}
+        </time>
+      </div>
+    </li>
+  );
+}
+
+function Composer({ handle, onSent }: { handle: string; onSent: (message: Message) => void }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const body = text.trim();
+    if (!body || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const { message } = await api.sendMessage(handle, body);
+      setText('');
+      onSent(message);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="composer" onSubmit={submit}>
+      <ErrorNote error={error} />
+      <div className="composer-row">
+        <label htmlFor="dm-text" className="visually-hidden">
+          Message
+        </label>
+        <input
+          id="dm-text"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={`Message @${handle}`}
+          autoComplete="off"
+          maxLength={2000}
+        />
+        <button type="submit" className="button" disabled={busy || !text.trim()}>
+          Send
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Thread({ handle, myId }: { handle: string; myId: string }) {
+  const other = useLoad(handle, () => api.profile(handle));
+  const messages = usePaged(handle, (page) => api.messages(handle, page));
+  const bottom = useRef<HTMLDivElement>(null);
+  useTitle(other.data ? `Messages with ${other.data.displayName}` : 'Messages');
+
+  const belongsHere = (m: Message) =>
+    (m.from.id === myId && sameHandle(m.to.handle, handle)) || (m.to.id === myId && sameHandle(m.from.handle, handle));
+
+  useServerMessages((event) => {
+    if (event.type === 'dm' && belongsHere(event.message)) {
+      messages.prepend(event.message);
+      // Seen while open: let the server mark it read.
+      if (event.message.from.id !== myId) void api.messages(handle, { limit: 1 }).catch(() => {});
+    } else if (event.type === 'hello') {
+      // Reconnected: pick up anything sent while the socket was down.
+      void messages.reload(true);
+    }
+  });
+
+  const newestId = messages.items[0]?.id;
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [newestId]);
+
+  if (other.state === 'loading') return <Loading />;
+  if (other.state === 'error') {
+    if (isNotFound(other.error)) return <NotFoundPage what="account" />;
+    return <ErrorNote error={other.error} />;
+  }
+  const person = other.data;
+  const ordered = [...messages.items].reverse();
+
+  return (
+    <section className="card conversation-page">
+      <header className="thread-head">
+        <Link href="/messages" className="back-link" aria-label="Back to inbox">
+          ←
+        </Link>
+        <Avatar handle={person.handle} displayName={person.displayName} size="sm" />
+        <h1>
+          <Link href={`/u/${person.handle}`}>{person.displayName}</Link> <span className="muted">@{person.handle}</span>
+        </h1>
+      </header>
+
+      {messages.state === 'loading' ? (
+        <Loading />
+      ) : messages.state === 'error' ? (
+        <ErrorNote error={messages.error} />
+      ) : (
+        <div className="thread">
+          <LoadMore
+            hasMore={!!messages.nextCursor}
+            loading={messages.loadingMore}
+            error={messages.moreError}
+            onClick={messages.loadMore}
+            label="Older"
+          />
+          {ordered.length === 0 ? (
+            <p className="muted empty">No messages yet. Say hello!</p>
+          ) : (
+            <ol className="bubbles" role="log" aria-label="Conversation">
+              {ordered.map((m) => (
+                <Bubble key={m.id} message={m} mine={m.from.id === myId} />
+              ))}
+            </ol>
+          )}
+          <div ref={bottom} />
+        </div>
+      )}
+
+      <Composer handle={person.handle} onSent={(m) => messages.prepend(m)} />
+    </section>
+  );
+}
+
+export function ConversationPage({ handle }: { handle: string }) {
+  const { user } = useSession();
+  if (user === undefined) return <Loading />;
+  if (!user) return <SignInPrompt what="your messages" />;
+  return <Thread handle={handle} myId={user.id} />;
+}

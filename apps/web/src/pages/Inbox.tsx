@@ -1,0 +1,99 @@
+import { type FormEvent, useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { api } from '../api';
+import { Avatar } from '../components/Avatar';
+import { SignInPrompt } from '../components/SignInPrompt';
+import { ErrorNote, Loading } from '../components/Status';
+import { fullDate, timeAgo } from '../format';
+import { useServerMessages } from '../realtime';
+import { useSession } from '../session';
+import { useLoad } from '../use-load';
+import { useTitle } from '../use-title';
+
+function NewConversation() {
+  const [, navigate] = useLocation();
+  const [to, setTo] = useState('');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const handle = to.trim().replace(/^@/, '');
+    if (handle) navigate(`/messages/${encodeURIComponent(handle)}`);
+  };
+  return (
+    <form className="inline-form" onSubmit={submit}>
+      <label htmlFor="new-dm">New message to</label>
+      <div className="inline-row">
+        <input
+          id="new-dm"
+          value={to}
+          onChange={(e) => setTo(e.target.value)}
+          placeholder="@handle"
+          autoCapitalize="none"
+          spellCheck={false}
+        />
+        <button type="submit" className="button secondary" disabled={!to.trim()}>
+          Open
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Inbox({ myId }: { myId: string }) {
+  const conversations = useLoad('inbox', () => api.conversations().then((r) => r.items));
+  // A pushed DM changes order, previews and unread counts: refetch quietly.
+  useServerMessages((message) => {
+    if (message.type === 'dm' || message.type === 'hello') void conversations.reload(true);
+  });
+
+  if (conversations.state === 'loading') return <Loading />;
+  if (conversations.state === 'error') return <ErrorNote error={conversations.error} />;
+  if (conversations.data.length === 0) {
+    return <p className="muted empty">No conversations yet. Open someone's profile and press Message.</p>;
+  }
+  return (
+    <ul className="conversation-list">
+      {conversations.data.map((c) => {
+        const mine = c.lastMessage.from.id === myId;
+        return (
+          <li key={c.with.id} data-testid="conversation">
+            <Link href={`/messages/${c.with.handle}`} className={c.unread > 0 ? 'conversation unread' : 'conversation'}>
+              <Avatar handle={c.with.handle} displayName={c.with.displayName} />
+              <span className="conversation-main">
+                <span className="conversation-top">
+                  <span className="name">{c.with.displayName}</span>
+                  <span className="muted">@{c.with.handle}</span>
+                  <time className="muted" dateTime={c.lastMessage.createdAt} title={fullDate(c.lastMessage.createdAt)}>
+                    {timeAgo(c.lastMessage.createdAt)}
+                  </time>
+                </span>
+                <span className="preview">
+                  {mine ? 'You: ' : ''}
+                  {c.lastMessage.text}
+                </span>
+              </span>
+              {c.unread > 0 && (
+                <span className="badge" role="img" aria-label={`${c.unread} unread`}>
+                  {c.unread}
+                </span>
+              )}
+            </Link>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export function InboxPage() {
+  const { user } = useSession();
+  useTitle('Messages');
+  if (user === undefined) return <Loading />;
+  if (!user) return <SignInPrompt what="your messages" />;
+  return (
+    <section className="card">
+      <h1>Messages</h1>
+      <NewConversation />
+      <Inbox myId={user.id} />
+    </section>
+  );
+}

@@ -1,0 +1,22 @@
+import { api, isNotFound } from '../api';
+import { PostItem } from '../components/PostList';
+import { ErrorNote, Loading } from '../components/Status';
+import { useLoad } from '../use-load';
+import { useTitle } from '../use-title';
+import { NotFoundPage } from './NotFound';
+
+export function PostPage({ id }: { id: string }) {
+  const post = useLoad(id, () => api.post(id).then((r) => r.post));
+  useTitle(post.data ? `Post by ${post.data.author.displayName}` : 'Post');
+  if (post.state === 'loading') return <Loading />;
+  if (post.state === 'error') {
+    if (isNotFound(post.error)) return <NotFoundPage what="post" />;
+    return <ErrorNote error={post.error} />;
+  }
+  return (
+    <section className="card">
+      <h1 className="visually-hidden">Post</h1>
+      <PostItem post={post.data} />
+    </section>
+  );
+}

@@ -1,0 +1,140 @@
+import type { Profile } from '@earshot/protocol';
+import { useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { api, isNotFound, sameHandle } from '../api';
+import { Avatar } from '../components/Avatar';
+import { ComposePost } from '../components/ComposePost';
+import { PostList } from '../components/PostList';
+import { ErrorNote, Loading, LoadMore } from '../components/Status';
+import { useSession } from '../session';
+import { useLoad } from '../use-load';
+import { usePaged } from '../use-paged';
+import { useTitle } from '../use-title';
+import { NotFoundPage } from './NotFound';
+
+function RelationButtons({ profile, onChange }: { profile: Profile; onChange: (p: Profile) => void }) {
+  const [, navigate] = useLocation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function run(action: () => Promise<Profile>) {
+    setBusy(true);
+    setError(null);
+    try {
+      onChange(await action());
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const toggleBlock = () => {
+    const block = !profile.blocked;
+    const question = block
+      ? `Block @${profile.handle}? They will not be able to message you or join what you host.`
+      : `Unblock @${profile.handle}?`;
+    if (window.confirm(question)) void run(() => api.setBlock(profile.handle, block));
+  };
+
+  return (
+    <>
+      <div className="actions">
+        <button
+          type="button"
+          className={profile.youFollow ? 'button secondary' : 'button'}
+          disabled={busy}
+          onClick={() => run(() => api.setFollow(profile.handle, !profile.youFollow))}
+        >
+          {profile.youFollow ? 'Unfollow' : 'Follow'}
+        </button>
+        <button type="button" className="button secondary" onClick={() => navigate(`/messages/${profile.handle}`)}>
+          Message
+        </button>
+        <button type="button" className="button danger-outline" disabled={busy} onClick={toggleBlock}>
+          {profile.blocked ? 'Unblock' : 'Block'}
+        </button>
+      </div>
+      <ErrorNote error={error} />
+    </>
+  );
+}
+
+export function ProfilePage({ handle }: { handle: string }) {
+  const { user } = useSession();
+  const profile = useLoad(handle, () => api.profile(handle));
+  const posts = usePaged(handle, (page) => api.userPosts(handle, page));
+  useTitle(profile.data ? `${profile.data.displayName} (@${profile.data.handle})` : null);
+
+  if (profile.state === 'loading') return <Loading />;
+  if (profile.state === 'error') {
+    if (isNotFound(profile.error)) return <NotFoundPage what="account" />;
+    return <ErrorNote error={profile.error} />;
+  }
+
+  const p = profile.data;
+  const own = !!user && sameHandle(user.handle, p.handle);
+
+  return (
+    <>
+      <section className="card profile" aria-labelledby="profile-name">
+        <div className="profile-head">
+          <Avatar handle={p.handle} displayName={p.displayName} size="lg" />
+          <div className="profile-names">
+            <h1 id="profile-name">{p.displayName}</h1>
+            <p className="muted">
+              @{p.handle}
+              {p.followsYou && <span className="pill">Follows you</span>}
+            </p>
+          </div>
+        </div>
+        {p.bio && <p className="bio">{p.bio}</p>}
+        <p className="counts">
+          <Link href={`/u/${p.handle}/followers`}>
+            <strong>{p.followers}</strong> {p.followers === 1 ? 'Follower' : 'Followers'}
+          </Link>
+          <Link href={`/u/${p.handle}/following`}>
+            <strong>{p.following}</strong> Following
+          </Link>
+        </p>
+        {p.blocked && <p className="notice">You have blocked @{p.handle}.</p>}
+        {p.blocksYou && <p className="notice">@{p.handle} has blocked you.</p>}
+        {own ? (
+          <div className="actions">
+            <Link href="/settings" className="button secondary">
+              Edit profile
+            </Link>
+          </div>
+        ) : user ? (
+          <RelationButtons profile={p} onChange={(next) => profile.setData(() => next)} />
+        ) : (
+          <p className="muted">
+            <Link href="/login">Log in</Link> to follow or message @{p.handle}.
+          </p>
+        )}
+      </section>
+
+      {own && <ComposePost onPosted={(post) => posts.prepend(post)} />}
+
+      <section className="section" aria-labelledby="posts-heading">
+        <h2 id="posts-heading">Posts</h2>
+        {posts.state === 'loading' ? (
+          <Loading label="Loading posts…" />
+        ) : posts.state === 'error' ? (
+          <ErrorNote error={posts.error} />
+        ) : (
+          <>
+            <PostList posts={posts.items} empty={own ? 'You have not posted yet.' : 'No posts yet.'} />
+            <LoadMore
+              hasMore={!!posts.nextCursor}
+              loading={posts.loadingMore}
+              error={posts.moreError}
+              onClick={posts.loadMore}
+              label="More posts"
+            />
+          </>
+        )}
+      </section>
+    </>
+  );
+}

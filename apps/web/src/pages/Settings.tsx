@@ -1,0 +1,199 @@
+import type { User } from '@earshot/protocol';
+import { type FormEvent, useState } from 'react';
+import { Link, useLocation } from 'wouter';
+import { useAnnounce } from '../announcer';
+import { api } from '../api';
+import { SignInPrompt } from '../components/SignInPrompt';
+import { ErrorNote, Loading } from '../components/Status';
+import { useSession } from '../session';
+import { useTitle } from '../use-title';
+
+const BIO_LIMIT = 160;
+
+function ProfileForm({ user, onSaved }: { user: User; onSaved: (user: User) => void }) {
+  const [displayName, setDisplayName] = useState(user.displayName);
+  const [bio, setBio] = useState(user.bio);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const result = await api.updateMe({ displayName: displayName.trim(), bio });
+      onSaved(result.user);
+      setSaved(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <h2>Profile</h2>
+      <div className="field">
+        <label htmlFor="displayName">Display name</label>
+        <input
+          id="displayName"
+          value={displayName}
+          onChange={(e) => {
+            setDisplayName(e.target.value);
+            setSaved(false);
+          }}
+          autoComplete="name"
+          maxLength={50}
+          required
+        />
+      </div>
+      <div className="field">
+        <label htmlFor="bio">Bio</label>
+        <textarea
+          id="bio"
+          value={bio}
+          onChange={(e) => {
+            setBio(e.target.value);
+            setSaved(false);
+          }}
+          rows={3}
+          maxLength={BIO_LIMIT}
+          aria-describedby="bio-count"
+        />
+        <small id="bio-count" className="hint">
+          {BIO_LIMIT - bio.length} characters left
+        </small>
+      </div>
+      <ErrorNote error={error} />
+      <div className="actions">
+        <button type="submit" className="button" disabled={busy}>
+          Save
+        </button>
+        <span className="muted" role="status">
+          {saved ? 'Saved.' : ''}
+        </span>
+        <Link href={`/u/${user.handle}`}>View profile</Link>
+      </div>
+    </form>
+  );
+}
+
+function TokenForm() {
+  const [name, setName] = useState('');
+  const [token, setToken] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setCopied(false);
+    try {
+      const result = await api.createToken(name.trim() || undefined);
+      setToken(result.token);
+      setName('');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function copy() {
+    if (!token) return;
+    try {
+      await navigator.clipboard.writeText(token);
+      setCopied(true);
+    } catch {
+      setError(new Error('Could not copy. Select the token and copy it yourself.'));
+    }
+  }
+
+  return (
+    <form className="form" onSubmit={submit} noValidate>
+      <h2>Personal API tokens</h2>
+      <p className="muted">
+        Bots and other apps can act as you with a token, sent as <code>Authorization: Bearer …</code>.
+      </p>
+      <div className="field">
+        <label htmlFor="token-name">Token name (optional)</label>
+        <input id="token-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={50} />
+      </div>
+      <ErrorNote error={error} />
+      <div className="actions">
+        <button type="submit" className="button secondary" disabled={busy}>
+          Create token
+        </button>
+      </div>
+      {token && (
+        <div className="token-box">
+          <label htmlFor="new-token">Your new token</label>
+          <p className="hint" id="token-hint">
+            Copy it now: it is shown only once.
+          </p>
+          <div className="inline-row">
+            <input
+              id="new-token"
+              readOnly
+              value={token}
+              aria-describedby="token-hint"
+              onFocus={(e) => e.currentTarget.select()}
+              className="mono"
+            />
+            <button type="button" className="button" onClick={copy}>
+              {copied ? 'Copied' : 'Copy'}
+            </button>
+          </div>
+        </div>
+      )}
+    </form>
+  );
+}
+
+export function SettingsPage() {
+  const { user, setUser } = useSession();
+  const [, navigate] = useLocation();
+  const announce = useAnnounce();
+  useTitle('Settings');
+  const [error, setError] = useState<unknown>(null);
+
+  if (user === undefined) return <Loading />;
+  if (!user) return <SignInPrompt what="your settings" />;
+
+  async function logout() {
+    setError(null);
+    try {
+      await api.logout();
+      setUser(null);
+      navigate('/');
+      announce('You are logged out.');
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  return (
+    <>
+      <h1 className="page-title">Settings</h1>
+      <section className="card">
+        <ProfileForm user={user} onSaved={setUser} />
+      </section>
+      <section className="card">
+        <TokenForm />
+      </section>
+      <section className="card">
+        <h2>Account</h2>
+        <p className="muted">Signed in as @{user.handle}.</p>
+        <ErrorNote error={error} />
+        <button type="button" className="button danger-outline" onClick={logout}>
+          Log out
+        </button>
+      </section>
+    </>
+  );
+}
