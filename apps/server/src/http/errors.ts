@@ -33,11 +33,15 @@ export function installErrorHandling(app: FastifyInstance, spaIndex?: string) {
         if (params.issue?.code === 'unrecognized_keys') return `unknown field(s): ${params.issue.keys?.join(', ')}`;
         return where ? `${where}: ${v.message}` : (v.message ?? 'invalid');
       });
-      return reply
-        .status(400)
-        .send(
-          errorBody(ErrorCode.invalidRequest, `invalid ${err.validationContext ?? 'request'}: ${issues.join('; ')}`),
-        );
+      return reply.status(400).send(
+        errorBody(
+          ErrorCode.invalidRequest,
+          // Body messages are written for people ("password: a password has at least 8 characters").
+          err.validationContext === 'body'
+            ? issues.join('; ')
+            : `invalid ${err.validationContext}: ${issues.join('; ')}`,
+        ),
+      );
     }
     const status = err.statusCode ?? 500;
     const frameworkCodes: Record<string, [string, string]> = {
