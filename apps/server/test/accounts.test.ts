@@ -101,3 +101,24 @@ describe('accounts', () => {
     assert.equal(denied.body.error.code, 'unauthenticated');
   });
 });
+
+describe('behind https', () => {
+  it('marks the session cookie Secure when PUBLIC_URL is https, and checks Origin against it', async () => {
+    const server = await startEarshot({ PUBLIC_URL: 'https://spaces.example.org' });
+    try {
+      const c = new Client(server.url);
+      const res = await c.request(
+        'POST',
+        '/api/auth/signup',
+        { handle: 'secure_one', displayName: 'S', password: 'long enough' },
+        { origin: 'https://spaces.example.org' },
+      );
+      assert.equal(res.status, 201);
+      assert.match(res.headers.getSetCookie().join(';'), /Secure/);
+      const local = await c.request('POST', '/api/posts', { text: 'x' }, { origin: server.url });
+      assert.equal(local.status, 403);
+    } finally {
+      await server.close();
+    }
+  });
+});
