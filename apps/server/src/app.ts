@@ -21,6 +21,7 @@ import { dmRoutes } from './social/dms';
 import { createNotifier, notificationRoutes } from './social/notifications';
 import { postRoutes } from './social/posts';
 import { userRoutes } from './social/users';
+import { spaceRoutes } from './spaces/routes';
 import { openStore, type Store } from './store/db';
 
 export interface Earshot {
@@ -98,6 +99,7 @@ export async function createEarshot(config: Config, options: { dataDir?: string 
     dmRoutes,
     notificationRoutes,
     realtimeRoutes,
+    spaceRoutes,
   ]) {
     await app.register(async (scope) => routes(scope, services));
   }

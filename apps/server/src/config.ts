@@ -32,6 +32,11 @@ export const ConfigSchema = z.object({
   /** Sign-up and log-in attempts allowed per minute from one IP address, and for one handle. */
   AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
   AUTH_RATE_LIMIT_PER_HANDLE: z.coerce.number().int().min(1).default(10),
+  /** Spaces: role limits, who may host, and how long a dropped listener still counts as present. */
+  MAX_COHOSTS: z.coerce.number().int().min(0).max(50).default(2),
+  MAX_SPEAKERS: z.coerce.number().int().min(1).max(100).default(10),
+  HOST_MIN_FOLLOWERS: z.coerce.number().int().min(0).default(0),
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Folder of the built web app; unset = apps/web/dist. */
   WEB_DIR: z.string().optional(),

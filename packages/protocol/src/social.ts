@@ -40,11 +40,18 @@ export const Profile = User.extend({
   blocksYou: z.boolean(),
 });
 export const Post = z.object({ id: z.string(), author: UserSummary, text: z.string(), createdAt: z.string() });
+/** Something a message lets its reader do, e.g. accept an invitation to speak. */
+export const MessageAction = z.object({
+  kind: z.literal('space_invite'),
+  spaceId: z.string(),
+  role: z.enum(['speaker', 'cohost']),
+});
 export const Message = z.object({
   id: z.string(),
   from: UserSummary,
   to: UserSummary,
   text: z.string(),
+  action: MessageAction.nullable(),
   createdAt: z.string(),
 });
 export const Conversation = z.object({ with: UserSummary, lastMessage: Message, unread: z.number().int() });
@@ -53,7 +60,7 @@ export const Notification = z.object({
   id: z.string(),
   kind: NotificationKind,
   actor: UserSummary.nullable(),
-  /** Kind-specific details, e.g. { text } for a DM, { spaceId } for an invitation. */
+  /** Kind-specific details: { text, messageId } for a DM, { spaceId, title, role } for a Space invitation. */
   data: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   read: z.boolean(),
@@ -67,6 +74,7 @@ export type User = z.infer<typeof User>;
 export type Profile = z.infer<typeof Profile>;
 export type Post = z.infer<typeof Post>;
 export type Message = z.infer<typeof Message>;
+export type MessageAction = z.infer<typeof MessageAction>;
 export type Conversation = z.infer<typeof Conversation>;
 export type Notification = z.infer<typeof Notification>;
 export type NotificationKind = z.infer<typeof NotificationKind>;

@@ -1,4 +1,4 @@
-import { Conversation, Handle, Message, PageQuery, page, SendMessageBody } from '@earshot/protocol';
+import { Conversation, Handle, Message, type MessageAction, PageQuery, page, SendMessageBody } from '@earshot/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
@@ -22,6 +22,7 @@ type Row = {
   from_name: string;
   to_handle: string;
   to_name: string;
+  action: unknown;
 };
 
 const toMessage = (r: Row): Message => ({
@@ -29,6 +30,7 @@ const toMessage = (r: Row): Message => ({
   from: summary({ id: r.sender_id, handle: r.from_handle, display_name: r.from_name }),
   to: summary({ id: r.recipient_id, handle: r.to_handle, display_name: r.to_name }),
   text: r.text,
+  action: (r.action ?? null) as Message['action'],
   createdAt: r.created_at.toISOString(),
 });
 
@@ -41,6 +43,7 @@ const selectMessages = (db: Db) =>
       'm.id',
       'm.text',
       'm.created_at',
+      'm.action',
       'm.sender_id',
       'm.recipient_id',
       's.handle as from_handle',
@@ -53,7 +56,39 @@ const selectMessages = (db: Db) =>
 const betweenPair = (a: string, b: string) => sql<boolean>`(
   (m.sender_id = ${a} and m.recipient_id = ${b}) or (m.sender_id = ${b} and m.recipient_id = ${a}))`;
 
-export async function dmRoutes(app: FastifyInstance, { db, bus, notifier }: Services) {
+/**
+ * Sends a DM (the social rules decide whether `fromId` may message `toId`), pushes it to both
+ * people's open connections and notifies the recipient. Space invitations come through here too.
+ */
+export async function sendMessage(
+  { db, bus, notifier }: Services,
+  fromId: string,
+  toId: string,
+  text: string,
+  action: MessageAction | null = null,
+): Promise<Message> {
+  const decision = decide('message', await relation(db, fromId, toId));
+  if (!decision.ok) throw new AppError(decision.status, decision.code, decision.message);
+  const id = newId();
+  await db
+    .insertInto('messages')
+    .values({ id, sender_id: fromId, recipient_id: toId, text, action: action && JSON.stringify(action) })
+    .execute();
+  const message = toMessage(await selectMessages(db).where('m.id', '=', id).executeTakeFirstOrThrow());
+  const event = { type: 'dm', message };
+  await Promise.all([bus.publish(userChannel(toId), event), bus.publish(userChannel(fromId), event)]);
+  if (!action)
+    await notifier.notify({
+      userId: toId,
+      kind: 'dm',
+      actorId: fromId,
+      data: { messageId: id, text: text.slice(0, 140) },
+    });
+  return message;
+}
+
+export async function dmRoutes(app: FastifyInstance, services: Services) {
+  const { db } = services;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const HandleParams = z.strictObject({ handle: Handle });
 
@@ -133,22 +168,7 @@ export async function dmRoutes(app: FastifyInstance, { db, bus, notifier }: Serv
     async (request, reply) => {
       const viewer = requireViewer(request);
       const other = await findUser(db, request.params.handle);
-      const decision = decide('message', await relation(db, viewer.id, other.id));
-      if (!decision.ok) throw new AppError(decision.status, decision.code, decision.message);
-      const id = newId();
-      await db
-        .insertInto('messages')
-        .values({ id, sender_id: viewer.id, recipient_id: other.id, text: request.body.text })
-        .execute();
-      const message = toMessage(await selectMessages(db).where('m.id', '=', id).executeTakeFirstOrThrow());
-      const event = { type: 'dm', message };
-      await Promise.all([bus.publish(userChannel(other.id), event), bus.publish(userChannel(viewer.id), event)]);
-      await notifier.notify({
-        userId: other.id,
-        kind: 'dm',
-        actorId: viewer.id,
-        data: { messageId: id, text: message.text.slice(0, 140) },
-      });
+      const message = await sendMessage(services, viewer.id, other.id, request.body.text);
       return reply.status(201).send({ message });
     },
   );

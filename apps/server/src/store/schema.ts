@@ -25,6 +25,7 @@ export interface Database {
     text: string;
     created_at: CreatedAt;
     read_at: Date | null;
+    action: ColumnType<unknown, string | null | undefined, string | null>;
   };
   notifications: {
     id: string;
@@ -34,5 +35,29 @@ export interface Database {
     data: ColumnType<Record<string, unknown>, string, string>;
     created_at: CreatedAt;
     read_at: Date | null;
+  };
+  spaces: {
+    id: string;
+    host_id: string;
+    title: string;
+    topics: string[];
+    status: string;
+    room: ColumnType<unknown, string, string>;
+    seq: Generated<number>;
+    listener_count: Generated<number>;
+    created_at: CreatedAt;
+    started_at: Date | null;
+    ended_at: Date | null;
+  };
+  space_events: { space_id: string; seq: number; event: ColumnType<unknown, string, never>; created_at: CreatedAt };
+  space_stage: { space_id: string; user_id: string; role: string };
+  reports: {
+    id: string;
+    reporter_id: string;
+    space_id: string | null;
+    reported_user_id: string | null;
+    reason: string;
+    status: Generated<string>;
+    created_at: CreatedAt;
   };
 }

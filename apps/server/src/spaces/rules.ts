@@ -1,0 +1,263 @@
+import {
+  type CommandArgsOf,
+  type CommandName,
+  ErrorCode,
+  type Post,
+  type Reaction,
+  type RoomEvent,
+  type RoomState,
+  type UserSummary,
+} from '@earshot/protocol';
+
+/**
+ * Who may do what in a Space, and what it changes. Pure: plain data in, events (and side effects
+ * for the service to carry out) or a refusal out. Every command's authorization lives here.
+ */
+
+export type Role = 'host' | 'cohost' | 'speaker' | 'listener' | 'removed' | 'blocked' | 'anonymous';
+
+export interface Limits {
+  maxCohosts: number;
+  maxSpeakers: number;
+  maxPinnedPosts: number;
+}
+
+/** What the service looked up so the rules can decide without I/O. */
+export interface CommandContext {
+  state: RoomState;
+  actor: UserSummary | null;
+  role: Role;
+  limits: Limits;
+  /** For the "following" policy. */
+  hostFollowsActor: boolean;
+  /** The person a command names, if it names one, with their role here. */
+  target?: { user: UserSummary; role: Role };
+  /** The post `pin` names, if it exists. */
+  post?: Post;
+  now: string;
+}
+
+/** Work outside the room state that a command causes. */
+export type Effect =
+  | { kind: 'invite'; user: UserSummary; role: 'speaker' | 'cohost' }
+  | { kind: 'block'; userId: string }
+  | { kind: 'report'; userId?: string; reason: string }
+  | { kind: 'react'; emoji: Reaction };
+
+export type Outcome =
+  | { ok: true; events: RoomEvent[]; effects: Effect[] }
+  | { ok: false; status: number; code: string; message: string };
+
+export function roleOf(state: RoomState, userId: string | null, blockedByHost: boolean): Role {
+  if (!userId) return 'anonymous';
+  if (userId === state.host.id) return 'host';
+  if (blockedByHost) return 'blocked';
+  if (state.removed.includes(userId)) return 'removed';
+  const member = state.stage.find((m) => m.user.id === userId);
+  return member ? (member.role as Role) : 'listener';
+}
+
+const ok = (events: RoomEvent[] = [], effects: Effect[] = []): Outcome => ({ ok: true, events, effects });
+const no = (status: number, code: string, message: string): Outcome => ({ ok: false, status, code, message });
+const forbidden = (message: string) => no(403, ErrorCode.forbidden, message);
+const conflict = (message: string) => no(409, ErrorCode.conflict, message);
+
+const MANAGERS: Role[] = ['host', 'cohost'];
+const ON_STAGE: Role[] = ['host', 'cohost', 'speaker'];
+const PRESENT: Role[] = ['host', 'cohost', 'speaker', 'listener'];
+
+const count = (state: RoomState, role: 'cohost' | 'speaker') => state.stage.filter((m) => m.role === role).length;
+
+export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, ctx: CommandContext): Outcome {
+  const { state, actor, role, limits } = ctx;
+  // Who is refused before anything else.
+  if (role === 'anonymous' || !actor) return no(401, ErrorCode.unauthenticated, 'sign in to take part');
+  if (name === 'report') {
+    const a = args as CommandArgsOf<'report'>;
+    return ok([], [{ kind: 'report', userId: a.userId, reason: a.reason }]);
+  }
+  if (role === 'removed') return forbidden('you were removed from this Space');
+  if (role === 'blocked') return forbidden('the host has blocked you');
+  if (name === 'start') {
+    if (role !== 'host') return forbidden('only the host starts the Space');
+    if (state.status !== 'created') return conflict(`the Space is already ${state.status}`);
+    return ok([{ kind: 'started', at: ctx.now }]);
+  }
+  if (state.status !== 'live')
+    return conflict(state.status === 'ended' ? 'the Space has ended' : 'the Space has not started');
+
+  const target = ctx.target;
+  const needTarget = (): Outcome | null => (target ? null : no(400, ErrorCode.invalidRequest, 'name a person'));
+  const self = target?.user.id === actor.id;
+  const hand = (id: string) => state.raisedHands.some((u) => u.id === id);
+  const invitation = (id: string) => state.invitations.find((i) => i.user.id === id);
+
+  switch (name) {
+    case 'end':
+      return role === 'host' ? ok([{ kind: 'ended', at: ctx.now }]) : forbidden('only the host ends the Space');
+
+    case 'request-speak':
+      if (role !== 'listener') return conflict('you are already on stage');
+      if (state.speakerPolicy === 'invited') return forbidden('in this Space only people the host invites can speak');
+      if (state.speakerPolicy === 'following' && !ctx.hostFollowsActor)
+        return forbidden('in this Space only people the host follows can request to speak');
+      if (hand(actor.id)) return conflict('your hand is already raised');
+      return ok([{ kind: 'hand_raised', user: actor }]);
+
+    case 'cancel-request':
+      if (!hand(actor.id)) return conflict('your hand is not raised');
+      return ok([{ kind: 'hand_lowered', userId: actor.id, reason: 'cancelled' }]);
+
+    case 'approve':
+    case 'decline': {
+      if (!MANAGERS.includes(role)) return forbidden('only the host and co-hosts answer requests');
+      const missing = needTarget();
+      if (missing || !target) return missing as Outcome;
+      if (!hand(target.user.id)) return conflict('this person has not asked to speak');
+      if (name === 'decline') return ok([{ kind: 'hand_lowered', userId: target.user.id, reason: 'declined' }]);
+      if (count(state, 'speaker') >= limits.maxSpeakers)
+        return conflict(`the stage is full (${limits.maxSpeakers} speakers)`);
+      return ok([{ kind: 'joined_stage', user: target.user, role: 'speaker' }]);
+    }
+
+    case 'invite': {
+      if (!MANAGERS.includes(role)) return forbidden('only the host and co-hosts invite speakers');
+      const missing = needTarget();
+      if (missing || !target) return missing as Outcome;
+      if (target.role === 'blocked' || target.role === 'removed') return conflict('this person cannot join this Space');
+      if (target.role !== 'listener') return conflict('this person is already on stage');
+      if (invitation(target.user.id)) return conflict('this person is already invited');
+      return ok(
+        [{ kind: 'invited', user: target.user, role: 'speaker' }],
+        [{ kind: 'invite', user: target.user, role: 'speaker' }],
+      );
+    }
+
+    case 'accept-invite': {
+      const inv = invitation(actor.id);
+      if (!inv) return conflict('you have no invitation to this stage');
+      if (inv.role === 'cohost') {
+        if (count(state, 'cohost') >= limits.maxCohosts)
+          return conflict(`there are already ${limits.maxCohosts} co-hosts`);
+        if (role === 'speaker')
+          return ok([
+            { kind: 'invitation_ended', userId: actor.id, accepted: true },
+            { kind: 'role_changed', userId: actor.id, role: 'cohost' },
+          ]);
+        return ok([{ kind: 'joined_stage', user: actor, role: 'cohost' }]);
+      }
+      if (role !== 'listener') return ok([{ kind: 'invitation_ended', userId: actor.id, accepted: true }]);
+      if (count(state, 'speaker') >= limits.maxSpeakers)
+        return conflict(`the stage is full (${limits.maxSpeakers} speakers)`);
+      return ok([{ kind: 'joined_stage', user: actor, role: 'speaker' }]);
+    }
+
+    case 'decline-invite':
+      if (!invitation(actor.id)) return conflict('you have no invitation to this stage');
+      return ok([{ kind: 'invitation_ended', userId: actor.id, accepted: false }]);
+
+    case 'demote': {
+      if (!MANAGERS.includes(role)) return forbidden('only the host and co-hosts move speakers to the audience');
+      const missing = needTarget();
+      if (missing || !target) return missing as Outcome;
+      if (target.role === 'host') return forbidden('the host cannot be moved off stage');
+      if (target.role === 'cohost' && role !== 'host') return forbidden('only the host changes co-hosts');
+      if (target.role !== 'speaker' && target.role !== 'cohost') return conflict('this person is not on stage');
+      return ok([{ kind: 'left_stage', userId: target.user.id, reason: 'demoted' }]);
+    }
+
+    case 'leave-stage':
+      if (role === 'host') return forbidden('the host cannot leave the stage; end the Space instead');
+      if (role !== 'speaker' && role !== 'cohost') return conflict('you are not on stage');
+      return ok([{ kind: 'left_stage', userId: actor.id, reason: 'left' }]);
+
+    case 'add-cohost': {
+      if (role !== 'host') return forbidden('only the host adds co-hosts');
+      const missing = needTarget();
+      if (missing || !target) return missing as Outcome;
+      if (target.role === 'host' || target.role === 'cohost')
+        return conflict('this person is already a host or co-host');
+      if (target.role === 'blocked' || target.role === 'removed') return conflict('this person cannot join this Space');
+      if (count(state, 'cohost') >= limits.maxCohosts)
+        return conflict(`there are already ${limits.maxCohosts} co-hosts`);
+      // A speaker is already on stage: promote. Anyone else is asked first.
+      if (target.role === 'speaker') return ok([{ kind: 'role_changed', userId: target.user.id, role: 'cohost' }]);
+      if (invitation(target.user.id)?.role === 'cohost') return conflict('this person is already invited');
+      return ok(
+        [{ kind: 'invited', user: target.user, role: 'cohost' }],
+        [{ kind: 'invite', user: target.user, role: 'cohost' }],
+      );
+    }
+
+    case 'remove-cohost': {
+      if (role !== 'host') return forbidden('only the host removes co-hosts');
+      const missing = needTarget();
+      if (missing || !target) return missing as Outcome;
+      if (target.role !== 'cohost') return conflict('this person is not a co-host');
+      // Back to speaker if there is room, otherwise to the audience.
+      if (count(state, 'speaker') >= limits.maxSpeakers)
+        return ok([{ kind: 'left_stage', userId: target.user.id, reason: 'demoted' }]);
+      return ok([{ kind: 'role_changed', userId: target.user.id, role: 'speaker' }]);
+    }
+
+    case 'mute':
+    case 'unmute': {
+      const missing = needTarget();
+      if (missing || !target) return missing as Outcome;
+      const member = state.stage.find((m) => m.user.id === target.user.id);
+      if (!member) return conflict('this person is not on stage');
+      if (name === 'unmute') {
+        if (!self) return forbidden('only speakers unmute themselves');
+        return member.muted ? ok([{ kind: 'unmuted', userId: actor.id }]) : ok();
+      }
+      if (!self) {
+        if (!MANAGERS.includes(role)) return forbidden('only the host and co-hosts mute others');
+        if (target.role === 'host') return forbidden('no one mutes the host');
+      }
+      return member.muted ? ok() : ok([{ kind: 'muted', userId: target.user.id, by: actor.id }]);
+    }
+
+    case 'remove':
+    case 'block': {
+      if (!MANAGERS.includes(role)) return forbidden(`only the host and co-hosts ${name} people`);
+      const missing = needTarget();
+      if (missing || !target) return missing as Outcome;
+      if (self) return no(400, ErrorCode.invalidRequest, `you cannot ${name} yourself`);
+      if (target.role === 'host') return forbidden(`the host cannot be ${name === 'remove' ? 'removed' : 'blocked'}`);
+      if (target.role === 'cohost' && role !== 'host') return forbidden('only the host changes co-hosts');
+      const gone = target.role === 'removed' || target.role === 'blocked';
+      if (name === 'remove')
+        return gone
+          ? conflict('this person is already out')
+          : ok([{ kind: 'removed', userId: target.user.id, blocked: false }]);
+      const events: RoomEvent[] = gone ? [] : [{ kind: 'removed', userId: target.user.id, blocked: true }];
+      return ok(events, [{ kind: 'block', userId: target.user.id }]);
+    }
+
+    case 'react':
+      if (!PRESENT.includes(role)) return forbidden('join the Space to react');
+      return ok([], [{ kind: 'react', emoji: (args as CommandArgsOf<'react'>).emoji }]);
+
+    case 'pin':
+    case 'unpin': {
+      if (!MANAGERS.includes(role)) return forbidden('only the host and co-hosts pin posts');
+      const postId = (args as CommandArgsOf<'pin'>).postId;
+      const pinned = state.pinnedPosts.some((p) => p.id === postId);
+      if (name === 'unpin')
+        return pinned ? ok([{ kind: 'unpinned', postId }]) : no(404, ErrorCode.notFound, 'that post is not pinned');
+      if (!ctx.post) return no(404, ErrorCode.notFound, 'post not found');
+      if (pinned) return conflict('that post is already pinned');
+      if (state.pinnedPosts.length >= limits.maxPinnedPosts)
+        return conflict(`at most ${limits.maxPinnedPosts} pinned posts`);
+      return ok([{ kind: 'pinned', post: ctx.post }]);
+    }
+  }
+  return no(400, ErrorCode.invalidRequest, `unknown command ${name}`);
+}
+
+/** Whether on-stage roles differ between two states (discovery keeps a copy of the stage). */
+export const stageChanged = (a: RoomState, b: RoomState) =>
+  a.stage.length !== b.stage.length ||
+  a.stage.some((m, i) => m.user.id !== b.stage[i]?.user.id || m.role !== b.stage[i]?.role);
+
+export { ON_STAGE };

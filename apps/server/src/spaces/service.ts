@@ -1,0 +1,268 @@
+import {
+  applyEvent,
+  CommandArgs,
+  type CommandName,
+  ErrorCode,
+  initialRoom,
+  type RoomEvent,
+  type RoomState,
+  type SpeakerPolicy,
+  type UserSummary,
+} from '@earshot/protocol';
+import type { Services } from '../context';
+import type { Viewer } from '../http/auth';
+import { AppError, notFound } from '../http/errors';
+import { newId } from '../ids';
+import { sendMessage } from '../social/dms';
+import { getPost } from '../social/posts';
+import { getUserById, summary } from '../social/users-store';
+import type { Db } from '../store/db';
+import { type CommandContext, decide, type Effect, roleOf, stageChanged } from './rules';
+import { blockedByHost, follows, loadRoom } from './store';
+
+/** The bus channel of one Space: sequenced events, reactions and presence, for every node. */
+export const spaceChannel = (spaceId: string) => `space:${spaceId}`;
+
+/** What goes over a Space's channel between nodes. */
+export type SpaceBusMessage =
+  | { type: 'event'; seq: number; event: RoomEvent }
+  | { type: 'reaction'; user: UserSummary; emoji: string }
+  | { type: 'presence-node'; nodeId: string; count: number; sample: UserSummary[]; at: number };
+
+export function createSpaceService(services: Services) {
+  const { db, bus, config, notifier } = services;
+  const limits = { maxCohosts: config.MAX_COHOSTS, maxSpeakers: config.MAX_SPEAKERS, maxPinnedPosts: 5 };
+  // Reactions: at most 10 per user per 5 s per node (a burst of applause, not a flood).
+  const reactionTimes = new Map<string, number[]>();
+  const reactionAllowed = (key: string) => {
+    const now = Date.now();
+    const recent = (reactionTimes.get(key) ?? []).filter((t) => now - t < 5000);
+    if (recent.length >= 10) return false;
+    recent.push(now);
+    reactionTimes.set(key, recent);
+    if (reactionTimes.size > 10_000) reactionTimes.clear();
+    return true;
+  };
+
+  async function create(
+    viewer: Viewer,
+    input: { title: string; topics: string[]; speakerPolicy: SpeakerPolicy; captions: boolean },
+  ) {
+    if (config.HOST_MIN_FOLLOWERS > 0) {
+      const row = await db
+        .selectFrom('follows')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('followee_id', '=', viewer.id)
+        .executeTakeFirstOrThrow();
+      if (Number(row.n) < config.HOST_MIN_FOLLOWERS)
+        throw new AppError(
+          403,
+          'not_eligible',
+          `hosting a Space needs at least ${config.HOST_MIN_FOLLOWERS} followers`,
+        );
+    }
+    const host = summary(await getUserById(db, viewer.id));
+    const id = newId();
+    const room = initialRoom({ id, ...input, host });
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('spaces')
+        .values({
+          id,
+          host_id: host.id,
+          title: input.title,
+          topics: input.topics,
+          status: room.status,
+          room: JSON.stringify(room),
+        })
+        .execute();
+      await tx.insertInto('space_stage').values({ space_id: id, user_id: host.id, role: 'host' }).execute();
+    });
+    return { room, seq: 0 };
+  }
+
+  /** Resolves the person a command names; 404 if there is no such account. */
+  async function resolveTarget(args: Record<string, unknown>): Promise<UserSummary | undefined> {
+    if (typeof args.userId === 'string') return summary(await getUserById(db, args.userId));
+    if (typeof args.handle === 'string') {
+      const row = await db
+        .selectFrom('users')
+        .select(['id', 'handle', 'display_name'])
+        .where('handle_lower', '=', args.handle.toLowerCase())
+        .executeTakeFirst();
+      if (!row) throw notFound(`user @${args.handle}`);
+      return summary(row);
+    }
+    return undefined;
+  }
+
+  /**
+   * The one command path of a live Space: authorize through the rules, apply the events under the
+   * row lock, store them with their sequence numbers, then publish. Returns the room's new seq.
+   */
+  async function run(
+    spaceId: string,
+    viewer: Viewer | null,
+    name: CommandName,
+    rawArgs: unknown,
+  ): Promise<{ seq: number }> {
+    const parsed = CommandArgs[name].safeParse(rawArgs ?? {});
+    if (!parsed.success)
+      throw new AppError(
+        400,
+        ErrorCode.invalidRequest,
+        `invalid arguments for ${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+      );
+    const args = parsed.data as Record<string, unknown>;
+    const actor = viewer ? summary(await getUserById(db, viewer.id)) : null;
+    const target = await resolveTarget(args);
+    const post = name === 'pin' ? await getPost(db, String(args.postId)).catch(() => undefined) : undefined;
+
+    // Reads go through `exec`: inside the transaction, PGlite has no second connection to give.
+    const context = async (exec: Db, state: RoomState, hostId: string): Promise<CommandContext> => {
+      const ids = [actor?.id, target?.id].filter((x): x is string => Boolean(x));
+      const blocked = await blockedByHost(exec, hostId, ids);
+      return {
+        state,
+        actor,
+        role: roleOf(state, actor?.id ?? null, actor ? blocked.has(actor.id) : false),
+        limits,
+        hostFollowsActor: actor ? await follows(exec, hostId, actor.id) : false,
+        target: target && { user: target, role: roleOf(state, target.id, blocked.has(target.id)) },
+        post,
+        now: new Date().toISOString(),
+      };
+    };
+    const refuse = (o: { status: number; code: string; message: string }) => new AppError(o.status, o.code, o.message);
+
+    // Reactions change no state: decide on an unlocked read and publish.
+    if (name === 'react') {
+      const { state, seq, hostId } = await loadRoom(db, spaceId);
+      const outcome = decide(name, args as never, await context(db, state, hostId));
+      if (!outcome.ok) throw refuse(outcome);
+      if (!actor || !reactionAllowed(`${spaceId}:${actor.id}`))
+        throw new AppError(429, ErrorCode.rateLimited, 'too many reactions; wait a moment');
+      await bus.publish(spaceChannel(spaceId), {
+        type: 'reaction',
+        user: actor,
+        emoji: String(args.emoji),
+      } satisfies SpaceBusMessage);
+      return { seq };
+    }
+
+    const result = await db.transaction().execute(async (tx) => {
+      const { state, seq, hostId } = await loadRoom(tx, spaceId, true);
+      const outcome = decide(name, args as never, await context(tx, state, hostId));
+      if (!outcome.ok) throw refuse(outcome);
+      if (outcome.events.length === 0) {
+        await applyEffects(tx, spaceId, hostId, actor, outcome.effects, 'in-transaction');
+        return { seq, published: [], effects: outcome.effects, hostId, state };
+      }
+      const next = outcome.events.reduce(applyEvent, state);
+      const published = outcome.events.map((event, i) => ({ seq: seq + 1 + i, event }));
+      const newSeq = seq + outcome.events.length;
+      await tx
+        .updateTable('spaces')
+        .set({
+          room: JSON.stringify(next),
+          seq: newSeq,
+          status: next.status,
+          ...(next.status !== state.status && next.status === 'live' && { started_at: new Date() }),
+          ...(next.status !== state.status && next.status === 'ended' && { ended_at: new Date() }),
+        })
+        .where('id', '=', spaceId)
+        .execute();
+      await tx
+        .insertInto('space_events')
+        .values(published.map((p) => ({ space_id: spaceId, seq: p.seq, event: JSON.stringify(p.event) })))
+        .execute();
+      if (stageChanged(state, next)) {
+        await tx.deleteFrom('space_stage').where('space_id', '=', spaceId).execute();
+        await tx
+          .insertInto('space_stage')
+          .values(next.stage.map((m) => ({ space_id: spaceId, user_id: m.user.id, role: m.role })))
+          .execute();
+      }
+      await applyEffects(tx, spaceId, hostId, actor, outcome.effects, 'in-transaction');
+      return { seq: newSeq, published, effects: outcome.effects, hostId, state: next };
+    });
+
+    for (const p of result.published)
+      await bus.publish(spaceChannel(spaceId), { type: 'event', seq: p.seq, event: p.event } satisfies SpaceBusMessage);
+    await applyEffects(db, spaceId, result.hostId, actor, result.effects, 'after-commit', result.state);
+    return { seq: result.seq };
+  }
+
+  /** Side effects: blocks and reports commit with the events; invitations (DM + notification) after. */
+  async function applyEffects(
+    tx: typeof db,
+    spaceId: string,
+    hostId: string,
+    actor: UserSummary | null,
+    effects: Effect[],
+    phase: 'in-transaction' | 'after-commit',
+    state?: RoomState,
+  ) {
+    if (!actor) return;
+    for (const effect of effects) {
+      if (phase === 'in-transaction' && effect.kind === 'block')
+        await tx
+          .insertInto('blocks')
+          .values({ blocker_id: hostId, blocked_id: effect.userId })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      if (phase === 'in-transaction' && effect.kind === 'report')
+        await tx
+          .insertInto('reports')
+          .values({
+            id: newId(),
+            reporter_id: actor.id,
+            space_id: spaceId,
+            reported_user_id: effect.userId ?? null,
+            reason: effect.reason,
+          })
+          .execute();
+      if (phase === 'after-commit' && effect.kind === 'invite' && state) {
+        const what = effect.role === 'cohost' ? 'co-host' : 'speak in';
+        const text = `${actor.displayName} invited you to ${what} “${state.title}”.`;
+        // A DM with an Accept action, plus a notification. A block between them refuses the DM;
+        // the invitation stands in the room either way.
+        await sendMessage(services, actor.id, effect.user.id, text, {
+          kind: 'space_invite',
+          spaceId,
+          role: effect.role,
+        }).catch(() => undefined);
+        await notifier.notify({
+          userId: effect.user.id,
+          kind: 'space_invite',
+          actorId: actor.id,
+          data: { spaceId, title: state.title, role: effect.role },
+        });
+      }
+    }
+  }
+
+  /** Events after `since`, or null when the log cannot fill the gap (the client takes a snapshot). */
+  async function eventsSince(spaceId: string, since: number, upTo: number) {
+    const rows = await db
+      .selectFrom('space_events')
+      .select(['seq', 'event'])
+      .where('space_id', '=', spaceId)
+      .where('seq', '>', since)
+      .where('seq', '<=', upTo)
+      .orderBy('seq')
+      .execute();
+    if (rows.length !== upTo - since) return null;
+    return rows.map((r) => ({ seq: r.seq, event: r.event as RoomEvent }));
+  }
+
+  return {
+    create,
+    run,
+    eventsSince,
+    load: (spaceId: string) => loadRoom(db, spaceId),
+    blockedByHost: (hostId: string, ids: string[]) => blockedByHost(db, hostId, ids),
+  };
+}
+
+export type SpaceService = ReturnType<typeof createSpaceService>;

@@ -1,0 +1,92 @@
+import type { RoomState, SpaceSummary } from '@earshot/protocol';
+import { sql } from 'kysely';
+import { notFound } from '../http/errors';
+import type { Db } from '../store/db';
+
+/** Reads a Space's room state and sequence number (optionally locking the row: the one writer). */
+export async function loadRoom(db: Db, spaceId: string, lock = false) {
+  let q = db.selectFrom('spaces').select(['room', 'seq', 'host_id', 'listener_count']).where('id', '=', spaceId);
+  if (lock) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  if (!row) throw notFound('Space');
+  return { state: row.room as RoomState, seq: row.seq, hostId: row.host_id, listenerCount: row.listener_count };
+}
+
+/** Whether the host has blocked each of these users (their block list covers all their Spaces). */
+export async function blockedByHost(db: Db, hostId: string, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('blocks')
+    .select('blocked_id')
+    .where('blocker_id', '=', hostId)
+    .where('blocked_id', 'in', userIds)
+    .execute();
+  return new Set(rows.map((r) => r.blocked_id));
+}
+
+export async function follows(db: Db, followerId: string, followeeId: string) {
+  const row = await db
+    .selectFrom('follows')
+    .select('follower_id')
+    .where('follower_id', '=', followerId)
+    .where('followee_id', '=', followeeId)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+type SummaryRow = { room: unknown; listener_count: number; followed_on_stage?: number };
+const toSummary = (r: SummaryRow): SpaceSummary => {
+  const s = r.room as RoomState;
+  return {
+    id: s.id,
+    title: s.title,
+    topics: s.topics,
+    speakerPolicy: s.speakerPolicy,
+    status: s.status,
+    host: s.host,
+    stage: s.stage.map((m) => m.user),
+    listenerCount: r.listener_count,
+    startedAt: s.startedAt,
+    ...(r.followed_on_stage !== undefined && { followedOnStage: Number(r.followed_on_stage) }),
+  };
+};
+
+export function summaryOf(state: RoomState, listenerCount: number): SpaceSummary {
+  return toSummary({ room: state, listener_count: listenerCount });
+}
+
+/** Live Spaces, biggest audience first; `q` matches title or a topic, case-insensitively. */
+export async function listLive(db: Db, q: string | undefined, limit: number) {
+  let query = db
+    .selectFrom('spaces')
+    .select(['room', 'listener_count'])
+    .where('status', '=', 'live')
+    .orderBy('listener_count', 'desc')
+    .orderBy('started_at', 'desc')
+    .limit(limit);
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('title', 'ilike', like),
+        eb.exists(sql`(select 1 from unnest(spaces.topics) t where t ilike ${like})`),
+      ]),
+    );
+  }
+  return (await query.execute()).map(toSummary);
+}
+
+/** Live Spaces where people the viewer follows host or speak: the more of them on stage, the earlier. */
+export async function bubbles(db: Db, viewerId: string, limit: number) {
+  const rows = await sql<SummaryRow>`
+    select s.room, s.listener_count, count(*)::int as followed_on_stage
+    from spaces s
+    join space_stage st on st.space_id = s.id
+    join follows f on f.followee_id = st.user_id and f.follower_id = ${viewerId}
+    where s.status = 'live'
+      and not exists (select 1 from blocks b where b.blocker_id = s.host_id and b.blocked_id = ${viewerId})
+    group by s.id
+    order by followed_on_stage desc, s.listener_count desc, s.started_at desc
+    limit ${limit}`.execute(db);
+  return rows.rows.map(toSummary);
+}

@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import { Post, UserSummary } from './social';
+
+/**
+ * A live Space's room state and the events that change it. `applyEvent` is the one reducer:
+ * the server computes the next state with it and clients replay events with it, so a client that
+ * applies every event in sequence holds exactly the server's state.
+ */
+
+export const SpeakerPolicy = z.enum(['everyone', 'following', 'invited']);
+export type SpeakerPolicy = z.infer<typeof SpeakerPolicy>;
+export const SpaceStatus = z.enum(['created', 'live', 'ended']);
+export const StageRole = z.enum(['host', 'cohost', 'speaker']);
+export type StageRole = z.infer<typeof StageRole>;
+export const InviteRole = z.enum(['speaker', 'cohost']);
+export const Reaction = z.enum(['👏', '😂', '❤️', '🔥', '💯', '🙌', '😮', '👍']);
+export type Reaction = z.infer<typeof Reaction>;
+
+export const StageMember = z.object({
+  user: UserSummary,
+  role: StageRole,
+  /** Muted by themselves or by a host; only they can unmute. The media plane forwards nothing while muted. */
+  muted: z.boolean(),
+  /** From the media plane's audio levels. */
+  speaking: z.boolean(),
+});
+export type StageMember = z.infer<typeof StageMember>;
+
+export const RoomState = z.object({
+  id: z.string(),
+  title: z.string(),
+  topics: z.array(z.string()),
+  speakerPolicy: SpeakerPolicy,
+  status: SpaceStatus,
+  host: UserSummary,
+  /** Host first, then co-hosts, then speakers, each in the order they came up. */
+  stage: z.array(StageMember),
+  raisedHands: z.array(UserSummary),
+  invitations: z.array(z.object({ user: UserSummary, role: InviteRole })),
+  /** Ids of people removed from this Space; they cannot rejoin. */
+  removed: z.array(z.string()),
+  pinnedPosts: z.array(Post),
+  /** The host's setting; captions arrive with the captions issue. */
+  captions: z.object({ enabled: z.boolean() }),
+  /** Ticketed Spaces arrive later; null = free and open. */
+  tickets: z.null(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+});
+export type RoomState = z.infer<typeof RoomState>;
+
+export const RoomEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('started'), at: z.string() }),
+  z.object({ kind: z.literal('ended'), at: z.string() }),
+  z.object({ kind: z.literal('hand_raised'), user: UserSummary }),
+  z.object({ kind: z.literal('hand_lowered'), userId: z.string(), reason: z.enum(['cancelled', 'declined']) }),
+  z.object({ kind: z.literal('joined_stage'), user: UserSummary, role: z.enum(['cohost', 'speaker']) }),
+  z.object({ kind: z.literal('left_stage'), userId: z.string(), reason: z.enum(['left', 'demoted']) }),
+  z.object({ kind: z.literal('role_changed'), userId: z.string(), role: z.enum(['cohost', 'speaker']) }),
+  z.object({ kind: z.literal('invited'), user: UserSummary, role: InviteRole }),
+  z.object({ kind: z.literal('invitation_ended'), userId: z.string(), accepted: z.boolean() }),
+  z.object({ kind: z.literal('muted'), userId: z.string(), by: z.string() }),
+  z.object({ kind: z.literal('unmuted'), userId: z.string() }),
+  z.object({ kind: z.literal('speaking'), userId: z.string(), speaking: z.boolean() }),
+  z.object({ kind: z.literal('removed'), userId: z.string(), blocked: z.boolean() }),
+  z.object({ kind: z.literal('pinned'), post: Post }),
+  z.object({ kind: z.literal('unpinned'), postId: z.string() }),
+]);
+export type RoomEvent = z.infer<typeof RoomEvent>;
+
+const without = <T>(list: T[], keep: (item: T) => boolean) => list.filter(keep);
+
+/** The one reducer of room state. Pure: returns a new state, never changes its input. */
+export function applyEvent(state: RoomState, event: RoomEvent): RoomState {
+  switch (event.kind) {
+    case 'started':
+      return { ...state, status: 'live', startedAt: event.at };
+    case 'ended':
+      return { ...state, status: 'ended', endedAt: event.at, raisedHands: [], invitations: [] };
+    case 'hand_raised':
+      return { ...state, raisedHands: [...state.raisedHands, event.user] };
+    case 'hand_lowered':
+      return { ...state, raisedHands: without(state.raisedHands, (u) => u.id !== event.userId) };
+    case 'joined_stage':
+      return {
+        ...state,
+        raisedHands: without(state.raisedHands, (u) => u.id !== event.user.id),
+        invitations: without(state.invitations, (i) => i.user.id !== event.user.id),
+        stage: sortStage([...state.stage, { user: event.user, role: event.role, muted: true, speaking: false }]),
+      };
+    case 'left_stage':
+      return { ...state, stage: without(state.stage, (m) => m.user.id !== event.userId) };
+    case 'role_changed':
+      return {
+        ...state,
+        stage: sortStage(state.stage.map((m) => (m.user.id === event.userId ? { ...m, role: event.role } : m))),
+      };
+    case 'invited':
+      return {
+        ...state,
+        invitations: [
+          ...without(state.invitations, (i) => i.user.id !== event.user.id),
+          { user: event.user, role: event.role },
+        ],
+      };
+    case 'invitation_ended':
+      return { ...state, invitations: without(state.invitations, (i) => i.user.id !== event.userId) };
+    case 'muted':
+    case 'unmuted': {
+      const muted = event.kind === 'muted';
+      return {
+        ...state,
+        stage: state.stage.map((m) =>
+          m.user.id === event.userId ? { ...m, muted, speaking: muted ? false : m.speaking } : m,
+        ),
+      };
+    }
+    case 'speaking':
+      return {
+        ...state,
+        stage: state.stage.map((m) => (m.user.id === event.userId ? { ...m, speaking: event.speaking } : m)),
+      };
+    case 'removed':
+      return {
+        ...state,
+        stage: without(state.stage, (m) => m.user.id !== event.userId),
+        raisedHands: without(state.raisedHands, (u) => u.id !== event.userId),
+        invitations: without(state.invitations, (i) => i.user.id !== event.userId),
+        removed: [...state.removed, event.userId],
+      };
+    case 'pinned':
+      return { ...state, pinnedPosts: [event.post, ...without(state.pinnedPosts, (p) => p.id !== event.post.id)] };
+    case 'unpinned':
+      return { ...state, pinnedPosts: without(state.pinnedPosts, (p) => p.id !== event.postId) };
+  }
+}
+
+const rank: Record<StageRole, number> = { host: 0, cohost: 1, speaker: 2 };
+/** Stable: keeps arrival order within a role. */
+const sortStage = (stage: StageMember[]) => [...stage].sort((a, b) => rank[a.role] - rank[b.role]);
+
+/** A new Space's state before it starts. */
+export function initialRoom(input: {
+  id: string;
+  title: string;
+  topics: string[];
+  speakerPolicy: SpeakerPolicy;
+  host: UserSummary;
+  captions?: boolean;
+}): RoomState {
+  return {
+    id: input.id,
+    title: input.title,
+    topics: input.topics,
+    speakerPolicy: input.speakerPolicy,
+    status: 'created',
+    host: input.host,
+    stage: [{ user: input.host, role: 'host', muted: true, speaking: false }],
+    raisedHands: [],
+    invitations: [],
+    removed: [],
+    pinnedPosts: [],
+    captions: { enabled: input.captions ?? false },
+    tickets: null,
+    startedAt: null,
+    endedAt: null,
+  };
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { ErrorBody } from './errors';
+import { Reaction, RoomEvent, RoomState, SpaceStatus, SpeakerPolicy } from './room';
+import { Handle, UserSummary } from './social';
+
+export const Topic = z.string().trim().min(1).max(30);
+export const CreateSpaceBody = z.strictObject({
+  title: z.string().trim().min(1, 'a Space needs a title').max(70, 'a title has at most 70 characters'),
+  topics: z.array(Topic).max(3, 'at most 3 topics').default([]),
+  speakerPolicy: SpeakerPolicy.default('everyone'),
+  captions: z.boolean().default(false),
+});
+
+const UserTarget = z.strictObject({ userId: z.string().min(1).max(64) });
+const Empty = z.strictObject({});
+
+/** Every command on a Space, by name, with its arguments. Sent as POST /api/spaces/:id/<name> or over the socket. */
+export const CommandArgs = {
+  start: Empty,
+  end: Empty,
+  'request-speak': Empty,
+  'cancel-request': Empty,
+  approve: UserTarget,
+  decline: UserTarget,
+  invite: z.union([UserTarget, z.strictObject({ handle: Handle })]),
+  'accept-invite': Empty,
+  'decline-invite': Empty,
+  demote: UserTarget,
+  'leave-stage': Empty,
+  'add-cohost': UserTarget,
+  'remove-cohost': UserTarget,
+  mute: UserTarget,
+  unmute: UserTarget,
+  remove: UserTarget,
+  block: UserTarget,
+  report: z.strictObject({ userId: z.string().min(1).max(64).optional(), reason: z.string().trim().min(1).max(500) }),
+  react: z.strictObject({ emoji: Reaction }),
+  pin: z.strictObject({ postId: z.string().min(1).max(64) }),
+  unpin: z.strictObject({ postId: z.string().min(1).max(64) }),
+} as const;
+export type CommandName = keyof typeof CommandArgs;
+export const commandNames = Object.keys(CommandArgs) as CommandName[];
+export const CommandName = z.enum(commandNames as [CommandName, ...CommandName[]]);
+export type CommandArgsOf<N extends CommandName> = z.infer<(typeof CommandArgs)[N]>;
+export const CommandResult = z.object({ seq: z.number().int() });
+
+/** A Space in lists (discovery, bubbles, search). */
+export const SpaceSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  topics: z.array(z.string()),
+  speakerPolicy: SpeakerPolicy,
+  status: SpaceStatus,
+  host: UserSummary,
+  /** Everyone on stage, host first. */
+  stage: z.array(UserSummary),
+  listenerCount: z.number().int(),
+  startedAt: z.string().nullable(),
+  /** Bubbles only: how many people you follow are hosting or speaking. */
+  followedOnStage: z.number().int().optional(),
+});
+export type SpaceSummary = z.infer<typeof SpaceSummary>;
+export const SpaceListQuery = z.strictObject({
+  state: z.enum(['live']).default('live'),
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(30),
+});
+
+export const Presence = z.object({ listenerCount: z.number().int(), listeners: z.array(UserSummary) });
+export const SpaceView = z.object({ seq: z.number().int(), space: RoomState }).extend(Presence.shape);
+
+/** Messages the server sends on GET /api/spaces/:id/live. */
+export const SpaceServerMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('snapshot'), seq: z.number().int(), space: RoomState }).extend(Presence.shape),
+  z.object({ type: z.literal('event'), seq: z.number().int(), event: RoomEvent }),
+  /** Not sequenced: who is here changes too often to be history. */
+  z.object({ type: z.literal('presence') }).extend(Presence.shape),
+  z.object({ type: z.literal('reaction'), user: UserSummary, emoji: Reaction }),
+  z.object({ type: z.literal('ack'), id: z.string(), seq: z.number().int() }),
+  z.object({ type: z.literal('error'), id: z.string().optional() }).extend(ErrorBody.shape),
+  z.object({ type: z.literal('pong') }),
+]);
+export type SpaceServerMessage = z.infer<typeof SpaceServerMessage>;
+
+export const SpaceClientMessage = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('command'),
+    id: z.string().max(64),
+    name: CommandName,
+    args: z.unknown().optional(),
+  }),
+  z.strictObject({ type: z.literal('ping') }),
+]);
+export type SpaceClientMessage = z.infer<typeof SpaceClientMessage>;
