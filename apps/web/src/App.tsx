@@ -9,11 +9,13 @@ import { ConnectionsPage } from './pages/Connections';
 import { ConversationPage } from './pages/Conversation';
 import { HomePage } from './pages/Home';
 import { InboxPage } from './pages/Inbox';
+import { NewSpacePage } from './pages/NewSpace';
 import { NotFoundPage } from './pages/NotFound';
 import { NotificationsPage } from './pages/Notifications';
 import { PostPage } from './pages/PostPage';
 import { ProfilePage } from './pages/Profile';
 import { SettingsPage } from './pages/Settings';
+import { SpaceRoomPage } from './pages/SpaceRoom';
 import { RealtimeProvider, useServerMessages } from './realtime';
 import { SessionProvider } from './session';
 
@@ -67,6 +69,8 @@ function Routes() {
       </Route>
       <Route path="/notifications" component={NotificationsPage} />
       <Route path="/settings" component={SettingsPage} />
+      <Route path="/spaces/new" component={NewSpacePage} />
+      <Route path="/spaces/:id">{(params) => <SpaceRoomPage key={params.id} id={params.id} />}</Route>
       <Route>{() => <NotFoundPage />}</Route>
     </Switch>
   );

@@ -1,4 +1,6 @@
 import type {
+  CommandArgsOf,
+  CommandName,
   Conversation,
   ErrorBody,
   Message,
@@ -6,9 +8,16 @@ import type {
   Page,
   Post,
   Profile,
+  RoomState,
+  SpaceSummary,
+  SpeakerPolicy,
   User,
   UserSummary,
 } from '@earshot/protocol';
+
+/** GET /api/spaces/:id and the live socket's snapshot. */
+export type SpaceView = { seq: number; space: RoomState; listenerCount: number; listeners: UserSummary[] };
+export type NewSpace = { title: string; topics: string[]; speakerPolicy: SpeakerPolicy; captions: boolean };
 
 /** Every failed API call throws this; `message` is written for people and safe to show. */
 export class ApiError extends Error {
@@ -115,6 +124,17 @@ export const api = {
   notifications: (page: PageParams = {}) =>
     request<Page<Notification> & { unread: number }>('GET', '/notifications', undefined, page),
   markNotificationsRead: () => request<void>('POST', '/notifications/read'),
+
+  // Spaces
+  liveSpaces: (q?: string) =>
+    request<{ items: SpaceSummary[] }>('GET', '/spaces', undefined, { state: 'live', q: q || undefined }),
+  /** Live Spaces that people I follow host or speak in; signed-in only. */
+  bubbles: () => request<{ items: SpaceSummary[] }>('GET', '/spaces/bubbles'),
+  space: (id: string) => request<SpaceView>('GET', `/spaces/${enc(id)}`),
+  createSpace: (body: NewSpace) => request<{ space: SpaceSummary; seq: number }>('POST', '/spaces', body),
+  /** Any command on a Space: POST /api/spaces/:id/<name> with its arguments. */
+  spaceCommand: <N extends CommandName>(id: string, name: N, args: CommandArgsOf<N>) =>
+    request<{ seq: number }>('POST', `/spaces/${enc(id)}/${name}`, args),
 };
 
 export const sameHandle = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

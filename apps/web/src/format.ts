@@ -56,8 +56,11 @@ export function notificationText(n: Notification): string {
       const text = textOf(n);
       return text ? `${who} sent you a message: ${text}` : `${who} sent you a message`;
     }
-    case 'space_invite':
-      return `${who} invited you to a Space`;
+    case 'space_invite': {
+      const title = typeof n.data.title === 'string' ? n.data.title : '';
+      const role = n.data.role === 'cohost' ? 'co-host' : 'speak in';
+      return title ? `${who} invited you to ${role} “${title}”` : `${who} invited you to ${role} a Space`;
+    }
     default:
       return `${who} did something`;
   }
@@ -65,6 +68,7 @@ export function notificationText(n: Notification): string {
 
 /** Where a notification leads, if anywhere. */
 export function notificationHref(n: Notification): string | null {
+  if (n.kind === 'space_invite' && typeof n.data.spaceId === 'string') return `/spaces/${n.data.spaceId}`;
   if (!n.actor) return null;
   if (n.kind === 'dm') return `/messages/${n.actor.handle}`;
   return `/u/${n.actor.handle}`;

@@ -29,3 +29,16 @@ export const LogoMark = () => (
     <path d="M11 12v8M16 8v16M21 12v8" stroke="#fff" strokeWidth="2.6" strokeLinecap="round" fill="none" />
   </svg>
 );
+export const MicOffIcon = () => (
+  <Icon path="M2 2l20 20M9 9v3a3 3 0 0 0 5.1 2.1M15 9.3V5a3 3 0 0 0-5.9-.8M19 10v2a7 7 0 0 1-.9 3.4M5 10v2a7 7 0 0 0 11.5 5.4M12 19v3" />
+);
+export const MicIcon = () => (
+  <Icon path="M12 2a3 3 0 0 0-3 3v7a3 3 0 0 0 6 0V5a3 3 0 0 0-3-3zM19 10v2a7 7 0 0 1-14 0v-2M12 19v3" />
+);
+export const HandIcon = () => (
+  <Icon path="M18 11V6a2 2 0 0 0-4 0M14 10V4a2 2 0 0 0-4 0v2M10 10.5V6a2 2 0 0 0-4 0v8a8 8 0 0 0 16 0v-2a2 2 0 0 0-4 0" />
+);
+export const ShareIcon = () => (
+  <Icon path="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7" />
+);
+export const MoreIcon = () => <Icon path="M5 12h.01M12 12h.01M19 12h.01" />;

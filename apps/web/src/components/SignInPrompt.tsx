@@ -1,10 +1,10 @@
 import { Link } from 'wouter';
 
 /** Shown instead of a page that needs an account. */
-export function SignInPrompt({ what }: { what: string }) {
+export function SignInPrompt({ what, heading }: { what?: string; heading?: string }) {
   return (
     <section className="card center">
-      <h1>Sign in to see {what}</h1>
+      <h1>{heading ?? `Sign in to see ${what}`}</h1>
       <p className="muted">You need an Earshot account for this.</p>
       <p className="actions center">
         <Link className="button" href="/login">

@@ -1,6 +1,6 @@
-import type { Message } from '@earshot/protocol';
+import type { Message, MessageAction } from '@earshot/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { Link } from 'wouter';
+import { Link, useLocation } from 'wouter';
 import { api, isNotFound, sameHandle } from '../api';
 import { Avatar } from '../components/Avatar';
 import { SignInPrompt } from '../components/SignInPrompt';
@@ -13,12 +13,63 @@ import { usePaged } from '../use-paged';
 import { useTitle } from '../use-title';
 import { NotFoundPage } from './NotFound';
 
+/** The buttons of a message that carries an invitation to speak in a Space. */
+function InviteAction({ action, mine }: { action: MessageAction; mine: boolean }) {
+  const [, navigate] = useLocation();
+  const [busy, setBusy] = useState(false);
+  const [declined, setDeclined] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const href = `/spaces/${action.spaceId}`;
+  const what = action.role === 'cohost' ? 'co-host' : 'speak';
+
+  async function answer(accept: boolean) {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.spaceCommand(action.spaceId, accept ? 'accept-invite' : 'decline-invite', {});
+      if (accept) navigate(href);
+      else setDeclined(true);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (mine) {
+    return (
+      <p className="bubble-action">
+        Invitation to {what} · <Link href={href}>Open Space</Link>
+      </p>
+    );
+  }
+  return (
+    <div className="bubble-action" data-testid="space-invite">
+      {declined ? (
+        <span role="status">You declined.</span>
+      ) : (
+        <span className="actions">
+          <button type="button" className="button small" disabled={busy} onClick={() => answer(true)}>
+            Accept
+          </button>
+          <button type="button" className="button secondary small" disabled={busy} onClick={() => answer(false)}>
+            Decline
+          </button>
+          <Link href={href}>Open Space</Link>
+        </span>
+      )}
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
 function Bubble({ message, mine }: { message: Message; mine: boolean }) {
   return (
     <li className={mine ? 'bubble-row mine' : 'bubble-row'}>
       <div className="bubble" data-testid="message">
         <span className="visually-hidden">{mine ? 'You' : message.from.displayName}: </span>
         <p className="bubble-text">{message.text}</p>
+        {message.action?.kind === 'space_invite' && <InviteAction action={message.action} mine={mine} />}
         <time dateTime={message.createdAt} title={fullDate(message.createdAt)}>
           {timeAgo(message.createdAt)}
         </time>

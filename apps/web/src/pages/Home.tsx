@@ -1,22 +1,86 @@
 import type { Post } from '@earshot/protocol';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
+import { api } from '../api';
 import { ComposePost } from '../components/ComposePost';
 import { PostList } from '../components/PostList';
-import { Loading } from '../components/Status';
+import { Bubbles, SpaceCard } from '../components/SpaceCard';
+import { ErrorNote, Loading } from '../components/Status';
 import { useSession } from '../session';
+import { useLoad } from '../use-load';
 import { useTitle } from '../use-title';
 
+const REFRESH_MS = 30_000;
+
+/** Refetches quietly every so often while the page is visible: listener counts and the list move. */
+function useRefresh(reload: (quiet?: boolean) => Promise<void>) {
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void reload(true);
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
+}
+
 function LiveNow() {
+  const [text, setText] = useState('');
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQ(text.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [text]);
+  const spaces = useLoad(`live:${q}`, () => api.liveSpaces(q).then((r) => r.items));
+  useRefresh(spaces.reload);
+
   return (
     <section className="card live-now" aria-labelledby="live-now-heading">
-      <h2 id="live-now-heading">
-        <span className="live-dot" aria-hidden="true" /> Live now
-      </h2>
-      {/* Spaces arrive in a later release: this section lists live Spaces then. */}
-      <p className="muted empty">No live Spaces yet.</p>
+      <div className="live-now-head">
+        <h2 id="live-now-heading">
+          <span className="live-dot" aria-hidden="true" /> Live now
+        </h2>
+        <Link href="/spaces/new" className="button small">
+          Start a Space
+        </Link>
+      </div>
+      <form className="space-search" onSubmit={(e) => e.preventDefault()}>
+        <label htmlFor="space-search" className="visually-hidden">
+          Search Spaces
+        </label>
+        <input
+          id="space-search"
+          type="search"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder="Search Spaces by title or topic"
+          maxLength={100}
+          autoComplete="off"
+        />
+      </form>
+      {spaces.state === 'loading' ? (
+        <Loading />
+      ) : spaces.state === 'error' ? (
+        <ErrorNote error={spaces.error} />
+      ) : spaces.data.length === 0 ? (
+        <p className="muted empty" role="status">
+          {q ? `No live Spaces match “${q}”.` : 'No live Spaces right now. Start one!'}
+        </p>
+      ) : (
+        <ul className="space-list">
+          {spaces.data.map((space) => (
+            <SpaceCard key={space.id} space={space} />
+          ))}
+        </ul>
+      )}
     </section>
   );
+}
+
+/** Live Spaces of people the viewer follows; nothing at all when there are none (or on error). */
+function FollowBubbles() {
+  const bubbles = useLoad('bubbles', () => api.bubbles().then((r) => r.items));
+  useRefresh(bubbles.reload);
+  if (bubbles.state !== 'ready') return null;
+  return <Bubbles spaces={bubbles.data} />;
 }
 
 function Welcome() {
@@ -52,9 +116,11 @@ export function HomePage() {
   return (
     <>
       <h1 className="visually-hidden">Home</h1>
+      <FollowBubbles />
       <p className="greeting">
         Welcome back, <strong>{user.displayName}</strong>.
       </p>
+      <LiveNow />
       <ComposePost onPosted={(post) => setPosted((list) => [post, ...list])} />
       {posted.length > 0 && (
         <section aria-labelledby="just-posted" className="section">
@@ -62,7 +128,6 @@ export function HomePage() {
           <PostList posts={posted} empty="" />
         </section>
       )}
-      <LiveNow />
       <nav className="card quick-links" aria-label="Shortcuts">
         <Link href={`/u/${user.handle}`}>Your profile</Link>
         <Link href="/settings">Settings</Link>

@@ -1,0 +1,109 @@
+import { type KeyboardEvent, type ReactNode, useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+
+export type MenuItem = { label: string; onSelect: () => void; danger?: boolean };
+
+/**
+ * A button that opens a small menu (WAI-ARIA menu button): arrow keys move, Escape closes and
+ * returns focus to the button, a click outside closes.
+ */
+export function MenuButton({
+  label,
+  items,
+  className = 'menu-button',
+  children,
+}: {
+  /** The button's accessible name, e.g. "Options for Ada Lovelace". */
+  label: string;
+  items: MenuItem[];
+  className?: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLDivElement>(null);
+
+  // Keep the open menu inside the window: shift it sideways when it would stick out.
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (!open || !el) return;
+    el.style.transform = '';
+    const rect = el.getBoundingClientRect();
+    const margin = 8;
+    const right = document.documentElement.clientWidth - margin;
+    const dx = rect.left < margin ? margin - rect.left : rect.right > right ? right - rect.right : 0;
+    if (dx) el.style.transform = `translateX(${Math.round(dx)}px)`;
+  }, [open]);
+
+  useEffect(() => {
+    if (!open) return;
+    list.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+    const outside = (event: PointerEvent) => {
+      if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', outside);
+    return () => document.removeEventListener('pointerdown', outside);
+  }, [open]);
+
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const entries = [...(list.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
+    const at = entries.indexOf(document.activeElement as HTMLButtonElement);
+    let next = -1;
+    if (event.key === 'ArrowDown') next = (at + 1) % entries.length;
+    else if (event.key === 'ArrowUp') next = (at - 1 + entries.length) % entries.length;
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = entries.length - 1;
+    else if (event.key === 'Escape' || event.key === 'Tab') {
+      if (event.key === 'Escape') event.preventDefault();
+      close();
+      return;
+    }
+    if (next >= 0) {
+      event.preventDefault();
+      entries[next]?.focus();
+    }
+  };
+
+  if (items.length === 0) return null;
+  return (
+    <div className="menu" ref={root}>
+      <button
+        ref={button}
+        type="button"
+        className={className}
+        aria-label={label}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? `${id}-menu` : undefined}
+        onClick={() => setOpen((o) => !o)}
+      >
+        {children}
+      </button>
+      {open && (
+        <div id={`${id}-menu`} className="menu-list" role="menu" aria-label={label} onKeyDown={onKeyDown}>
+          {items.map((item) => (
+            <button
+              key={item.label}
+              type="button"
+              role="menuitem"
+              className={item.danger ? 'menu-item danger' : 'menu-item'}
+              tabIndex={-1}
+              onClick={() => {
+                setOpen(false);
+                item.onSelect();
+              }}
+            >
+              {item.label}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import type { SpaceSummary } from '@earshot/protocol';
+import { Link } from 'wouter';
+import { Avatar } from './Avatar';
+
+export const listening = (count: number) => `${count} listening`;
+
+export function Topics({ topics }: { topics: string[] }) {
+  if (topics.length === 0) return null;
+  return (
+    <ul className="topics" aria-label="Topics">
+      {topics.map((topic) => (
+        <li key={topic} className="chip">
+          {topic}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A live Space in a list: links to its room. */
+export function SpaceCard({ space }: { space: SpaceSummary }) {
+  const shown = space.stage.slice(0, 5);
+  return (
+    <li>
+      <Link href={`/spaces/${space.id}`} className="space-card" data-testid="space-card">
+        <span className="space-card-top">
+          <span className="live-badge">Live</span>
+          <span className="muted">{listening(space.listenerCount)}</span>
+        </span>
+        <span className="space-card-title">{space.title}</span>
+        <Topics topics={space.topics} />
+        <span className="space-card-people">
+          <span className="avatar-stack" aria-hidden="true">
+            {shown.map((u) => (
+              <Avatar key={u.id} handle={u.handle} displayName={u.displayName} size="sm" />
+            ))}
+          </span>
+          <span className="muted">
+            Hosted by <strong className="host-name">{space.host.displayName}</strong>
+            {space.stage.length > 1 && ` · ${space.stage.length - 1} more on stage`}
+          </span>
+        </span>
+      </Link>
+    </li>
+  );
+}
+
+/** "From people you follow": round host avatars with the title, in a row that scrolls sideways. */
+export function Bubbles({ spaces }: { spaces: SpaceSummary[] }) {
+  if (spaces.length === 0) return null;
+  return (
+    <section className="follow-bubbles" aria-labelledby="bubbles-heading">
+      <h2 id="bubbles-heading">From people you follow</h2>
+      <ul>
+        {spaces.map((space) => {
+          const others = (space.followedOnStage ?? 1) - 1;
+          return (
+            <li key={space.id}>
+              <Link
+                href={`/spaces/${space.id}`}
+                className="fb-link"
+                data-testid="space-bubble"
+                aria-label={`${space.title}, hosted by ${space.host.displayName}, ${listening(space.listenerCount)}`}
+              >
+                <span className="fb-ring">
+                  <Avatar handle={space.host.handle} displayName={space.host.displayName} size="lg" />
+                  {others > 0 && <span className="fb-more">+{others}</span>}
+                </span>
+                <span className="fb-title">{space.title}</span>
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

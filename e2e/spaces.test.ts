@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { type Running, startEarshot } from '../apps/server/test/helpers';
+import { artifacts, browserMissing, launchBrowser } from './browser';
+
+describe('web app: a live Space from start to end', { skip: browserMissing() }, () => {
+  let server: Running;
+  let browser: Browser;
+  before(async () => {
+    server = await startEarshot();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a host starts a Space; a listener on a phone raises a hand, speaks, reacts, is removed; the host ends it', async () => {
+    const hostContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await hostContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const host = await hostContext.newPage();
+    const listener = await (
+      await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true })
+    ).newPage();
+    const anon = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
+
+    const signUp = async (page: Page, handle: string, name: string) => {
+      await page.goto(`${server.url}/signup`);
+      await page.getByLabel('Handle').fill(handle);
+      await page.getByLabel('Display name').fill(name);
+      await page.getByLabel('Password').fill('listen closely');
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
+    };
+    await signUp(host, 'hana', 'Hana Host');
+    await signUp(listener, 'leo', 'Leo Listener');
+
+    // The host starts a Space from the home page.
+    await host.goto(`${server.url}/`);
+    await host.getByRole('link', { name: 'Start a Space' }).click();
+    await host.waitForURL('**/spaces/new');
+    await host.getByLabel('Title').fill('Late night jazz talk');
+    await host.getByLabel('Topics').fill('music, jazz');
+    await host.getByRole('radio', { name: /Everyone/ }).check();
+    await host.getByRole('button', { name: 'Start now' }).click();
+    await host.waitForURL((u) => /^\/spaces\/(?!new$)[^/]+$/.test(u.pathname));
+    await host.getByRole('heading', { name: 'Late night jazz talk' }).waitFor();
+    await host.locator('.live-badge').waitFor();
+    await host.getByTestId('stage-member').filter({ hasText: 'Hana Host' }).waitFor();
+    assert.match((await host.getByTestId('stage-member').first().textContent()) ?? '', /Host/);
+
+    // The share button copies the room's address.
+    await host.getByRole('button', { name: 'Copy share link' }).click();
+    await host.getByText('Link copied').waitFor();
+    const shareLink = await host.evaluate(() => navigator.clipboard.readText());
+    assert.equal(shareLink, host.url());
+
+    // Someone signed out finds it under "Live now" and listens.
+    await anon.goto(`${server.url}/`);
+    await anon.getByTestId('space-card').filter({ hasText: 'Late night jazz talk' }).click();
+    await anon.waitForURL(shareLink);
+    await anon.getByText('Sign in to raise your hand and react').waitFor();
+    await anon.getByTestId('stage-member').filter({ hasText: 'Hana Host' }).waitFor();
+
+    // The listener opens the link on a phone and raises a hand; the host approves.
+    await listener.goto(shareLink);
+    await listener.getByRole('button', { name: 'Request to speak' }).click();
+    await listener.getByRole('button', { name: 'Cancel request' }).waitFor();
+    await host.getByRole('button', { name: 'Approve Leo Listener' }).click();
+    for (const page of [host, listener, anon]) {
+      await page.getByTestId('stage-member').filter({ hasText: 'Leo Listener' }).waitFor({ timeout: 5000 });
+    }
+    await listener.getByRole('button', { name: 'Leave stage' }).waitFor();
+    await listener.getByRole('button', { name: 'Unmute' }).click();
+    await listener.getByRole('button', { name: 'Mute', exact: true }).waitFor();
+
+    // A reaction floats up for everyone.
+    await listener.getByRole('button', { name: 'React 🔥' }).click();
+    await listener.getByTestId('floating-reaction').first().waitFor({ timeout: 5000 });
+    await host.getByTestId('floating-reaction').first().waitFor({ timeout: 5000 });
+    for (const page of [host, listener]) await page.evaluate(() => window.scrollTo(0, 0));
+    await host.screenshot({ path: path.join(artifacts, 'space-room-host-desktop.png') });
+    await listener.screenshot({ path: path.join(artifacts, 'space-room-listener-phone.png') });
+
+    // The host removes the listener through the options menu.
+    host.once('dialog', (dialog) => void dialog.accept());
+    await host.getByRole('button', { name: 'Options for Leo Listener' }).first().click();
+    await host.getByRole('menuitem', { name: 'Move to audience' }).waitFor();
+    await host.screenshot({ path: path.join(artifacts, 'space-room-host-menu.png') });
+    await host.getByRole('menuitem', { name: 'Remove' }).click();
+    await listener.getByRole('heading', { name: 'You were removed from this Space' }).waitFor({ timeout: 5000 });
+    await host.getByTestId('stage-member').filter({ hasText: 'Leo Listener' }).waitFor({ state: 'detached' });
+
+    // Reloading does not let them back in.
+    await listener.reload();
+    await listener.getByRole('heading', { name: 'You were removed from this Space' }).waitFor({ timeout: 5000 });
+    assert.equal(await listener.getByTestId('stage-member').count(), 0);
+
+    // The host ends the Space; the anonymous listener sees it end too.
+    host.once('dialog', (dialog) => void dialog.accept());
+    await host.getByRole('button', { name: 'End Space' }).click();
+    await host.getByText('This Space has ended').waitFor({ timeout: 5000 });
+    await anon.getByText('This Space has ended').waitFor({ timeout: 5000 });
+    assert.equal(await host.getByRole('button', { name: 'Request to speak' }).count(), 0);
+
+    // And it is gone from discovery.
+    await anon.goto(`${server.url}/`);
+    await anon.getByText('No live Spaces right now').waitFor();
+  });
+});
