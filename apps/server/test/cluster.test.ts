@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { Client, startEarshot } from './helpers';
+import { Client, startEarshot, watch } from './helpers';
 
 const shared = process.env.DATABASE_URL && process.env.REDIS_URL;
 
@@ -26,6 +26,17 @@ describe('two nodes', { skip: shared ? false : 'needs DATABASE_URL and REDIS_URL
       const dm = await socket.next((m) => m.type === 'dm');
       assert.equal(dm.message.text, 'across nodes');
       socket.close();
+
+      // A listener on node B sees a Space event made on node A, in sequence.
+      const space = (await alice.post('/api/spaces', { title: 'Two nodes' })).body.space;
+      await alice.post(`/api/spaces/${space.id}/start`, {});
+      const listener = await watch(b.url, space.id, bob);
+      assert.equal((await bob.post(`/api/spaces/${space.id}/request-speak`, {})).status, 200);
+      await listener.until(() => listener.view.state?.raisedHands.some((u) => u.handle === `bob_${tag}`) ?? false);
+      const onA = await watch(a.url, space.id);
+      await onA.until(() => onA.view.listenerCount === 2);
+      listener.close();
+      onA.close();
     } finally {
       await b.earshot.close();
       await a.close();

@@ -1,80 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { applyEvent, type RoomState } from '@earshot/protocol';
-import { WebSocket } from 'ws';
-import { Client, type Running, startEarshot, uniqueHandle } from './helpers';
-
-/** Opens a Space's live socket and keeps a client-side copy of the room by applying events. */
-export async function watch(
-  base: string,
-  spaceId: string,
-  client?: Client,
-  query = '',
-  from?: { seq: number; state: RoomState | null },
-) {
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/spaces/${spaceId}/live${query}`, {
-    headers: client?.cookie ? { cookie: client.cookie } : {},
-  });
-  const messages: any[] = [];
-  const view = {
-    seq: from?.seq ?? -1,
-    state: from?.state ?? (null as RoomState | null),
-    listenerCount: 0,
-    closeCode: 0,
-    messages,
-    ws,
-  };
-  const waiters: Array<() => void> = [];
-  ws.on('message', (raw) => {
-    const m = JSON.parse(String(raw));
-    messages.push(m);
-    if (m.type === 'snapshot') Object.assign(view, { seq: m.seq, state: m.space, listenerCount: m.listenerCount });
-    if (m.type === 'event') {
-      assert.equal(m.seq, view.seq + 1, 'events arrive in strict sequence');
-      view.seq = m.seq;
-      view.state = applyEvent(view.state as RoomState, m.event);
-    }
-    if (m.type === 'presence') view.listenerCount = m.listenerCount;
-    for (const w of waiters.splice(0)) w();
-  });
-  ws.on('close', (code) => {
-    view.closeCode = code;
-    for (const w of waiters.splice(0)) w();
-  });
-  const until = async (test: () => boolean, ms = 5000) => {
-    const end = Date.now() + ms;
-    while (!test()) {
-      if (Date.now() > end)
-        throw new Error(`condition not met within ${ms} ms; last: ${JSON.stringify(messages.slice(-3))}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 100);
-      });
-    }
-  };
-  await until(() => messages.length > 0 || view.closeCode !== 0);
-  return { view, until, close: () => ws.close() };
-}
-
-/** The HTTP answer to a WebSocket upgrade the server refuses. */
-export function refusal(base: string, spaceId: string, client?: Client) {
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/spaces/${spaceId}/live`, {
-    headers: client?.cookie ? { cookie: client.cookie } : {},
-  });
-  return new Promise<{ status: number; body: any }>((resolve, reject) => {
-    ws.on('open', () => {
-      ws.close();
-      reject(new Error('the socket opened'));
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      let text = '';
-      res.on('data', (chunk) => {
-        text += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
-    });
-  });
-}
+import type { RoomState } from '@earshot/protocol';
+import { Client, type Running, refusal, startEarshot, uniqueHandle, watch } from './helpers';
 
 describe('Spaces', () => {
   let server: Running;
@@ -247,6 +174,26 @@ describe('Spaces', () => {
     b.close();
     await a.until(() => a.view.listenerCount === 1, 3000);
     a.close();
+  });
+
+  it('50 simultaneous approvals for 12 raised hands never put more than 10 speakers on stage', async () => {
+    const host = await person('conh');
+    const id = await liveSpace(host.c);
+    const hands = await Promise.all(Array.from({ length: 12 }, (_, i) => person(`h${i}`)));
+    for (const h of hands) assert.equal((await h.c.post(`/api/spaces/${id}/request-speak`, {})).status, 200);
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        host.c.post(`/api/spaces/${id}/approve`, { userId: hands[i % 12]?.user.id }).then((r) => r.status),
+      ),
+    );
+    assert.ok(
+      statuses.every((s) => s === 200 || s === 409),
+      String(statuses),
+    );
+    const room = (await host.c.get(`/api/spaces/${id}`)).body.space as RoomState;
+    assert.equal(room.stage.filter((m) => m.role === 'speaker').length, 10);
+    assert.equal(statuses.filter((s) => s === 200).length, 10);
+    assert.equal(room.raisedHands.length, 2);
   });
 
   it('validates Space creation', async () => {

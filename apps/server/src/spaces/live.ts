@@ -96,8 +96,11 @@ export class SpaceHub {
 
     const { state, seq } = await this.service.load(spaceId);
     const missed = since !== undefined && since <= seq ? await this.service.eventsSince(spaceId, since, seq) : null;
-    if (missed) for (const m of missed) send(ws, { type: 'event', seq: m.seq, event: m.event });
-    else send(ws, { type: 'snapshot', seq, space: state, ...feed.totals() });
+    if (missed) {
+      for (const m of missed) send(ws, { type: 'event', seq: m.seq, event: m.event });
+      // A catch-up carries no count; the reconnected client needs one now, not at the next change.
+      send(ws, { type: 'presence', ...feed.totals() });
+    } else send(ws, { type: 'snapshot', seq, space: state, ...feed.totals() });
     live.seq = seq;
     for (const q of live.queue ?? []) this.#sendEvent(live, q.seq, q.text, q.event);
     live.queue = null;
