@@ -21,7 +21,8 @@ for (let i = 0; i < count; i++) {
     if (!text.startsWith('{"type":"reaction"')) return;
     const t = now();
     const handle = JSON.parse(text).user.handle as string;
-    (arrivals[handle] ??= []).push(t);
+    arrivals[handle] ??= [];
+    arrivals[handle].push(t);
   });
   ws.on('error', (err) => process.send?.({ type: 'error', message: String(err) }));
   sockets.push(ws);

@@ -44,17 +44,24 @@ try {
     if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) break;
     await sleep(200);
   }
-  const host = await api('POST', '/api/auth/signup', { handle: 'bench_host', displayName: 'Host', password: 'benchmark1' });
+  const host = await api('POST', '/api/auth/signup', {
+    handle: 'bench_host',
+    displayName: 'Host',
+    password: 'benchmark1',
+  });
   const space = await api('POST', '/api/spaces', { title: 'Benchmark' }, host.cookie);
   await api('POST', `/api/spaces/${space.body.space.id}/start`, {}, host.cookie);
   // One account per reaction: each reaction is identified at the listeners by its sender.
   const senders: string[] = [];
-  for (let i = 0; i < reactions; i++)
-    {
-      const res = await api('POST', '/api/auth/signup', { handle: `fan_${i}`, displayName: `R${i}`, password: 'benchmark1' });
-      if (res.status !== 201) throw new Error(`signup: ${res.status} ${JSON.stringify(res.body)}`);
-      senders.push(res.cookie);
-    }
+  for (let i = 0; i < reactions; i++) {
+    const res = await api('POST', '/api/auth/signup', {
+      handle: `fan_${i}`,
+      displayName: `R${i}`,
+      password: 'benchmark1',
+    });
+    if (res.status !== 201) throw new Error(`signup: ${res.status} ${JSON.stringify(res.body)}`);
+    senders.push(res.cookie);
+  }
 
   const wsUrl = `${base.replace('http', 'ws')}/api/spaces/${space.body.space.id}/live`;
   const reports: Array<Record<string, number[]>> = [];
@@ -62,7 +69,9 @@ try {
   const t0 = now();
   for (let w = 0; w < workers; w++) {
     const share = Math.floor(listeners / workers) + (w < listeners % workers ? 1 : 0);
-    const child = fork(path.join(here, 'listeners-worker.ts'), [wsUrl, String(share)], { execArgv: ['--import', 'tsx'] });
+    const child = fork(path.join(here, 'listeners-worker.ts'), [wsUrl, String(share)], {
+      execArgv: ['--import', 'tsx'],
+    });
     clients.push(child);
     ready.push(
       new Promise((resolve, reject) =>
@@ -105,7 +114,8 @@ try {
     missing += listeners - got;
   }
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
   const deliveries = latencies.length;
   console.log(
     JSON.stringify(
