@@ -213,3 +213,23 @@ describe('Spaces', () => {
     assert.equal((await host.c.post('/api/spaces/nope/start', {})).status, 404);
   });
 });
+
+describe('hosting eligibility', () => {
+  it('refuses to create a Space below the minimum follower count, with a clear 403', async () => {
+    const server = await startEarshot({ HOST_MIN_FOLLOWERS: '1' });
+    try {
+      const host = new Client(server.url);
+      const user = await host.signup(uniqueHandle('elig'));
+      const refused = await host.post('/api/spaces', { title: 'Too early' });
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.error.code, 'not_eligible');
+      assert.match(refused.body.error.message, /1 followers/);
+      const fan = new Client(server.url);
+      await fan.signup(uniqueHandle('fan'));
+      await fan.put(`/api/users/${user.handle}/follow`);
+      assert.equal((await host.post('/api/spaces', { title: 'Now it works' })).status, 201);
+    } finally {
+      await server.close();
+    }
+  });
+});
