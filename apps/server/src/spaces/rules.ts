@@ -63,7 +63,6 @@ const forbidden = (message: string) => no(403, ErrorCode.forbidden, message);
 const conflict = (message: string) => no(409, ErrorCode.conflict, message);
 
 const MANAGERS: Role[] = ['host', 'cohost'];
-const ON_STAGE: Role[] = ['host', 'cohost', 'speaker'];
 const PRESENT: Role[] = ['host', 'cohost', 'speaker', 'listener'];
 
 const count = (state: RoomState, role: 'cohost' | 'speaker') => state.stage.filter((m) => m.role === role).length;
@@ -260,4 +259,3 @@ export const stageChanged = (a: RoomState, b: RoomState) =>
   a.stage.length !== b.stage.length ||
   a.stage.some((m, i) => m.user.id !== b.stage[i]?.user.id || m.role !== b.stage[i]?.role);
 
-export { ON_STAGE };
