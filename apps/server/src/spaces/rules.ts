@@ -258,4 +258,3 @@ export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, c
 export const stageChanged = (a: RoomState, b: RoomState) =>
   a.stage.length !== b.stage.length ||
   a.stage.some((m, i) => m.user.id !== b.stage[i]?.user.id || m.role !== b.stage[i]?.role);
-
