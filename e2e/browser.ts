@@ -1,7 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
+import { type Running, startEarshot } from '../apps/server/test/helpers';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
@@ -31,4 +33,18 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
       ...extraArgs,
     ],
   });
+}
+
+/** Starts an Earshot and a browser before a suite's tests and stops both after; read them from the result. */
+export function useServerAndBrowser() {
+  const env = {} as { server: Running; browser: Browser };
+  before(async () => {
+    env.server = await startEarshot();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

@@ -1,28 +1,20 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { type Running, startEarshot } from '../apps/server/test/helpers';
-import { artifacts, browserMissing, launchBrowser } from './browser';
+import { artifacts, browserMissing, useServerAndBrowser } from './browser';
 
 describe('web app: follow, DM and a live notification', { skip: browserMissing() }, () => {
-  let server: Running;
-  let browser: Browser;
-  before(async () => {
-    server = await startEarshot();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('two people sign up; one follows the other and sends a DM; the other sees it arrive without reloading', async () => {
-    const ada = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    const bob = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+    const ada = await (await env.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    const bob = await (
+      await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })
+    ).newPage();
 
     const signUp = async (page: typeof ada, handle: string, name: string) => {
-      await page.goto(`${server.url}/signup`);
+      await page.goto(`${env.server.url}/signup`);
       await page.getByLabel('Handle').fill(handle);
       await page.getByLabel('Display name').fill(name);
       await page.getByLabel('Password').fill('listen closely');
@@ -33,11 +25,11 @@ describe('web app: follow, DM and a live notification', { skip: browserMissing()
     await signUp(bob, 'bob', 'Bob Builder');
 
     // Ada waits on her home page; nothing reloads it from here on.
-    await ada.goto(`${server.url}/`);
+    await ada.goto(`${env.server.url}/`);
     const badge = ada.getByTestId('unread-badge');
     await assert.rejects(badge.waitFor({ state: 'visible', timeout: 500 }));
 
-    await bob.goto(`${server.url}/u/ada`);
+    await bob.goto(`${env.server.url}/u/ada`);
     await bob.getByRole('button', { name: 'Follow', exact: true }).click();
     await bob.getByRole('button', { name: 'Unfollow' }).waitFor();
     await badge.waitFor({ state: 'visible', timeout: 5000 });
@@ -53,7 +45,7 @@ describe('web app: follow, DM and a live notification', { skip: browserMissing()
       () => document.querySelector('[data-testid="unread-badge"]')?.textContent?.trim() === '2',
     );
 
-    await ada.goto(`${server.url}/notifications`);
+    await ada.goto(`${env.server.url}/notifications`);
     const items = ada.getByTestId('notification');
     await items.first().waitFor();
     const texts = await items.allTextContents();
@@ -66,7 +58,7 @@ describe('web app: follow, DM and a live notification', { skip: browserMissing()
       texts.join(' | '),
     );
 
-    await ada.goto(`${server.url}/messages`);
+    await ada.goto(`${env.server.url}/messages`);
     await ada.getByTestId('conversation').filter({ hasText: 'Bob Builder' }).click();
     await ada.waitForURL('**/messages/bob');
     await ada.getByTestId('message').filter({ hasText: 'co-host on Friday' }).waitFor();

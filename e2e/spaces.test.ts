@@ -1,33 +1,23 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type Running, startEarshot } from '../apps/server/test/helpers';
-import { artifacts, browserMissing, launchBrowser } from './browser';
+import { artifacts, browserMissing, useServerAndBrowser } from './browser';
 
 describe('web app: a live Space from start to end', { skip: browserMissing() }, () => {
-  let server: Running;
-  let browser: Browser;
-  before(async () => {
-    server = await startEarshot();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('a host starts a Space; a listener on a phone raises a hand, speaks, reacts, is removed; the host ends it', async () => {
-    const hostContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await hostContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const hostContext = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await hostContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.url });
     const host = await hostContext.newPage();
     const listener = await (
-      await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true })
+      await env.browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true })
     ).newPage();
-    const anon = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
+    const anon = await (await env.browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
 
     const signUp = async (page: Page, handle: string, name: string) => {
-      await page.goto(`${server.url}/signup`);
+      await page.goto(`${env.server.url}/signup`);
       await page.getByLabel('Handle').fill(handle);
       await page.getByLabel('Display name').fill(name);
       await page.getByLabel('Password').fill('listen closely');
@@ -38,7 +28,7 @@ describe('web app: a live Space from start to end', { skip: browserMissing() }, 
     await signUp(listener, 'leo', 'Leo Listener');
 
     // The host starts a Space from the home page.
-    await host.goto(`${server.url}/`);
+    await host.goto(`${env.server.url}/`);
     await host.getByRole('link', { name: 'Start a Space' }).click();
     await host.waitForURL('**/spaces/new');
     await host.getByLabel('Title').fill('Late night jazz talk');
@@ -58,7 +48,7 @@ describe('web app: a live Space from start to end', { skip: browserMissing() }, 
     assert.equal(shareLink, host.url());
 
     // Someone signed out finds it under "Live now" and listens.
-    await anon.goto(`${server.url}/`);
+    await anon.goto(`${env.server.url}/`);
     await anon.getByTestId('space-card').filter({ hasText: 'Late night jazz talk' }).click();
     await anon.waitForURL(shareLink);
     await anon.getByText('Sign in to raise your hand and react').waitFor();
@@ -106,7 +96,7 @@ describe('web app: a live Space from start to end', { skip: browserMissing() }, 
     assert.equal(await host.getByRole('button', { name: 'Request to speak' }).count(), 0);
 
     // And it is gone from discovery.
-    await anon.goto(`${server.url}/`);
+    await anon.goto(`${env.server.url}/`);
     await anon.getByText('No live Spaces right now').waitFor();
   });
 });

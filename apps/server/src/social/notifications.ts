@@ -44,7 +44,7 @@ const toNotification = (r: Row): Notification => ({
     r.actor_id && r.handle && r.display_name
       ? summary({ id: r.actor_id, handle: r.handle, display_name: r.display_name })
       : null,
-  data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as Record<string, unknown>,
+  data: r.data as Record<string, unknown>,
   createdAt: r.created_at.toISOString(),
   read: r.read_at !== null,
 });

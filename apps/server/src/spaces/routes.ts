@@ -17,7 +17,6 @@ import { requireViewer } from '../http/auth';
 import { AppError, errorBody } from '../http/errors';
 import { getUserById, summary } from '../social/users-store';
 import { SpaceHub } from './live';
-import { roleOf } from './rules';
 import { createSpaceService } from './service';
 import { bubbles, listLive, summaryOf } from './store';
 
@@ -89,10 +88,7 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
 
   /** Refuses removed and blocked people before the socket opens (HTTP 403), and unknown Spaces (404). */
   const mayJoin = async (request: FastifyRequest<{ Params: { id: string } }>) => {
-    const { state, hostId } = await spaces.load(request.params.id);
-    const viewerId = request.viewer?.id ?? null;
-    const blocked = viewerId ? (await spaces.blockedByHost(hostId, [viewerId])).has(viewerId) : false;
-    const role = roleOf(state, viewerId, blocked);
+    const role = await spaces.roleOfViewer(request.params.id, request.viewer?.id ?? null);
     if (role === 'removed') throw new AppError(403, ErrorCode.forbidden, 'you were removed from this Space');
     if (role === 'blocked') throw new AppError(403, ErrorCode.forbidden, 'the host has blocked you');
   };
@@ -107,6 +103,9 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
       const client = typeof request.query.client === 'string' ? request.query.client.slice(0, 64) : '';
       const presenceKey = viewer ? `user:${viewer.id}` : `anon:${client || Math.random().toString(36).slice(2)}`;
       const since = Number.parseInt(request.query.since ?? '', 10);
+      const reply = (m: object) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+      };
       socket.on('message', (raw) => {
         let parsed: ReturnType<typeof SpaceClientMessage.safeParse>;
         try {
@@ -135,9 +134,6 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
           },
         );
       });
-      const reply = (m: object) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
-      };
       await hub.join(spaceId, socket, viewer, presenceKey, Number.isFinite(since) ? since : undefined);
     },
   );

@@ -15,9 +15,9 @@ import { AppError, notFound } from '../http/errors';
 import { newId } from '../ids';
 import { sendMessage } from '../social/dms';
 import { getPost } from '../social/posts';
-import { getUserById, summary } from '../social/users-store';
+import { findUser, getUserById, summary } from '../social/users-store';
 import type { Db } from '../store/db';
-import { type CommandContext, decide, type Effect, roleOf, stageChanged } from './rules';
+import { type CommandContext, decide, type Effect, type Role, roleOf, stageChanged } from './rules';
 import { blockedByHost, follows, loadRoom } from './store';
 
 /** The bus channel of one Space: sequenced events, reactions and presence, for every node. */
@@ -84,15 +84,7 @@ export function createSpaceService(services: Services) {
   /** Resolves the person a command names; 404 if there is no such account. */
   async function resolveTarget(args: Record<string, unknown>): Promise<UserSummary | undefined> {
     if (typeof args.userId === 'string') return summary(await getUserById(db, args.userId));
-    if (typeof args.handle === 'string') {
-      const row = await db
-        .selectFrom('users')
-        .select(['id', 'handle', 'display_name'])
-        .where('handle_lower', '=', args.handle.toLowerCase())
-        .executeTakeFirst();
-      if (!row) throw notFound(`user @${args.handle}`);
-      return summary(row);
-    }
+    if (typeof args.handle === 'string') return summary(await findUser(db, args.handle));
     return undefined;
   }
 
@@ -127,7 +119,8 @@ export function createSpaceService(services: Services) {
         actor,
         role: roleOf(state, actor?.id ?? null, actor ? blocked.has(actor.id) : false),
         limits,
-        hostFollowsActor: actor ? await follows(exec, hostId, actor.id) : false,
+        // Only the "following" policy's request-speak reads it.
+        hostFollowsActor: actor && name === 'request-speak' ? await follows(exec, hostId, actor.id) : false,
         target: target && { user: target, role: roleOf(state, target.id, blocked.has(target.id)) },
         post,
         now: new Date().toISOString(),
@@ -155,7 +148,7 @@ export function createSpaceService(services: Services) {
       const outcome = decide(name, args as never, await context(tx, state, hostId));
       if (!outcome.ok) throw refuse(outcome);
       if (outcome.events.length === 0) {
-        await applyEffects(tx, spaceId, hostId, actor, outcome.effects, 'in-transaction');
+        await recordEffects(tx, spaceId, hostId, actor, outcome.effects);
         return { seq, published: [], effects: outcome.effects, hostId, state };
       }
       const next = outcome.events.reduce(applyEvent, state);
@@ -183,35 +176,27 @@ export function createSpaceService(services: Services) {
           .values(next.stage.map((m) => ({ space_id: spaceId, user_id: m.user.id, role: m.role })))
           .execute();
       }
-      await applyEffects(tx, spaceId, hostId, actor, outcome.effects, 'in-transaction');
+      await recordEffects(tx, spaceId, hostId, actor, outcome.effects);
       return { seq: newSeq, published, effects: outcome.effects, hostId, state: next };
     });
 
     for (const p of result.published)
       await bus.publish(spaceChannel(spaceId), { type: 'event', seq: p.seq, event: p.event } satisfies SpaceBusMessage);
-    await applyEffects(db, spaceId, result.hostId, actor, result.effects, 'after-commit', result.state);
+    await sendInvitations(spaceId, actor, result.effects, result.state);
     return { seq: result.seq };
   }
 
-  /** Side effects: blocks and reports commit with the events; invitations (DM + notification) after. */
-  async function applyEffects(
-    tx: typeof db,
-    spaceId: string,
-    hostId: string,
-    actor: UserSummary | null,
-    effects: Effect[],
-    phase: 'in-transaction' | 'after-commit',
-    state?: RoomState,
-  ) {
+  /** Blocks and reports commit together with the events. */
+  async function recordEffects(tx: Db, spaceId: string, hostId: string, actor: UserSummary | null, effects: Effect[]) {
     if (!actor) return;
     for (const effect of effects) {
-      if (phase === 'in-transaction' && effect.kind === 'block')
+      if (effect.kind === 'block')
         await tx
           .insertInto('blocks')
           .values({ blocker_id: hostId, blocked_id: effect.userId })
           .onConflict((oc) => oc.doNothing())
           .execute();
-      if (phase === 'in-transaction' && effect.kind === 'report')
+      if (effect.kind === 'report')
         await tx
           .insertInto('reports')
           .values({
@@ -222,24 +207,36 @@ export function createSpaceService(services: Services) {
             reason: effect.reason,
           })
           .execute();
-      if (phase === 'after-commit' && effect.kind === 'invite' && state) {
-        const what = effect.role === 'cohost' ? 'co-host' : 'speak in';
-        const text = `${actor.displayName} invited you to ${what} “${state.title}”.`;
-        // A DM with an Accept action, plus a notification. A block between them refuses the DM;
-        // the invitation stands in the room either way.
-        await sendMessage(services, actor.id, effect.user.id, text, {
-          kind: 'space_invite',
-          spaceId,
-          role: effect.role,
-        }).catch(() => undefined);
-        await notifier.notify({
-          userId: effect.user.id,
-          kind: 'space_invite',
-          actorId: actor.id,
-          data: { spaceId, title: state.title, role: effect.role },
-        });
-      }
     }
+  }
+
+  /** Invitations (a DM with an Accept action, plus a notification) go out after the commit. */
+  async function sendInvitations(spaceId: string, actor: UserSummary | null, effects: Effect[], state: RoomState) {
+    if (!actor) return;
+    for (const effect of effects) {
+      if (effect.kind !== 'invite') continue;
+      const what = effect.role === 'cohost' ? 'co-host' : 'speak in';
+      const text = `${actor.displayName} invited you to ${what} “${state.title}”.`;
+      // A block between them refuses the DM; the invitation stands in the room either way.
+      await sendMessage(services, actor.id, effect.user.id, text, {
+        kind: 'space_invite',
+        spaceId,
+        role: effect.role,
+      }).catch(() => undefined);
+      await notifier.notify({
+        userId: effect.user.id,
+        kind: 'space_invite',
+        actorId: actor.id,
+        data: { spaceId, title: state.title, role: effect.role },
+      });
+    }
+  }
+
+  /** The viewer's role in a Space: the socket route refuses removed and blocked people with it. */
+  async function roleOfViewer(spaceId: string, userId: string | null): Promise<Role> {
+    const { state, hostId } = await loadRoom(db, spaceId);
+    const blocked = userId ? (await blockedByHost(db, hostId, [userId])).has(userId) : false;
+    return roleOf(state, userId, blocked);
   }
 
   /** Events after `since`, or null when the log cannot fill the gap (the client takes a snapshot). */
@@ -261,7 +258,7 @@ export function createSpaceService(services: Services) {
     run,
     eventsSince,
     load: (spaceId: string) => loadRoom(db, spaceId),
-    blockedByHost: (hostId: string, ids: string[]) => blockedByHost(db, hostId, ids),
+    roleOfViewer,
   };
 }
 

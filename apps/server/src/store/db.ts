@@ -13,8 +13,6 @@ export interface Store {
   db: Db;
   /** 'pglite' (embedded, in DATA_DIR or memory) or 'postgres'. */
   engine: 'pglite' | 'postgres';
-  /** Resolves when the database answers a query. */
-  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,9 +47,6 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return {
     db,
     engine,
-    ping: async () => {
-      await sql`select 1`.execute(db);
-    },
     close: () => db.destroy(),
   };
 }
