@@ -38,7 +38,12 @@ const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 export async function createEarshot(config: Config, options: { dataDir?: string | null } = {}): Promise<Earshot> {
   // `dataDir: null` keeps the embedded database in memory (tests).
   const dataDir = options.dataDir === null ? undefined : (options.dataDir ?? config.DATA_DIR);
-  const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir });
+  let log: FastifyInstance['log'] | undefined;
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir,
+    onConnectionError: (err) => log?.warn({ err }, 'an idle database connection failed'),
+  });
   const bus: Bus = config.REDIS_URL ? redisBus(config.REDIS_URL, config.REDIS_PREFIX) : memoryBus();
   const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   const services: Services = { config, db: store.db, bus, notifier: createNotifier(store.db, bus) };
@@ -49,6 +54,7 @@ export async function createEarshot(config: Config, options: { dataDir?: string 
     trustProxy: Boolean(config.PUBLIC_URL),
     forceCloseConnections: true,
   });
+  log = app.log;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const webDir = config.WEB_DIR ?? defaultWebDir;

@@ -20,6 +20,8 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** Folder for the embedded database; unset = in memory (tests). */
   dataDir?: string;
+  /** Errors of idle PostgreSQL connections (a server restart, a terminated backend). */
+  onConnectionError?: (err: Error) => void;
 }
 
 // Timestamps and counts come back as the same JS types from both engines.
@@ -30,7 +32,11 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   let engine: Store['engine'];
   if (options.databaseUrl) {
     engine = 'postgres';
-    dialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 10 }) });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // Without a listener, an idle client's error (the server restarting) would crash the process;
+    // the pool drops that client and opens a new one on the next query.
+    pool.on('error', (err) => options.onConnectionError?.(err));
+    dialect = new PostgresDialect({ pool });
   } else {
     engine = 'pglite';
     let dataDir: string | undefined;
