@@ -33,8 +33,9 @@ export const ConfigSchema = z.object({
   AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
   AUTH_RATE_LIMIT_PER_HANDLE: z.coerce.number().int().min(1).default(10),
   /** Spaces: role limits, who may host, and how long a dropped listener still counts as present. */
-  MAX_COHOSTS: z.coerce.number().int().min(0).max(50).default(2),
-  MAX_SPEAKERS: z.coerce.number().int().min(1).max(100).default(10),
+  // Every stage member is an audio track for each listener of our web app: keep the stage small.
+  MAX_COHOSTS: z.coerce.number().int().min(0).max(5).default(2),
+  MAX_SPEAKERS: z.coerce.number().int().min(1).max(24).default(10),
   HOST_MIN_FOLLOWERS: z.coerce.number().int().min(0).default(0),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

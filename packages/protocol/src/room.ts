@@ -23,6 +23,11 @@ export const StageMember = z.object({
   muted: z.boolean(),
   /** From the media plane's audio levels. */
   speaking: z.boolean(),
+  /**
+   * Which audio track carries this member: a listener's WHEP offer has `stageSize` audio sections
+   * and section `slot` plays this member. Held for as long as they are on stage.
+   */
+  slot: z.number().int().min(0),
 });
 export type StageMember = z.infer<typeof StageMember>;
 
@@ -35,6 +40,8 @@ export const RoomState = z.object({
   host: UserSummary,
   /** Host first, then co-hosts, then speakers, each in the order they came up. */
   stage: z.array(StageMember),
+  /** Most people the stage can hold (host + co-hosts + speakers): the number of audio slots. */
+  stageSize: z.number().int().min(1),
   raisedHands: z.array(UserSummary),
   invitations: z.array(z.object({ user: UserSummary, role: InviteRole })),
   /** Ids of people removed from this Space; they cannot rejoin. */
@@ -86,7 +93,10 @@ export function applyEvent(state: RoomState, event: RoomEvent): RoomState {
         ...state,
         raisedHands: without(state.raisedHands, (u) => u.id !== event.user.id),
         invitations: without(state.invitations, (i) => i.user.id !== event.user.id),
-        stage: sortStage([...state.stage, { user: event.user, role: event.role, muted: true, speaking: false }]),
+        stage: sortStage([
+          ...state.stage,
+          { user: event.user, role: event.role, muted: true, speaking: false, slot: freeSlot(state.stage) },
+        ]),
       };
     case 'left_stage':
       return { ...state, stage: without(state.stage, (m) => m.user.id !== event.userId) };
@@ -139,6 +149,17 @@ const rank: Record<StageRole, number> = { host: 0, cohost: 1, speaker: 2 };
 /** Stable: keeps arrival order within a role. */
 const sortStage = (stage: StageMember[]) => [...stage].sort((a, b) => rank[a.role] - rank[b.role]);
 
+/** The lowest slot no stage member holds. */
+function freeSlot(stage: StageMember[]): number {
+  const taken = new Set(stage.map((m) => m.slot));
+  let slot = 0;
+  while (taken.has(slot)) slot++;
+  return slot;
+}
+
+/** Host, co-hosts and speakers the defaults allow (1 + 2 + 10). */
+export const DEFAULT_STAGE_SIZE = 13;
+
 /** A new Space's state before it starts. */
 export function initialRoom(input: {
   id: string;
@@ -147,6 +168,7 @@ export function initialRoom(input: {
   speakerPolicy: SpeakerPolicy;
   host: UserSummary;
   captions?: boolean;
+  stageSize?: number;
 }): RoomState {
   return {
     id: input.id,
@@ -155,7 +177,8 @@ export function initialRoom(input: {
     speakerPolicy: input.speakerPolicy,
     status: 'created',
     host: input.host,
-    stage: [{ user: input.host, role: 'host', muted: true, speaking: false }],
+    stage: [{ user: input.host, role: 'host', muted: true, speaking: false, slot: 0 }],
+    stageSize: input.stageSize ?? DEFAULT_STAGE_SIZE,
     raisedHands: [],
     invitations: [],
     removed: [],

@@ -63,7 +63,7 @@ export function createSpaceService(services: Services) {
     }
     const host = summary(await getUserById(db, viewer.id));
     const id = newId();
-    const room = initialRoom({ id, ...input, host });
+    const room = initialRoom({ id, ...input, host, stageSize: 1 + limits.maxCohosts + limits.maxSpeakers });
     await db.transaction().execute(async (tx) => {
       await tx
         .insertInto('spaces')

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { PeerConnection, type RtcConfig } from 'node-datachannel';
+
+/** How peers reach this server: one UDP port for all of them, and what to announce. */
+export interface PeerSettings {
+  port: number;
+  bindAddress?: string;
+  iceServers: string[];
+  /** Offers are answered within this time or refused. */
+  answerTimeoutMs: number;
+}
+
+export type CloseReason = 'closed' | 'failed' | 'timeout' | 'room-closed' | 'replaced';
+
+/**
+ * node-datachannel aborts the whole process when a callback throws, so every callback body runs
+ * through here: one bad peer logs an error instead of taking the server down.
+ */
+export function guard<A extends unknown[]>(onError: (err: unknown) => void, fn: (...args: A) => void) {
+  return (...args: A) => {
+    try {
+      fn(...args);
+    } catch (err) {
+      try {
+        onError(err);
+      } catch {
+        // nothing more to do
+      }
+    }
+  };
+}
+
+/** One WebRTC peer connection with a lifecycle: Publisher and Subscriber build on it. */
+export abstract class Peer extends EventEmitter<{ closed: [CloseReason] }> {
+  readonly id = randomBytes(12).toString('base64url');
+  protected readonly pc: PeerConnection;
+  #closed = false;
+  #bytesSeen = 0;
+  #quietSince = Date.now();
+
+  constructor(
+    settings: PeerSettings,
+    protected readonly onError: (err: unknown) => void,
+  ) {
+    super();
+    const config: RtcConfig = {
+      iceServers: settings.iceServers,
+      enableIceUdpMux: true,
+      portRangeBegin: settings.port,
+      portRangeEnd: settings.port,
+      ...(settings.bindAddress && { bindAddress: settings.bindAddress }),
+    };
+    this.pc = new PeerConnection(this.id, config);
+    this.pc.onStateChange(
+      guard(onError, (state) => {
+        if (state === 'failed' || state === 'closed') this.close(state);
+      }),
+    );
+  }
+
+  get closed() {
+    return this.#closed;
+  }
+
+  /** Sets the trimmed offer and resolves with the answer once ICE gathering completes. */
+  protected answer(offer: string, timeoutMs: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('ICE gathering did not complete in time')), timeoutMs);
+      const done = () => {
+        const local = this.pc.localDescription();
+        if (!local || this.pc.gatheringState() !== 'complete') return;
+        clearTimeout(timer);
+        resolve(local.sdp);
+      };
+      this.pc.onGatheringStateChange(guard(this.onError, done));
+      try {
+        this.pc.setRemoteDescription(offer, 'offer');
+      } catch (err) {
+        clearTimeout(timer);
+        reject(err);
+        return;
+      }
+      done();
+    });
+  }
+
+  /** True when nothing (media, RTCP or consent checks) has come from the peer for `idleMs`. */
+  idle(now: number, idleMs: number): boolean {
+    const bytes = this.pc.bytesReceived();
+    if (bytes !== this.#bytesSeen) {
+      this.#bytesSeen = bytes;
+      this.#quietSince = now;
+    }
+    return now - this.#quietSince >= idleMs;
+  }
+
+  close(reason: CloseReason = 'closed') {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.closeTracks();
+    try {
+      this.pc.close();
+    } catch (err) {
+      this.onError(err);
+    }
+    this.emit('closed', reason);
+  }
+
+  protected abstract closeTracks(): void;
+}

@@ -1,0 +1,171 @@
+import { EventEmitter } from 'node:events';
+import type { PeerSettings } from './peer';
+import { Publisher } from './publisher';
+import { SILENT } from './rtp';
+import { parseListenOffer, parsePublishOffer } from './sdp';
+import { Subscriber } from './subscriber';
+
+/** Louder than this (in -dBov; 0 is loudest) counts as speaking. Speech sits around 20–45. */
+const SPEAKING_LEVEL = 55;
+/** How long a speaker stays "speaking" after the last loud packet: words have gaps. */
+const HOLD_MS = 600;
+/** Levels are read this often, so "speaking" changes at most 5 times a second per speaker. */
+export const LEVEL_TICK_MS = 200;
+
+export interface RoomEvents {
+  /** A publisher started or stopped speaking (by key). */
+  speaking: [key: string, speaking: boolean];
+  publisherClosed: [Publisher];
+  subscriberClosed: [Subscriber];
+  closed: [];
+}
+
+export interface RoomStats {
+  publishers: number;
+  subscribers: number;
+  forwarded: number;
+}
+
+/**
+ * One live Space's media: it owns the publishers (speakers) and subscribers (listeners), forwards
+ * every unmuted speaker's packets to every listener, and reads speaking levels from the packets.
+ * It knows nothing of users or HTTP: peers carry opaque keys and slot numbers.
+ */
+export class MediaRoom extends EventEmitter<RoomEvents> {
+  readonly #publishers = new Set<Publisher>();
+  readonly #subscribers = new Set<Subscriber>();
+  readonly #speaking = new Map<Publisher, number>();
+  readonly #tick: NodeJS.Timeout;
+  #dominant?: Publisher;
+  #closed = false;
+  forwarded = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly settings: PeerSettings,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    super();
+    this.#tick = setInterval(() => this.#readLevels(), LEVEL_TICK_MS);
+    this.#tick.unref();
+  }
+
+  get closed() {
+    return this.#closed;
+  }
+
+  /** Answers a WHIP offer. Throws SdpError for an offer we cannot serve, before any peer exists. */
+  async publish(offerSdp: string, options: { key: string; slot: number; muted: boolean }) {
+    const offer = parsePublishOffer(offerSdp);
+    this.#assertOpen();
+    const publisher = new Publisher(this.settings, this.onError, options.key, options.slot, offer, (from, packet) =>
+      this.#forward(from, packet),
+    );
+    publisher.muted = options.muted;
+    this.#publishers.add(publisher);
+    publisher.once('closed', () => {
+      this.#publishers.delete(publisher);
+      if (this.#speaking.delete(publisher)) this.emit('speaking', publisher.key, false);
+      if (this.#dominant === publisher) this.#dominant = undefined;
+      this.emit('publisherClosed', publisher);
+    });
+    return { peer: publisher, answer: await this.#start(publisher, offer.trimmed) };
+  }
+
+  /** Answers a WHEP offer. */
+  async subscribe(offerSdp: string, options: { key: string }) {
+    const offer = parseListenOffer(offerSdp);
+    this.#assertOpen();
+    const subscriber = new Subscriber(this.settings, this.onError, options.key, offer);
+    this.#subscribers.add(subscriber);
+    subscriber.once('closed', () => {
+      this.#subscribers.delete(subscriber);
+      this.emit('subscriberClosed', subscriber);
+    });
+    return { peer: subscriber, answer: await this.#start(subscriber, offer.trimmed) };
+  }
+
+  /** Server-side mute: the speaker's packets stop here. */
+  setMuted(key: string, muted: boolean) {
+    for (const p of this.#publishers) {
+      if (p.key !== key || p.muted === muted) continue;
+      if (muted) for (const packet of p.silence(5)) this.#forward(p, packet);
+      p.muted = muted;
+    }
+  }
+
+  /** Every connection of `key` (both directions), e.g. when a person is removed. */
+  peersOf(key: string) {
+    return [...this.#publishers, ...this.#subscribers].filter((p) => p.key === key);
+  }
+
+  publishers() {
+    return [...this.#publishers];
+  }
+
+  subscribers() {
+    return [...this.#subscribers];
+  }
+
+  stats(): RoomStats {
+    return { publishers: this.#publishers.size, subscribers: this.#subscribers.size, forwarded: this.forwarded };
+  }
+
+  /** Closes peers that have sent nothing (not even a consent check) for `idleMs`. */
+  reap(now: number, idleMs: number) {
+    for (const peer of [...this.#publishers, ...this.#subscribers]) if (peer.idle(now, idleMs)) peer.close('timeout');
+  }
+
+  close() {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#tick);
+    for (const peer of [...this.#publishers, ...this.#subscribers]) peer.close('room-closed');
+    this.emit('closed');
+  }
+
+  async #start(peer: Publisher | Subscriber, trimmed: string) {
+    try {
+      return await peer.start(trimmed, this.settings.answerTimeoutMs);
+    } catch (err) {
+      peer.close('failed');
+      throw err;
+    }
+  }
+
+  #assertOpen() {
+    if (this.#closed) throw new Error('the media room is closed');
+  }
+
+  #forward(from: Publisher, packet: Buffer) {
+    if (from.muted || from.closed) return;
+    const now = performance.now();
+    const dominant = this.#dominant;
+    for (const s of this.#subscribers) if (s.deliver(from, packet, dominant, now)) this.forwarded += 1;
+  }
+
+  /** Turns packet levels into speaking changes and picks the dominant speaker. */
+  #readLevels() {
+    const now = Date.now();
+    let loudest: Publisher | undefined;
+    let loudestLevel = SILENT;
+    for (const p of this.#publishers) {
+      const level = p.muted ? SILENT : p.peakLevel;
+      p.peakLevel = SILENT;
+      if (level <= SPEAKING_LEVEL) {
+        if (!this.#speaking.has(p)) this.emit('speaking', p.key, true);
+        this.#speaking.set(p, now);
+        if (level < loudestLevel) [loudest, loudestLevel] = [p, level];
+      } else {
+        const since = this.#speaking.get(p);
+        if (since !== undefined && (p.muted || now - since >= HOLD_MS)) {
+          this.#speaking.delete(p);
+          this.emit('speaking', p.key, false);
+        }
+      }
+    }
+    // A single-track player follows whoever is talking, and keeps them through short pauses.
+    if (loudest && (!this.#dominant || !this.#speaking.has(this.#dominant))) this.#dominant = loudest;
+    if (!this.#dominant && this.#publishers.size > 0) this.#dominant = [...this.#publishers].find((p) => !p.muted);
+  }
+}

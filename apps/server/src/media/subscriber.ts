@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { Audio, RtcpSrReporter, RtpPacketizationConfig, type Track } from 'node-datachannel';
+import { guard, Peer, type PeerSettings } from './peer';
+import type { Publisher } from './publisher';
+import { RtpRewriter } from './rtp';
+import type { Offer } from './sdp';
+
+interface Output {
+  track: Track;
+  rewriter: RtpRewriter;
+  open: boolean;
+}
+
+/**
+ * A listener over WHEP. An offer with one audio section gets the room's dominant speaker (any WHEP
+ * player); an offer with a section per stage slot (our web app) gets each speaker on their own
+ * track, so the page can show who talks and set a volume per speaker.
+ */
+export class Subscriber extends Peer {
+  readonly perSpeaker: boolean;
+  readonly #outputs: Output[] = [];
+
+  constructor(
+    settings: PeerSettings,
+    onError: (err: unknown) => void,
+    readonly key: string,
+    offer: Offer,
+  ) {
+    super(settings, onError);
+    this.perSpeaker = offer.sections.length > 1;
+    const cname = randomBytes(8).toString('hex');
+    for (const section of offer.sections) {
+      const ssrc = randomBytes(4).readUInt32BE() || 1;
+      const audio = new Audio(section.mid, 'SendOnly');
+      audio.addOpusCodec(section.opusPayloadType);
+      audio.addSSRC(ssrc, cname, `earshot-${cname}`, `slot-${section.mid}`);
+      const track = this.pc.addTrack(audio);
+      // Sender reports let the player line up timing and measure round trips.
+      track.setMediaHandler(
+        new RtcpSrReporter(new RtpPacketizationConfig(ssrc, cname, section.opusPayloadType, 48_000)),
+      );
+      const output: Output = { track, rewriter: new RtpRewriter(ssrc, section.opusPayloadType), open: false };
+      track.onOpen(guard(onError, () => (output.open = true)));
+      track.onClosed(guard(onError, () => (output.open = false)));
+      this.#outputs.push(output);
+    }
+  }
+
+  start(offer: string, timeoutMs: number) {
+    return this.answer(offer, timeoutMs);
+  }
+
+  /** Sends one packet of `from` on its slot's track, or on the single track if `from` is dominant. */
+  deliver(from: Publisher, packet: Buffer, dominant: Publisher | undefined, now: number): boolean {
+    const output = this.perSpeaker ? this.#outputs[from.slot] : from === dominant ? this.#outputs[0] : undefined;
+    if (!output?.open) return false;
+    try {
+      return output.track.sendMessageBinary(output.rewriter.rewrite(packet, from.source, now));
+    } catch (err) {
+      output.open = false;
+      this.onError(err);
+      return false;
+    }
+  }
+
+  protected closeTracks() {
+    for (const o of this.#outputs) {
+      o.open = false;
+      try {
+        o.track.close();
+      } catch (err) {
+        this.onError(err);
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import wrtc from '@roamhq/wrtc';
+
+/**
+ * Real WebRTC peers for tests and benchmarks: libwebrtc (through @roamhq/wrtc) encodes and decodes
+ * Opus like a browser does. `signal` posts an offer (WHIP or WHEP) and returns the answer.
+ */
+export type Signal = (offer: string) => Promise<string>;
+
+const SAMPLE_RATE = 48_000;
+const FRAME = 480; // 10 ms, what RTCAudioSource takes per call
+
+async function offerAndAnswer(pc: RTCPeerConnection, signal: Signal) {
+  await pc.setLocalDescription(await pc.createOffer());
+  // Non-trickle: send the offer with its candidates, as WHIP/WHEP clients without PATCH do.
+  await new Promise<void>((resolve) => {
+    if (pc.iceGatheringState === 'complete') return resolve();
+    const timer = setTimeout(resolve, 2000);
+    pc.addEventListener('icegatheringstatechange', () => {
+      if (pc.iceGatheringState === 'complete') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const answer = await signal(pc.localDescription!.sdp);
+  await pc.setRemoteDescription({ type: 'answer', sdp: answer });
+}
+
+export function connected(pc: RTCPeerConnection, timeoutMs = 10_000) {
+  return new Promise<void>((resolve, reject) => {
+    if (pc.connectionState === 'connected') return resolve();
+    const timer = setTimeout(
+      () => reject(new Error(`not connected after ${timeoutMs} ms (${pc.connectionState})`)),
+      timeoutMs,
+    );
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'connected') {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+/** A speaker bot: publishes a sine tone (or silence while `quiet`) through WHIP. */
+export async function publishTone(signal: Signal, frequency = 440, amplitude = 0.5) {
+  const pc = new wrtc.RTCPeerConnection();
+  const source = new wrtc.nonstandard.RTCAudioSource();
+  const track = source.createTrack();
+  pc.addTransceiver(track, { direction: 'sendonly' });
+  let phase = 0;
+  const bot = { pc, quiet: false, frequency, clicks: [] as number[], click: () => bot.clicks.push(Date.now()) };
+  let clickFrames = 0;
+  const timer = setInterval(() => {
+    const samples = new Int16Array(FRAME);
+    if (bot.clicks.length > 0 && clickFrames === 0) clickFrames = 2;
+    for (let i = 0; i < FRAME; i++) {
+      phase += (2 * Math.PI * bot.frequency) / SAMPLE_RATE;
+      samples[i] = bot.quiet && clickFrames === 0 ? 0 : Math.round(Math.sin(phase) * amplitude * 32767);
+    }
+    if (clickFrames > 0 && --clickFrames === 0) bot.clicks.length = 0;
+    source.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: FRAME });
+  }, 10);
+  await offerAndAnswer(pc, signal);
+  return {
+    ...bot,
+    get bot() {
+      return bot;
+    },
+    setQuiet(quiet: boolean) {
+      bot.quiet = quiet;
+    },
+    close() {
+      clearInterval(timer);
+      track.stop();
+      pc.close();
+    },
+  };
+}
+
+/** A listener bot: receives through WHEP and keeps the RMS of what it hears per 10 ms, per track. */
+export async function listen(signal: Signal, tracks = 1) {
+  const pc = new wrtc.RTCPeerConnection();
+  for (let i = 0; i < tracks; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
+  // Each receiver's recent loudness: (time, rms) samples, newest last.
+  const heard: Array<Array<{ at: number; rms: number }>> = Array.from({ length: tracks }, () => []);
+  const sinks: Array<{ stop(): void }> = [];
+  let firstSoundAt: number | undefined;
+  pc.addEventListener('track', (event) => {
+    const index = pc.getTransceivers().findIndex((t) => t.receiver.track === event.track);
+    const sink = new wrtc.nonstandard.RTCAudioSink(event.track);
+    sinks.push(sink);
+    (sink as unknown as { ondata: (d: { samples: Int16Array }) => void }).ondata = ({ samples }) => {
+      let sum = 0;
+      for (const s of samples) sum += s * s;
+      const rms = Math.sqrt(sum / samples.length);
+      const list = heard[index < 0 ? 0 : index]!;
+      list.push({ at: Date.now(), rms });
+      if (list.length > 2000) list.splice(0, 1000);
+      if (rms > 500 && firstSoundAt === undefined) firstSoundAt = Date.now();
+    };
+  });
+  await offerAndAnswer(pc, signal);
+  return {
+    pc,
+    get firstSoundAt() {
+      return firstSoundAt;
+    },
+    /** RMS over the last `ms` on track `index` (0 when nothing arrived). */
+    rms(ms = 200, index = 0) {
+      const since = Date.now() - ms;
+      const recent = (heard[index] ?? []).filter((h) => h.at >= since);
+      if (recent.length === 0) return 0;
+      return Math.sqrt(recent.reduce((a, h) => a + h.rms * h.rms, 0) / recent.length);
+    },
+    /** When the current silent run (every 10 ms frame below `threshold`) began; undefined while loud. */
+    silentSince(index = 0, threshold = 100) {
+      const list = heard[index] ?? [];
+      if (list.length === 0 || list.at(-1)!.rms >= threshold) return undefined;
+      let i = list.length - 1;
+      while (i > 0 && list[i - 1]!.rms < threshold) i--;
+      return list[i]!.at;
+    },
+    close() {
+      for (const s of sinks) s.stop();
+      pc.close();
+    },
+  };
+}
+
+/** Polls `check` until it holds, up to `timeoutMs`; returns how long it took. */
+export async function until(check: () => boolean, timeoutMs: number, what: string) {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return Date.now() - start;
+}
