@@ -1,0 +1,207 @@
+import { Reaction, type RoomState, type StageMember, type User } from '@earshot/protocol';
+import { type ReactNode, useEffect } from 'react';
+import { Link } from 'wouter';
+import { HandIcon, MicIcon, MicOffIcon } from '../components/Icons';
+import { ErrorNote } from '../components/Status';
+import type { Run } from './types';
+
+const reactions = Reaction.options;
+
+function ReactionBar({ react }: { react: (emoji: Reaction) => void }) {
+  return (
+    <fieldset className="reaction-bar">
+      <legend className="visually-hidden">Reactions</legend>
+      {reactions.map((emoji) => (
+        <button
+          key={emoji}
+          type="button"
+          className="reaction-button"
+          aria-label={`React ${emoji}`}
+          onClick={() => react(emoji)}
+        >
+          {emoji}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+/** The viewer's main step in the room, from where they are: start, mute, accept, raise a hand… */
+function MainAction({
+  me,
+  room,
+  myMember,
+  isHost,
+  invitation,
+  handRaised,
+  busy,
+  run,
+}: {
+  me: User;
+  room: RoomState;
+  myMember: StageMember | undefined;
+  isHost: boolean;
+  invitation: RoomState['invitations'][number] | undefined;
+  handRaised: boolean;
+  busy: boolean;
+  run: Run;
+}): ReactNode {
+  if (room.status === 'created') {
+    return isHost ? (
+      <button type="button" className="button" disabled={busy} onClick={() => run('start', {})}>
+        Start
+      </button>
+    ) : (
+      <p className="muted control-note">The host has not started this Space yet.</p>
+    );
+  }
+  if (myMember) {
+    return (
+      <>
+        <button
+          type="button"
+          className={myMember.muted ? 'button' : 'button secondary'}
+          disabled={busy}
+          onClick={() => run(myMember.muted ? 'unmute' : 'mute', { userId: me.id })}
+        >
+          {myMember.muted ? <MicOffIcon /> : <MicIcon />}
+          {myMember.muted ? 'Unmute' : 'Mute'}
+        </button>
+        {!isHost && (
+          <button type="button" className="button secondary" disabled={busy} onClick={() => run('leave-stage', {})}>
+            Leave stage
+          </button>
+        )}
+      </>
+    );
+  }
+  if (invitation) {
+    return (
+      <>
+        <span className="control-note">
+          {room.host.displayName} invited you to {invitation.role === 'cohost' ? 'co-host' : 'speak'}
+        </span>
+        <button type="button" className="button" disabled={busy} onClick={() => run('accept-invite', {})}>
+          Accept invitation
+        </button>
+        <button type="button" className="button secondary" disabled={busy} onClick={() => run('decline-invite', {})}>
+          Decline
+        </button>
+      </>
+    );
+  }
+  if (handRaised) {
+    return (
+      <>
+        <span className="control-note">Your hand is raised</span>
+        <button type="button" className="button secondary" disabled={busy} onClick={() => run('cancel-request', {})}>
+          Cancel request
+        </button>
+      </>
+    );
+  }
+  if (room.speakerPolicy === 'invited') {
+    return <p className="muted control-note">Only people the host invites can speak.</p>;
+  }
+  return (
+    <button
+      type="button"
+      className="button"
+      disabled={busy}
+      onClick={() => run('request-speak', {}, 'Request sent to the hosts')}
+    >
+      <HandIcon /> Request to speak
+    </button>
+  );
+}
+
+/** The bar at the bottom of the room: messages, reactions, the main step, End Space. */
+export function Controls({
+  me,
+  room,
+  myMember,
+  isHost,
+  invitation,
+  handRaised,
+  busy,
+  run,
+  react,
+  error,
+  note,
+  clearNote,
+}: {
+  me: User | null;
+  room: RoomState;
+  myMember: StageMember | undefined;
+  isHost: boolean;
+  invitation: RoomState['invitations'][number] | undefined;
+  handRaised: boolean;
+  busy: boolean;
+  run: Run;
+  react: (emoji: Reaction) => void;
+  error: unknown;
+  note: string;
+  clearNote: () => void;
+}) {
+  useEffect(() => {
+    if (!note) return;
+    const timer = setTimeout(clearNote, 4000);
+    return () => clearTimeout(timer);
+  }, [note, clearNote]);
+
+  if (!me) {
+    return (
+      <div className="room-controls signed-out">
+        <p>Sign in to raise your hand and react</p>
+        <span className="actions">
+          <Link href="/login" className="button small">
+            Log in
+          </Link>
+          <Link href="/signup" className="button secondary small">
+            Sign up
+          </Link>
+        </span>
+      </div>
+    );
+  }
+
+  return (
+    <div className="room-controls">
+      {(error || note) && (
+        <div className="control-messages">
+          <ErrorNote error={error} />
+          {note && !error && (
+            <p className="control-done" role="status">
+              {note}
+            </p>
+          )}
+        </div>
+      )}
+      {room.status === 'live' && <ReactionBar react={react} />}
+      <div className="control-row">
+        <MainAction
+          me={me}
+          room={room}
+          myMember={myMember}
+          isHost={isHost}
+          invitation={invitation}
+          handRaised={handRaised}
+          busy={busy}
+          run={run}
+        />
+        {isHost && room.status !== 'ended' && (
+          <button
+            type="button"
+            className="button danger-outline end-button"
+            disabled={busy}
+            onClick={() => {
+              if (window.confirm('End this Space for everyone?')) void run('end', {});
+            }}
+          >
+            End Space
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import type { Post, User } from '@earshot/protocol';
+import { type FormEvent, useState } from 'react';
+import { api } from '../api';
+import { PostItem } from '../components/PostList';
+import { useLoad } from '../use-load';
+import type { Run } from './types';
+
+/** "https://…/posts/abc" or "abc" → "abc". */
+function postIdFrom(text: string): string {
+  const trimmed = text.trim();
+  const match = /\/posts\/([^/?#\s]+)/.exec(trimmed);
+  return match?.[1] ? decodeURIComponent(match[1]) : trimmed;
+}
+
+function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
+  const posts = useLoad(`pin:${me.handle}`, () => api.userPosts(me.handle, { limit: 10 }).then((p) => p.items));
+  const [choice, setChoice] = useState('');
+  const [link, setLink] = useState('');
+  const [busy, setBusy] = useState(false);
+  const options = (posts.data ?? []).filter((p) => !pinned.some((q) => q.id === p.id));
+  const postId = link.trim() ? postIdFrom(link) : choice;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!postId) return;
+    setBusy(true);
+    if (await run('pin', { postId }, 'Post pinned')) {
+      setChoice('');
+      setLink('');
+    }
+    setBusy(false);
+  };
+
+  return (
+    <form className="room-form pin-form" onSubmit={submit}>
+      <h3>Pin a post</h3>
+      <div className="field">
+        <label htmlFor="pin-choice">One of your recent posts</label>
+        <select
+          id="pin-choice"
+          value={choice}
+          onChange={(e) => setChoice(e.target.value)}
+          disabled={posts.state !== 'ready' || options.length === 0}
+        >
+          <option value="">
+            {posts.state === 'loading' ? 'Loading…' : options.length === 0 ? 'No posts to pin' : 'Choose a post'}
+          </option>
+          {options.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.text.length > 60 ? `${p.text.slice(0, 59)}…` : p.text}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="pin-link">…or a post link</label>
+        <input
+          id="pin-link"
+          value={link}
+          onChange={(e) => setLink(e.target.value)}
+          placeholder="https://…/posts/…"
+          autoComplete="off"
+        />
+      </div>
+      <div className="actions">
+        <button type="submit" className="button secondary small" disabled={busy || !postId}>
+          Pin post
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Posts the hosts shared into the room; hosts also pin and unpin here. */
+export function PinnedPanel({
+  pinned,
+  me,
+  canPin,
+  busy,
+  run,
+}: {
+  pinned: Post[];
+  me: User | null;
+  canPin: boolean;
+  busy: boolean;
+  run: Run;
+}) {
+  return (
+    <section className="card room-panel" aria-labelledby="pinned-heading">
+      <h2 id="pinned-heading">Pinned posts</h2>
+      {pinned.length === 0 ? (
+        <p className="muted">Nothing pinned yet.</p>
+      ) : (
+        <ul className="pinned-list">
+          {pinned.map((post) => (
+            <li key={post.id} className="pinned" data-testid="pinned-post">
+              <PostItem post={post} />
+              {canPin && (
+                <button
+                  type="button"
+                  className="button ghost small"
+                  aria-label={`Unpin post by ${post.author.displayName}`}
+                  disabled={busy}
+                  onClick={() => run('unpin', { postId: post.id })}
+                >
+                  Unpin
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canPin && me && <PinForm me={me} run={run} pinned={pinned} />}
+    </section>
+  );
+}

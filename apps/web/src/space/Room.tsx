@@ -1,0 +1,116 @@
+import type { Reaction, RoomState, User, UserSummary } from '@earshot/protocol';
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+import type { LiveSpace } from '../use-space';
+import { Controls } from './Controls';
+import { ListenersPanel } from './ListenersPanel';
+import { PinnedPanel } from './PinnedPanel';
+import { personMenu } from './person-menu';
+import { RequestsPanel } from './RequestsPanel';
+import { ConnectionBanner, RoomHead } from './RoomHead';
+import { StageSection } from './StageSection';
+import type { Run } from './types';
+import type { Floating } from './use-floating-reactions';
+
+/** A Space's room as the viewer sees it, from its live state. */
+export function Room({
+  live,
+  me,
+  id,
+  floating,
+  react,
+}: {
+  live: LiveSpace & { room: RoomState };
+  me: User | null;
+  id: string;
+  floating: Floating[];
+  react: (emoji: Reaction) => Promise<void>;
+}) {
+  const { room, listenerCount, connection } = live;
+  const myId = me?.id ?? null;
+  const myMember = myId ? room.stage.find((m) => m.user.id === myId) : undefined;
+  const isHost = !!myId && room.host.id === myId;
+  const manages = isHost || myMember?.role === 'cohost';
+  const invitation = myId ? room.invitations.find((i) => i.user.id === myId) : undefined;
+  const handRaised = !!myId && room.raisedHands.some((u) => u.id === myId);
+  const ended = room.status === 'ended' || connection === 'ended';
+
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [note, setNote] = useState('');
+
+  // A note about the last step ("Request sent") is stale once the viewer's place changes.
+  const onStage = !!myMember;
+  useEffect(() => {
+    setNote('');
+  }, [onStage]);
+
+  const run: Run = async (name, args, done) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.spaceCommand(id, name, args);
+      if (done) setNote(done);
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const report = (target?: UserSummary) => {
+    const reason = window.prompt(
+      target ? `Why are you reporting ${target.displayName}?` : 'Why are you reporting this Space?',
+    );
+    if (!reason?.trim()) return;
+    void run(
+      'report',
+      target ? { userId: target.id, reason: reason.trim() } : { reason: reason.trim() },
+      'Thanks. Your report was sent to the moderators.',
+    );
+  };
+
+  const menu = { room, myId, isHost, manages, ended, run, report };
+  const stageIds = new Set(room.stage.map((m) => m.user.id));
+
+  return (
+    <div className="space-room">
+      <RoomHead room={room} me={me} isHost={isHost} ended={ended} listenerCount={listenerCount} report={report} />
+      <ConnectionBanner ended={ended} connection={connection} />
+      <StageSection room={room} optionsFor={(u, m) => personMenu(menu, u, m)} floating={floating} />
+      {!ended && (
+        <ListenersPanel
+          listeners={live.listeners}
+          stageIds={stageIds}
+          listenerCount={listenerCount}
+          optionsFor={(u) => personMenu(menu, u, null)}
+        />
+      )}
+      {!ended && (
+        <Controls
+          me={me}
+          room={room}
+          myMember={myMember}
+          isHost={isHost}
+          invitation={invitation}
+          handRaised={handRaised}
+          busy={busy}
+          run={run}
+          react={(emoji) => {
+            setError(null);
+            react(emoji).catch(setError);
+          }}
+          error={error}
+          note={note}
+          clearNote={() => setNote('')}
+        />
+      )}
+      {manages && !ended && <RequestsPanel room={room} busy={busy} run={run} />}
+      {(room.pinnedPosts.length > 0 || (manages && !ended)) && (
+        <PinnedPanel pinned={room.pinnedPosts} me={me} canPin={manages && !ended} busy={busy} run={run} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import type { RoomState, StageMember, UserSummary } from '@earshot/protocol';
+import { Link } from 'wouter';
+import { Avatar } from '../components/Avatar';
+import { MicOffIcon, MoreIcon } from '../components/Icons';
+import { MenuButton, type MenuItem } from '../components/Menu';
+import { roleLabel } from './types';
+import type { Floating } from './use-floating-reactions';
+
+function StageTile({ member, items }: { member: StageMember; items: MenuItem[] }) {
+  const { user } = member;
+  return (
+    <li
+      className={member.speaking ? 'stage-member is-speaking' : 'stage-member'}
+      data-testid="stage-member"
+      data-user-id={user.id}
+    >
+      <span className={member.speaking ? 'stage-ring speaking' : 'stage-ring'}>
+        <Avatar handle={user.handle} displayName={user.displayName} size="lg" />
+        {member.muted && (
+          <span className="mic-off" role="img" aria-label="muted" title="Muted">
+            <MicOffIcon />
+          </span>
+        )}
+      </span>
+      <Link href={`/u/${user.handle}`} className="stage-name">
+        {user.displayName}
+      </Link>
+      <span className="stage-role">
+        {roleLabel[member.role]}
+        {member.speaking && <span className="visually-hidden">, speaking</span>}
+      </span>
+      <MenuButton label={`Options for ${user.displayName}`} items={items} className="tile-menu">
+        <MoreIcon />
+      </MenuButton>
+    </li>
+  );
+}
+
+export function StageSection({
+  room,
+  optionsFor,
+  floating,
+}: {
+  room: RoomState;
+  optionsFor: (target: UserSummary, member: StageMember | null) => MenuItem[];
+  floating: Floating[];
+}) {
+  return (
+    <section className="card stage" aria-labelledby="stage-heading">
+      <h2 id="stage-heading">Stage</h2>
+      <ul className="stage-grid">
+        {room.stage.map((m) => (
+          <StageTile key={m.user.id} member={m} items={optionsFor(m.user, m)} />
+        ))}
+      </ul>
+      <div className="reaction-layer" aria-hidden="true">
+        {floating.map((f) => (
+          <span key={f.id} className="floating-reaction" data-testid="floating-reaction" style={{ left: `${f.left}%` }}>
+            {f.emoji}
+          </span>
+        ))}
+      </div>
+    </section>
+  );
+}
