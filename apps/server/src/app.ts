@@ -14,6 +14,7 @@ import type { Config } from './config';
 import type { Services } from './context';
 import { installAuth } from './http/auth';
 import { installErrorHandling } from './http/errors';
+import { MediaPlane } from './media/plane';
 import { opsRoutes } from './ops/ops';
 import { realtimeRoutes } from './realtime/hub';
 import { accountRoutes } from './social/accounts';
@@ -46,7 +47,16 @@ export async function createEarshot(config: Config, options: { dataDir?: string 
   });
   const bus: Bus = config.REDIS_URL ? redisBus(config.REDIS_URL, config.REDIS_PREFIX) : memoryBus();
   const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
-  const services: Services = { config, db: store.db, bus, notifier: createNotifier(store.db, bus) };
+  const media = await MediaPlane.create({
+    port: config.MEDIA_PORT,
+    bindAddress: config.MEDIA_BIND_ADDRESS,
+    publicIp: config.MEDIA_PUBLIC_IP,
+    iceServers: config.ICE_SERVERS,
+    answerTimeoutMs: 5000,
+    peerTimeoutMs: config.MEDIA_PEER_TIMEOUT_MS,
+    onError: (err) => log?.error({ err }, 'a media peer failed'),
+  });
+  const services: Services = { config, db: store.db, bus, notifier: createNotifier(store.db, bus), media };
 
   const app = Fastify({
     logger: { level: config.LOG_LEVEL },
@@ -125,6 +135,7 @@ export async function createEarshot(config: Config, options: { dataDir?: string 
       if (closed) return;
       closed = true;
       await app.close();
+      media.close();
       await bus.close();
       await rateLimitRedis?.quit().catch(() => {});
       await store.close();

@@ -38,6 +38,25 @@ export const ConfigSchema = z.object({
   MAX_SPEAKERS: z.coerce.number().int().min(1).max(24).default(10),
   HOST_MIN_FOLLOWERS: z.coerce.number().int().min(0).default(0),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /** The one UDP port every WebRTC peer uses (0 = any free port, for tests). */
+  MEDIA_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
+  /** Address to bind the media port to; unset = every interface. */
+  MEDIA_BIND_ADDRESS: z.string().trim().min(1).optional(),
+  /** The address peers should send media to, when it is not the machine's own (1:1 NAT, cloud). */
+  MEDIA_PUBLIC_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+  /** STUN/TURN servers for the server's side, comma-separated: stun:host:port, turn:user:pass@host:port. */
+  ICE_SERVERS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^(stun|turns?):\S+$/, 'each entry starts with stun: turn: or turns:'))),
+  /** A media peer that sends nothing at all (not even ICE consent checks) this long is closed. */
+  MEDIA_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Folder of the built web app; unset = apps/web/dist. */
   WEB_DIR: z.string().optional(),

@@ -1,5 +1,6 @@
 import type { Bus } from './bus/bus';
 import type { Config } from './config';
+import type { MediaPlane } from './media/plane';
 import type { Notifier } from './social/notifications';
 import type { Db } from './store/db';
 
@@ -9,6 +10,8 @@ export interface Services {
   db: Db;
   bus: Bus;
   notifier: Notifier;
+  /** This node's WebRTC media plane. */
+  media: MediaPlane;
 }
 
 /** The bus channel that reaches every open connection of one user. */

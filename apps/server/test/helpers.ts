@@ -16,6 +16,7 @@ export async function startEarshot(env: Record<string, string> = {}, options: { 
   const base: Record<string, string | undefined> = {
     ...process.env,
     PORT: '0',
+    MEDIA_PORT: '0',
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT_PER_IP: '10000',
     AUTH_RATE_LIMIT_PER_HANDLE: '10000',

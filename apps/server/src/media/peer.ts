@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { PeerConnection, type RtcConfig } from 'node-datachannel';
+import { announceAddress } from './sdp';
 
 /** How peers reach this server: one UDP port for all of them, and what to announce. */
 export interface PeerSettings {
   port: number;
   bindAddress?: string;
   iceServers: string[];
+  /** Announced instead of the machine's own addresses in answers. */
+  publicIp?: string;
   /** Offers are answered within this time or refused. */
   answerTimeoutMs: number;
 }
@@ -40,7 +43,7 @@ export abstract class Peer extends EventEmitter<{ closed: [CloseReason] }> {
   #quietSince = Date.now();
 
   constructor(
-    settings: PeerSettings,
+    private readonly settings: PeerSettings,
     protected readonly onError: (err: unknown) => void,
   ) {
     super();
@@ -71,7 +74,7 @@ export abstract class Peer extends EventEmitter<{ closed: [CloseReason] }> {
         const local = this.pc.localDescription();
         if (!local || this.pc.gatheringState() !== 'complete') return;
         clearTimeout(timer);
-        resolve(local.sdp);
+        resolve(this.settings.publicIp ? announceAddress(local.sdp, this.settings.publicIp) : local.sdp);
       };
       this.pc.onGatheringStateChange(guard(this.onError, done));
       try {

@@ -15,6 +15,8 @@ import { z } from 'zod';
 import type { Services } from '../context';
 import { requireViewer } from '../http/auth';
 import { AppError, errorBody } from '../http/errors';
+import { mediaRoutes } from '../media/routes';
+import { SpaceMedia } from '../media/space-media';
 import { getUserById, summary } from '../social/users-store';
 import { SpaceHub } from './live';
 import { createSpaceService } from './service';
@@ -26,7 +28,12 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
   const { db, bus, config } = services;
   const spaces = createSpaceService(services);
   const hub = new SpaceHub(bus, db, spaces, config.PRESENCE_GRACE_MS, app.log);
-  app.addHook('onClose', () => hub.close());
+  const media = new SpaceMedia(services.media, spaces, bus, app.log);
+  app.addHook('onClose', async () => {
+    media.close();
+    await hub.close();
+  });
+  await mediaRoutes(app, media, config.ICE_SERVERS);
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -88,7 +95,7 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
 
   /** Refuses removed and blocked people before the socket opens (HTTP 403), and unknown Spaces (404). */
   const mayJoin = async (request: FastifyRequest<{ Params: { id: string } }>) => {
-    const role = await spaces.roleOfViewer(request.params.id, request.viewer?.id ?? null);
+    const { role } = await spaces.standing(request.params.id, request.viewer?.id ?? null);
     if (role === 'removed') throw new AppError(403, ErrorCode.forbidden, 'you were removed from this Space');
     if (role === 'blocked') throw new AppError(403, ErrorCode.forbidden, 'the host has blocked you');
   };

@@ -258,3 +258,28 @@ export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, c
 export const stageChanged = (a: RoomState, b: RoomState) =>
   a.stage.length !== b.stage.length ||
   a.stage.some((m, i) => m.user.id !== b.stage[i]?.user.id || m.role !== b.stage[i]?.role);
+
+/** Media actions: publish (WHIP, the microphone) and listen (WHEP). */
+export type MediaAction = 'publish' | 'listen';
+
+/**
+ * Who may send or hear audio. Publishing needs a place on stage; listening is open to anyone,
+ * signed in or not, while the Space is live, except removed and blocked people.
+ */
+export function decideMedia(action: MediaAction, state: RoomState, role: Role): { ok: true } | Outcome {
+  if (role === 'removed') return forbidden('you were removed from this Space');
+  if (role === 'blocked') return forbidden('the host has blocked you');
+  if (state.status !== 'live')
+    return conflict(state.status === 'ended' ? 'the Space has ended' : 'the Space has not started');
+  if (action === 'listen') return { ok: true };
+  if (role === 'anonymous') return no(401, ErrorCode.unauthenticated, 'sign in to speak');
+  if (role === 'listener') return forbidden('only the host, co-hosts and speakers can publish audio');
+  return { ok: true };
+}
+
+/** The media plane heard `userId` start or stop speaking: an event, if it changes anything. */
+export function decideSpeaking(state: RoomState, userId: string, speaking: boolean): Outcome {
+  const member = state.stage.find((m) => m.user.id === userId);
+  if (state.status !== 'live' || !member || member.speaking === speaking || (speaking && member.muted)) return ok();
+  return ok([{ kind: 'speaking', userId, speaking }]);
+}

@@ -17,7 +17,16 @@ import { sendMessage } from '../social/dms';
 import { getPost } from '../social/posts';
 import { findUser, getUserById, summary } from '../social/users-store';
 import type { Db } from '../store/db';
-import { type CommandContext, decide, type Effect, type Role, roleOf, stageChanged } from './rules';
+import {
+  type CommandContext,
+  decide,
+  decideSpeaking,
+  type Effect,
+  type Outcome,
+  type Role,
+  roleOf,
+  stageChanged,
+} from './rules';
 import { blockedByHost, follows, loadRoom } from './store';
 
 /** The bus channel of one Space: sequenced events, reactions and presence, for every node. */
@@ -126,13 +135,12 @@ export function createSpaceService(services: Services) {
         now: new Date().toISOString(),
       };
     };
-    const refuse = (o: { status: number; code: string; message: string }) => new AppError(o.status, o.code, o.message);
 
     // Reactions change no state: decide on an unlocked read and publish.
     if (name === 'react') {
       const { state, seq, hostId } = await loadRoom(db, spaceId);
       const outcome = decide(name, args as never, await context(db, state, hostId));
-      if (!outcome.ok) throw refuse(outcome);
+      if (!outcome.ok) throw new AppError(outcome.status, outcome.code, outcome.message);
       if (!actor || !reactionAllowed(`${spaceId}:${actor.id}`))
         throw new AppError(429, ErrorCode.rateLimited, 'too many reactions; wait a moment');
       await bus.publish(spaceChannel(spaceId), {
@@ -143,10 +151,26 @@ export function createSpaceService(services: Services) {
       return { seq };
     }
 
+    const result = await commit(spaceId, actor, async (tx, state, hostId) =>
+      decide(name, args as never, await context(tx, state, hostId)),
+    );
+    await sendInvitations(spaceId, actor, result.effects, result.state);
+    return { seq: result.seq };
+  }
+
+  /**
+   * Applies what `decideIn` returns under the Space's row lock: stores the new state and its events
+   * with their sequence numbers, then publishes the events. Every change to a Space passes here.
+   */
+  async function commit(
+    spaceId: string,
+    actor: UserSummary | null,
+    decideIn: (tx: Db, state: RoomState, hostId: string) => Promise<Outcome> | Outcome,
+  ) {
     const result = await db.transaction().execute(async (tx) => {
       const { state, seq, hostId } = await loadRoom(tx, spaceId, true);
-      const outcome = decide(name, args as never, await context(tx, state, hostId));
-      if (!outcome.ok) throw refuse(outcome);
+      const outcome = await decideIn(tx, state, hostId);
+      if (!outcome.ok) throw new AppError(outcome.status, outcome.code, outcome.message);
       if (outcome.events.length === 0) {
         await recordEffects(tx, spaceId, hostId, actor, outcome.effects);
         return { seq, published: [], effects: outcome.effects, hostId, state };
@@ -179,11 +203,14 @@ export function createSpaceService(services: Services) {
       await recordEffects(tx, spaceId, hostId, actor, outcome.effects);
       return { seq: newSeq, published, effects: outcome.effects, hostId, state: next };
     });
-
     for (const p of result.published)
       await bus.publish(spaceChannel(spaceId), { type: 'event', seq: p.seq, event: p.event } satisfies SpaceBusMessage);
-    await sendInvitations(spaceId, actor, result.effects, result.state);
-    return { seq: result.seq };
+    return result;
+  }
+
+  /** The media plane's word on who is speaking, through the same path as every command. */
+  async function recordSpeaking(spaceId: string, userId: string, speaking: boolean) {
+    await commit(spaceId, null, (_tx, state) => decideSpeaking(state, userId, speaking));
   }
 
   /** Blocks and reports commit together with the events. */
@@ -232,11 +259,11 @@ export function createSpaceService(services: Services) {
     }
   }
 
-  /** The viewer's role in a Space: the socket route refuses removed and blocked people with it. */
-  async function roleOfViewer(spaceId: string, userId: string | null): Promise<Role> {
+  /** The room and the viewer's role in it: the socket and media routes refuse removed and blocked people with it. */
+  async function standing(spaceId: string, userId: string | null): Promise<{ state: RoomState; role: Role }> {
     const { state, hostId } = await loadRoom(db, spaceId);
     const blocked = userId ? (await blockedByHost(db, hostId, [userId])).has(userId) : false;
-    return roleOf(state, userId, blocked);
+    return { state, role: roleOf(state, userId, blocked) };
   }
 
   /** Events after `since`, or null when the log cannot fill the gap (the client takes a snapshot). */
@@ -258,7 +285,8 @@ export function createSpaceService(services: Services) {
     run,
     eventsSince,
     load: (spaceId: string) => loadRoom(db, spaceId),
-    roleOfViewer,
+    standing,
+    recordSpeaking,
   };
 }
 
