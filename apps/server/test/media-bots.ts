@@ -137,3 +137,53 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
   }
   return Date.now() - start;
 }
+
+/**
+ * A publisher on node-datachannel, which lets a test send any bytes it likes as "RTP" (libwebrtc
+ * only sends what its encoder makes). Resolves once its track is open.
+ */
+export async function rawPublisher(signal: Signal) {
+  const { Audio, PeerConnection } = await import('node-datachannel');
+  const pc = new PeerConnection('raw', { iceServers: [] });
+  const audio = new Audio('0', 'SendOnly');
+  audio.addOpusCodec(111);
+  audio.addSSRC(0x1234_5678, 'raw-bot');
+  const track = pc.addTrack(audio);
+  const opened = new Promise<void>((resolve) => track.onOpen(() => resolve()));
+  const gathered = new Promise<void>((resolve) =>
+    pc.onGatheringStateChange((state) => {
+      if (state === 'complete') resolve();
+    }),
+  );
+  pc.setLocalDescription();
+  await gathered;
+  const answer = await signal(pc.localDescription()?.sdp ?? '');
+  pc.setRemoteDescription(answer, 'answer');
+  await Promise.race([opened, new Promise((_, reject) => setTimeout(() => reject(new Error('track not open')), 5000))]);
+  return {
+    send(bytes: Buffer) {
+      try {
+        return track.sendMessageBinary(bytes);
+      } catch {
+        return false;
+      }
+    },
+    close() {
+      track.close();
+      pc.close();
+    },
+  };
+}
+
+/** An offer as libwebrtc makes it (candidates included), for tests that change it. */
+export async function sampleOffer(direction: 'sendonly' | 'recvonly') {
+  const pc = new wrtc.RTCPeerConnection();
+  if (direction === 'sendonly') {
+    const source = new wrtc.nonstandard.RTCAudioSource();
+    pc.addTransceiver(source.createTrack(), { direction });
+  } else pc.addTransceiver('audio', { direction });
+  await pc.setLocalDescription(await pc.createOffer());
+  const sdp = pc.localDescription!.sdp;
+  pc.close();
+  return sdp;
+}

@@ -39,8 +39,7 @@ export abstract class Peer extends EventEmitter<{ closed: [CloseReason] }> {
   readonly id = randomBytes(12).toString('base64url');
   protected readonly pc: PeerConnection;
   #closed = false;
-  #bytesSeen = 0;
-  #quietSince = Date.now();
+  #lastHeard = Date.now();
 
   constructor(
     private readonly settings: PeerSettings,
@@ -88,14 +87,18 @@ export abstract class Peer extends EventEmitter<{ closed: [CloseReason] }> {
     });
   }
 
-  /** True when nothing (media, RTCP or consent checks) has come from the peer for `idleMs`. */
+  /** Media or RTCP arrived: the peer is still there. */
+  protected heardFrom() {
+    this.#lastHeard = Date.now();
+  }
+
+  /**
+   * True when neither media nor RTCP has come from the peer for `idleMs`. Players send receiver
+   * reports every few seconds even when nobody speaks; libjuice's own consent check gives up only
+   * after about 30 s, so we do not wait for it.
+   */
   idle(now: number, idleMs: number): boolean {
-    const bytes = this.pc.bytesReceived();
-    if (bytes !== this.#bytesSeen) {
-      this.#bytesSeen = bytes;
-      this.#quietSince = now;
-    }
-    return now - this.#quietSince >= idleMs;
+    return now - this.#lastHeard >= idleMs;
   }
 
   close(reason: CloseReason = 'closed') {

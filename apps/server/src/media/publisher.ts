@@ -35,6 +35,7 @@ export class Publisher extends Peer {
         track.setMediaHandler(new RtcpReceivingSession());
         track.onMessage(
           guard(onError, (packet: Buffer) => {
+            this.heardFrom();
             if (!isRtp(packet)) return;
             this.packets += 1;
             packet.copy(this.#lastHeader, 0, 0, 12);

@@ -22,8 +22,10 @@ export async function mediaRoutes(app: FastifyInstance, media: SpaceMedia, iceSe
 
   const answer = (action: MediaAction) => async (request: FastifyRequest, reply: FastifyReply) => {
     const { id } = request.params as { id: string };
-    if (typeof request.body !== 'string' || !request.headers['content-type']?.startsWith(SDP))
+    if (!request.headers['content-type']?.startsWith(SDP))
       throw new AppError(415, ErrorCode.unsupportedMediaType, `send the SDP offer as ${SDP}`);
+    if (typeof request.body !== 'string' || request.body.trim() === '')
+      throw new AppError(400, 'invalid_sdp', 'the request has no SDP offer');
     const { sessionId, answer } = await media.connect(action, id, request.viewer?.id ?? null, request.body);
     reply.header('Location', `/api/spaces/${encodeURIComponent(id)}/media/${sessionId}`);
     // WHIP/WHEP clients learn STUN/TURN servers from Link headers.

@@ -42,6 +42,8 @@ export class Subscriber extends Peer {
       const output: Output = { track, rewriter: new RtpRewriter(ssrc, section.opusPayloadType), open: false };
       track.onOpen(guard(onError, () => (output.open = true)));
       track.onClosed(guard(onError, () => (output.open = false)));
+      // Receiver reports from the player: proof of life when nothing else comes back.
+      track.onMessage(guard(onError, () => this.heardFrom()));
       this.#outputs.push(output);
     }
   }

@@ -18,6 +18,8 @@ interface LiveSocket {
   viewerId: string | null;
   /** The last seq this socket has; events at or below it are not sent again. */
   seq: number;
+  /** Answered the last ping; a socket that misses one is closed (its peer vanished). */
+  alive: boolean;
   /** Until its first snapshot or catch-up is sent, events wait here. */
   queue: Array<{ seq: number; text: string; event: RoomEvent }> | null;
 }
@@ -78,7 +80,11 @@ export class SpaceHub {
     private readonly log: FastifyBaseLogger,
   ) {
     this.#heartbeat = setInterval(() => {
-      for (const feed of this.#feeds.values()) void feed.then((f) => this.#announce(f));
+      for (const feed of this.#feeds.values())
+        void feed.then((f) => {
+          this.#announce(f);
+          this.#ping(f);
+        });
     }, HEARTBEAT_MS);
     this.#heartbeat.unref();
   }
@@ -86,8 +92,11 @@ export class SpaceHub {
   /** Adds a socket to a Space: sends the snapshot (or the missed events after `since`), then live events. */
   async join(spaceId: string, ws: WebSocket, viewer: UserSummary | null, presenceKey: string, since?: number) {
     const feed = await this.#feed(spaceId);
-    const live: LiveSocket = { ws, viewerId: viewer?.id ?? null, seq: 0, queue: [] };
+    const live: LiveSocket = { ws, viewerId: viewer?.id ?? null, seq: 0, alive: true, queue: [] };
     feed.sockets.add(live);
+    ws.on('pong', () => {
+      live.alive = true;
+    });
     this.#arrive(feed, presenceKey, viewer);
     ws.on('close', () => {
       feed.sockets.delete(live);
@@ -195,6 +204,18 @@ export class SpaceHub {
     // The server lets go of removed people and, when the Space ends, of everyone.
     if (event.kind === 'removed' && event.userId === s.viewerId) s.ws.close(SpaceCloseCode.removed, 'removed');
     if (event.kind === 'ended') s.ws.close(SpaceCloseCode.ended, 'ended');
+  }
+
+  /** A phone that lost its network never closes its socket: two missed pings and it is gone. */
+  #ping(feed: RoomFeed) {
+    for (const s of feed.sockets) {
+      if (!s.alive) {
+        s.ws.terminate();
+        continue;
+      }
+      s.alive = false;
+      if (s.ws.readyState === s.ws.OPEN) s.ws.ping();
+    }
   }
 
   #arrive(feed: RoomFeed, key: string, user: UserSummary | null) {
