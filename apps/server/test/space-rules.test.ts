@@ -12,7 +12,7 @@ import {
   type UserSummary,
 } from '@earshot/protocol';
 import fc from 'fast-check';
-import { type CommandContext, decide, type Limits, roleOf } from '../src/spaces/rules';
+import { type CommandContext, decide, decideMedia, decideSpeaking, type Limits, roleOf } from '../src/spaces/rules';
 
 const person = (id: string): UserSummary => ({ id, handle: id, displayName: id.toUpperCase() });
 const [H, C, S, L, O, R, B, X] = ['host', 'cohost', 'speaker', 'listener', 'other', 'removed', 'blocked', 'target'].map(
@@ -207,6 +207,62 @@ describe('Space authorization matrix: every command × every role × every polic
   });
 });
 
+describe('media authorization matrix: publish and listen × every role × Space status', () => {
+  const expected: Record<'publish' | 'listen', Record<Actor, Expect>> = {
+    publish: { host: 'ok', cohost: 'ok', speaker: 'ok', listener: 403, other: 403, ...denied },
+    listen: {
+      host: 'ok',
+      cohost: 'ok',
+      speaker: 'ok',
+      listener: 'ok',
+      other: 'ok',
+      removed: 403,
+      blocked: 403,
+      anonymous: 'ok',
+    },
+  };
+  for (const action of ['publish', 'listen'] as const)
+    it(`${action}: live, not started and ended`, () => {
+      const live = room('everyone');
+      const ended = applyEvent(live, { kind: 'ended', at: NOW });
+      const created = initialRoom({ id: 's2', title: 'T', topics: [], speakerPolicy: 'everyone', host: H });
+      for (const [name, actor] of Object.entries(actors) as Array<[Actor, UserSummary | null]>) {
+        const role = context(live, actor).role;
+        const verdict = decideMedia(action, live, role);
+        assert.equal(verdict.ok ? 'ok' : verdict.status, expected[action][name], `${action} by ${name}`);
+        // Nothing flows before the start or after the end; removed and blocked hear 403 first.
+        for (const state of [ended, created]) {
+          const v = decideMedia(action, state, context(state, actor).role);
+          const want = name === 'removed' || name === 'blocked' ? 403 : 409;
+          if (name === 'removed' && state === created) continue; // not removed from a Space that never started
+          assert.equal(v.ok ? 'ok' : v.status, want, `${action} by ${name} when ${state.status}`);
+        }
+      }
+    });
+
+  it('speaking: only a live, unmuted stage member starts speaking, and only changes make events', () => {
+    const live = room('everyone');
+    assert.deepEqual(decideSpeaking(live, S.id, true), {
+      ok: true,
+      events: [{ kind: 'speaking', userId: S.id, speaking: true }],
+      effects: [],
+    });
+    const speaking = applyEvent(live, { kind: 'speaking', userId: S.id, speaking: true });
+    for (const [state, userId, value] of [
+      [speaking, S.id, true], // no change
+      [live, S.id, false], // no change
+      [live, H.id, true], // the host is muted
+      [live, L.id, true], // not on stage
+      [applyEvent(live, { kind: 'ended', at: NOW }), S.id, true],
+    ] as const)
+      assert.deepEqual(decideSpeaking(state, userId, value).ok && decideSpeaking(state, userId, value), {
+        ok: true,
+        events: [],
+        effects: [],
+      });
+  });
+});
+
 describe('Space rules under random command sequences (fast-check)', () => {
   // Few people and small limits, so that random sequences reach the limits often.
   const people = [H, ...Array.from({ length: 6 }, (_, i) => person(`u${i}`))];
@@ -288,6 +344,10 @@ describe('Space rules under random command sequences (fast-check)', () => {
             assert.equal(state.stage.find((m) => m.role === 'host')?.user.id, H.id);
             assert.ok(roles.filter((r) => r === 'cohost').length <= small.maxCohosts);
             assert.ok(roles.filter((r) => r === 'speaker').length <= small.maxSpeakers);
+            // Each stage member holds an audio slot of their own, within the stage's size.
+            const slots = state.stage.map((m) => m.slot);
+            assert.equal(new Set(slots).size, slots.length);
+            assert.ok(slots.every((slot) => slot < 1 + small.maxCohosts + small.maxSpeakers));
             for (const id of state.removed) {
               assert.ok(!state.stage.some((m) => m.user.id === id));
               assert.ok(!state.raisedHands.some((u) => u.id === id));
