@@ -42,3 +42,8 @@ export const ShareIcon = () => (
   <Icon path="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7" />
 );
 export const MoreIcon = () => <Icon path="M5 12h.01M12 12h.01M19 12h.01" />;
+export const HeadphonesIcon = () => (
+  <Icon path="M3 18v-6a9 9 0 0 1 18 0v6M21 19a2 2 0 0 1-2 2h-1a2 2 0 0 1-2-2v-3a2 2 0 0 1 2-2h3zM3 19a2 2 0 0 0 2 2h1a2 2 0 0 0 2-2v-3a2 2 0 0 0-2-2H3z" />
+);
+export const VolumeIcon = () => <Icon path="M11 5 6 9H2v6h4l5 4zM15.5 8.5a5 5 0 0 1 0 7M19 5a10 10 0 0 1 0 14" />;
+export const VolumeOffIcon = () => <Icon path="M11 5 6 9H2v6h4l5 4zM22 9l-6 6M16 9l6 6" />;

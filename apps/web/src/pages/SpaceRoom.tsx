@@ -14,6 +14,7 @@ export function SpaceRoomPage({ id }: { id: string }) {
   const { user } = useSession();
   const myId = user?.id ?? null;
   const [announcement, setAnnouncement] = useState('');
+  const [hostMuted, setHostMuted] = useState(false);
   const { floating, add } = useFloatingReactions();
   const ownPending = useRef(new Map<string, number>());
   const listenersRef = useRef<UserSummary[]>([]);
@@ -24,6 +25,7 @@ export function SpaceRoomPage({ id }: { id: string }) {
     myId,
     {
       onEvent: (event, before) => {
+        if (event.kind === 'muted' && event.userId === myId) setHostMuted(event.by !== myId);
         const text = describe(event, before, listenersRef.current, myId, managesRef.current);
         if (text) setAnnouncement(text);
       },
@@ -88,7 +90,7 @@ export function SpaceRoomPage({ id }: { id: string }) {
   const room = live.room;
   return (
     <>
-      <Room live={{ ...live, room }} me={user} id={id} floating={floating} react={react} />
+      <Room live={{ ...live, room }} me={user} id={id} floating={floating} react={react} hostMuted={hostMuted} />
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="room-announcer">
         {announcement}
       </p>

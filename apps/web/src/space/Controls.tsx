@@ -28,7 +28,6 @@ function ReactionBar({ react }: { react: (emoji: Reaction) => void }) {
 
 /** The viewer's main step in the room, from where they are: start, mute, accept, raise a hand… */
 function MainAction({
-  me,
   room,
   myMember,
   isHost,
@@ -36,8 +35,8 @@ function MainAction({
   handRaised,
   busy,
   run,
+  toggleMute,
 }: {
-  me: User;
   room: RoomState;
   myMember: StageMember | undefined;
   isHost: boolean;
@@ -45,6 +44,7 @@ function MainAction({
   handRaised: boolean;
   busy: boolean;
   run: Run;
+  toggleMute: () => void;
 }): ReactNode {
   if (room.status === 'created') {
     return isHost ? (
@@ -62,7 +62,8 @@ function MainAction({
           type="button"
           className={myMember.muted ? 'button' : 'button secondary'}
           disabled={busy}
-          onClick={() => run(myMember.muted ? 'unmute' : 'mute', { userId: me.id })}
+          data-testid="mute-button"
+          onClick={toggleMute}
         >
           {myMember.muted ? <MicOffIcon /> : <MicIcon />}
           {myMember.muted ? 'Unmute' : 'Mute'}
@@ -129,6 +130,8 @@ export function Controls({
   error,
   note,
   clearNote,
+  toggleMute,
+  audio,
 }: {
   me: User | null;
   room: RoomState;
@@ -142,6 +145,9 @@ export function Controls({
   error: unknown;
   note: string;
   clearNote: () => void;
+  toggleMute: () => void;
+  /** The audio bar: listening and microphone state. */
+  audio: ReactNode;
 }) {
   useEffect(() => {
     if (!note) return;
@@ -151,16 +157,19 @@ export function Controls({
 
   if (!me) {
     return (
-      <div className="room-controls signed-out">
-        <p>Sign in to raise your hand and react</p>
-        <span className="actions">
-          <Link href="/login" className="button small">
-            Log in
-          </Link>
-          <Link href="/signup" className="button secondary small">
-            Sign up
-          </Link>
-        </span>
+      <div className="room-controls">
+        {audio}
+        <div className="signed-out">
+          <p>Sign in to raise your hand and react</p>
+          <span className="actions">
+            <Link href="/login" className="button small">
+              Log in
+            </Link>
+            <Link href="/signup" className="button secondary small">
+              Sign up
+            </Link>
+          </span>
+        </div>
       </div>
     );
   }
@@ -177,10 +186,10 @@ export function Controls({
           )}
         </div>
       )}
+      {audio}
       {room.status === 'live' && <ReactionBar react={react} />}
       <div className="control-row">
         <MainAction
-          me={me}
           room={room}
           myMember={myMember}
           isHost={isHost}
@@ -188,6 +197,7 @@ export function Controls({
           handRaised={handRaised}
           busy={busy}
           run={run}
+          toggleMute={toggleMute}
         />
         {isHost && room.status !== 'ended' && (
           <button

@@ -1,7 +1,11 @@
 import type { Reaction, RoomState, User, UserSummary } from '@earshot/protocol';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
+import { useLocation } from 'wouter';
 import { api } from '../api';
+import { useListener, type Volumes } from '../media/use-listener';
+import { usePublisher } from '../media/use-publisher';
 import type { LiveSpace } from '../use-space';
+import { AudioBar } from './AudioBar';
 import { Controls } from './Controls';
 import { ListenersPanel } from './ListenersPanel';
 import { PinnedPanel } from './PinnedPanel';
@@ -11,6 +15,7 @@ import { ConnectionBanner, RoomHead } from './RoomHead';
 import { StageSection } from './StageSection';
 import type { Run } from './types';
 import type { Floating } from './use-floating-reactions';
+import { VolumePanel } from './VolumePanel';
 
 /** A Space's room as the viewer sees it, from its live state. */
 export function Room({
@@ -19,12 +24,15 @@ export function Room({
   id,
   floating,
   react,
+  hostMuted,
 }: {
   live: LiveSpace & { room: RoomState };
   me: User | null;
   id: string;
   floating: Floating[];
   react: (emoji: Reaction) => Promise<void>;
+  /** The viewer's last mute came from a host, not themselves. */
+  hostMuted: boolean;
 }) {
   const { room, listenerCount, connection } = live;
   const myId = me?.id ?? null;
@@ -34,6 +42,21 @@ export function Room({
   const invitation = myId ? room.invitations.find((i) => i.user.id === myId) : undefined;
   const handRaised = !!myId && room.raisedHands.some((u) => u.id === myId);
   const ended = room.status === 'ended' || connection === 'ended';
+
+  const [, navigate] = useLocation();
+  const [volumes, setVolumes] = useState<Volumes>({});
+  const setVolume = useCallback((userId: string, v: number) => setVolumes((all) => ({ ...all, [userId]: v })), []);
+  // Audio only while the Space is live; ending it (or us leaving the stage) stops what depends on it.
+  const audible = room.status === 'live' && !ended;
+  const listen = useListener({
+    spaceId: id,
+    available: audible,
+    stageSize: room.stageSize,
+    stage: room.stage,
+    myId,
+    volumes,
+  });
+  const mic = usePublisher({ spaceId: id, active: audible && !!myMember, muted: myMember?.muted ?? true });
 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -72,14 +95,45 @@ export function Room({
     );
   };
 
+  const toggleMute = () => {
+    if (!me || !myMember) return;
+    if (!myMember.muted) {
+      mic.silence(); // quiet now, not after the round trip
+      void run('mute', { userId: me.id });
+      return;
+    }
+    // No microphone yet: this tap is a good moment to ask again (the problem stays on screen).
+    if (mic.state === 'blocked' || mic.state === 'no-mic' || mic.state === 'mic-error') mic.retry();
+    // A speaker who unmutes wants to hear the others too, and this tap lets the browser play.
+    if (listen.state === 'off') listen.start();
+    void run('unmute', { userId: me.id });
+  };
+
+  const leave = () => {
+    listen.stop();
+    navigate('/');
+  };
+
   const menu = { room, myId, isHost, manages, ended, run, report };
   const stageIds = new Set(room.stage.map((m) => m.user.id));
 
   return (
     <div className="space-room">
-      <RoomHead room={room} me={me} isHost={isHost} ended={ended} listenerCount={listenerCount} report={report} />
+      <RoomHead
+        room={room}
+        me={me}
+        isHost={isHost}
+        ended={ended}
+        listenerCount={listenerCount}
+        report={report}
+        leave={leave}
+      />
       <ConnectionBanner ended={ended} connection={connection} />
-      <StageSection room={room} optionsFor={(u, m) => personMenu(menu, u, m)} floating={floating} />
+      <StageSection room={room} optionsFor={(u, m) => personMenu(menu, u, m)} floating={floating}>
+        {listen.state !== 'off' && (
+          <VolumePanel stage={room.stage} myId={myId} volumes={volumes} setVolume={setVolume} />
+        )}
+      </StageSection>
       {!ended && (
         <ListenersPanel
           listeners={live.listeners}
@@ -105,6 +159,18 @@ export function Room({
           error={error}
           note={note}
           clearNote={() => setNote('')}
+          toggleMute={toggleMute}
+          audio={
+            audible && (
+              <AudioBar
+                listen={listen}
+                mic={mic}
+                onStage={!!myMember}
+                muted={myMember?.muted ?? true}
+                hostMuted={hostMuted}
+              />
+            )
+          }
         />
       )}
       {manages && !ended && <RequestsPanel room={room} busy={busy} run={run} />}

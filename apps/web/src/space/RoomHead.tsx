@@ -20,6 +20,7 @@ export function RoomHead({
   ended,
   listenerCount,
   report,
+  leave,
 }: {
   room: RoomState;
   me: User | null;
@@ -27,6 +28,8 @@ export function RoomHead({
   ended: boolean;
   listenerCount: number;
   report: (target?: UserSummary) => void;
+  /** Stops the audio and goes home. */
+  leave: () => void;
 }) {
   const isLive = room.status === 'live' && !ended;
   return (
@@ -46,6 +49,9 @@ export function RoomHead({
         )}
         <span className="room-head-actions">
           <ShareButton />
+          <button type="button" className="button secondary small" onClick={leave}>
+            Leave
+          </button>
           {me && !isHost && (
             <MenuButton
               label="More about this Space"

@@ -1,8 +1,10 @@
 import type { RoomState, StageMember, UserSummary } from '@earshot/protocol';
+import type { ReactNode } from 'react';
 import { Link } from 'wouter';
 import { Avatar } from '../components/Avatar';
 import { MicOffIcon, MoreIcon } from '../components/Icons';
 import { MenuButton, type MenuItem } from '../components/Menu';
+import { SpeakingNow } from './SpeakingNow';
 import { roleLabel } from './types';
 import type { Floating } from './use-floating-reactions';
 
@@ -13,6 +15,8 @@ function StageTile({ member, items }: { member: StageMember; items: MenuItem[] }
       className={member.speaking ? 'stage-member is-speaking' : 'stage-member'}
       data-testid="stage-member"
       data-user-id={user.id}
+      data-speaking={member.speaking}
+      data-muted={member.muted}
     >
       <span className={member.speaking ? 'stage-ring speaking' : 'stage-ring'}>
         <Avatar handle={user.handle} displayName={user.displayName} size="lg" />
@@ -40,19 +44,24 @@ export function StageSection({
   room,
   optionsFor,
   floating,
+  children,
 }: {
   room: RoomState;
   optionsFor: (target: UserSummary, member: StageMember | null) => MenuItem[];
   floating: Floating[];
+  /** Under the grid: the volume sliders while listening. */
+  children?: ReactNode;
 }) {
   return (
     <section className="card stage" aria-labelledby="stage-heading">
       <h2 id="stage-heading">Stage</h2>
+      <SpeakingNow stage={room.stage} />
       <ul className="stage-grid">
         {room.stage.map((m) => (
           <StageTile key={m.user.id} member={m} items={optionsFor(m.user, m)} />
         ))}
       </ul>
+      {children}
       <div className="reaction-layer" aria-hidden="true">
         {floating.map((f) => (
           <span key={f.id} className="floating-reaction" data-testid="floating-reaction" style={{ left: `${f.left}%` }}>

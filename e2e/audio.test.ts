@@ -1,0 +1,329 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { type Running, startEarshot } from '../apps/server/test/helpers';
+import { artifacts, browserMissing, launchBrowser } from './browser';
+
+/**
+ * Real audio through the real server: Chromium's fake microphone plays a WAV made here, the host
+ * publishes it over WHIP, a listener on a phone hears it over WHEP, measured with an AnalyserNode.
+ */
+
+/** Speech from espeak-ng when it is installed, else a voice-like buzz made here (both loop forever). */
+function makeVoice(dir: string): string {
+  const file = path.join(dir, 'voice.wav');
+  try {
+    execFileSync('espeak-ng', [
+      '-w',
+      file,
+      'Welcome to Earshot. This is the host speaking, testing the microphone, one two three four five.',
+    ]);
+    return file;
+  } catch {
+    // no espeak-ng: syllables of a 140 Hz buzz with harmonics, 48 kHz mono 16-bit
+  }
+  const rate = 48_000;
+  const samples = rate * 6;
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) {
+    const t = i / rate;
+    const syllable = Math.max(0, Math.sin(2 * Math.PI * 3 * t)) ** 0.5;
+    let v = 0;
+    for (let h = 1; h <= 8; h++) v += Math.sin(2 * Math.PI * 140 * h * t * (1 + 0.03 * Math.sin(t))) / h;
+    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, 0.35 * syllable * v)) * 32767), i * 2);
+  }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  writeFileSync(file, Buffer.concat([header, data]));
+  return file;
+}
+
+/** Keeps a hand on every peer connection, played media element and microphone track of the page. */
+const instrument = () => {
+  const w = window as unknown as Record<string, unknown[]>;
+  w.__pcs = [];
+  w.__played = [];
+  w.__mics = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      w.__pcs?.push(this);
+    }
+  };
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+    if (!w.__played?.includes(this)) w.__played?.push(this);
+    return play.call(this);
+  };
+  const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await gum(constraints);
+    w.__mics?.push(...stream.getTracks());
+    return stream;
+  };
+};
+
+/**
+ * The loudest RMS (0…1) heard over `ms` in 50 ms looks, summed over every track the page's open
+ * listening connection receives, through a WebAudio AnalyserNode.
+ */
+function loudness(page: Page, ms: number): Promise<{ rms: number; packets: number; connected: boolean }> {
+  return page.evaluate(async (ms) => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs;
+    const pc = pcs.findLast(
+      (p) => p.signalingState !== 'closed' && p.getTransceivers().some((t) => t.direction === 'recvonly'),
+    );
+    if (!pc) return { rms: -1, packets: 0, connected: false };
+    // Only anonymous functions in here: tsx adds a naming helper to named ones that the page lacks.
+    const packetsNow = await Promise.all(pc.getReceivers().map((r) => r.getStats()));
+    const first = packetsNow.flatMap((r) => [...r.values()]).reduce((n, s) => n + (s.packetsReceived ?? 0), 0);
+    const ctx = new AudioContext();
+    await ctx.resume();
+    const analyser = ctx.createAnalyser();
+    analyser.fftSize = 2048;
+    const sources = pc.getReceivers().map((r) => ctx.createMediaStreamSource(new MediaStream([r.track])));
+    for (const s of sources) s.connect(analyser);
+    const buf = new Float32Array(analyser.fftSize);
+    let loudest = 0;
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      await new Promise((r) => setTimeout(r, 50));
+      analyser.getFloatTimeDomainData(buf);
+      let sum = 0;
+      for (const v of buf) sum += v * v;
+      loudest = Math.max(loudest, Math.sqrt(sum / buf.length));
+    }
+    for (const s of sources) s.disconnect();
+    await ctx.close();
+    const packetsThen = await Promise.all(pc.getReceivers().map((r) => r.getStats()));
+    const last = packetsThen.flatMap((r) => [...r.values()]).reduce((n, s) => n + (s.packetsReceived ?? 0), 0);
+    return { rms: loudest, packets: last - first, connected: pc.connectionState === 'connected' };
+  }, ms);
+}
+
+/** Polls `check` until it is true or `ms` runs out (then fails with `what`). */
+async function until(what: string, ms: number, check: () => Promise<boolean>) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) assert.fail(`timed out after ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const LOUD = 0.01;
+const SILENT = 0.002;
+
+/** Nothing of this page's audio is left: every connection closed, nothing playing, every mic track stopped. */
+async function audioLeft(page: Page) {
+  return page.evaluate(() => {
+    const w = window as unknown as {
+      __pcs: RTCPeerConnection[];
+      __played: HTMLMediaElement[];
+      __mics: MediaStreamTrack[];
+    };
+    return {
+      openConnections: w.__pcs.filter((p) => p.signalingState !== 'closed').length,
+      playing: w.__played.filter((el) => !el.paused || el.srcObject !== null).length,
+      liveMics: w.__mics.filter((t) => t.readyState !== 'ended').length,
+    };
+  });
+}
+
+describe('web app: hearing a Space', { skip: browserMissing() }, () => {
+  let server: Running;
+  let browser: Browser;
+  let dir: string;
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'earshot-audio-'));
+    const voice = makeVoice(dir);
+    server = await startEarshot();
+    browser = await launchBrowser([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${voice}`,
+    ]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a host speaks, a phone listener hears them, mute silences, the stage and leaving stop everything', async () => {
+    const hostContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const phoneContext = await browser.newContext({
+      viewport: { width: 375, height: 812 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await hostContext.addInitScript(instrument);
+    await phoneContext.addInitScript(instrument);
+    const host = await hostContext.newPage();
+    const listener = await phoneContext.newPage();
+    const deleted: string[] = [];
+    const listenSessions: string[] = [];
+    listener.on('request', (r) => {
+      if (r.method() === 'DELETE' && r.url().includes('/media/')) deleted.push(r.url());
+    });
+    listener.on('response', (r) => {
+      const location = r.headers().location;
+      if (r.request().method() === 'POST' && r.url().endsWith('/whep') && location) listenSessions.push(location);
+    });
+
+    const signUp = async (page: Page, handle: string, name: string) => {
+      await page.goto(`${server.url}/signup`);
+      await page.getByLabel('Handle').fill(handle);
+      await page.getByLabel('Display name').fill(name);
+      await page.getByLabel('Password').fill('listen closely');
+      await page.getByRole('button', { name: 'Sign up' }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
+    };
+    await signUp(host, 'hana', 'Hana Host');
+    await signUp(listener, 'leo', 'Leo Listener');
+
+    // The host starts a Space; on stage, the microphone connects (muted, as every speaker starts).
+    await host.goto(`${server.url}/spaces/new`);
+    await host.getByLabel('Title').fill('Can you hear me now');
+    await host.getByRole('radio', { name: /Everyone/ }).check();
+    await host.getByRole('button', { name: 'Start now' }).click();
+    await host.waitForURL((u) => /^\/spaces\/(?!new$)[^/]+$/.test(u.pathname));
+    const room = host.url();
+    await host.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 15_000 });
+    await host.getByTestId('mic-status').filter({ hasText: "You're muted" }).waitFor();
+
+    // Unmuting goes live (and, being a tap, starts the host's own listening too).
+    await host.getByRole('button', { name: 'Unmute' }).click();
+    await host.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+
+    // The listener opens the link on a phone: nothing plays before the tap on "Listen".
+    await listener.goto(room);
+    const listen = listener.getByRole('button', { name: 'Listen', exact: true });
+    await listen.waitFor();
+    assert.equal((await audioLeft(listener)).openConnections, 0, 'no audio connection before the tap');
+    await listener.screenshot({ path: path.join(artifacts, 'audio-listener-phone-before.png') });
+    await listen.focus();
+    await listener.keyboard.press('Enter'); // keyboard works as well as a tap
+    await listener.locator('[data-testid="audio-bar"][data-listen-state="connected"]').waitFor({ timeout: 15_000 });
+    await listener.getByTestId('listen-status').filter({ hasText: 'Listening' }).waitFor();
+
+    let heard = { rms: 0, packets: 0, connected: false };
+    await until('the listener hears the host', 15_000, async () => {
+      heard = await loudness(listener, 1000);
+      return heard.rms > LOUD;
+    });
+
+    // The server drops the listening session (as after a network drop): the app says so and comes back.
+    const ended = await fetch(new URL(listenSessions[0] ?? '/nowhere', server.url), { method: 'DELETE' });
+    assert.equal(ended.status, 204);
+    // Chrome notices through failed consent checks (~8 s), then the app gives it 3 s to heal.
+    await listener.locator('[data-testid="audio-bar"][data-listen-state="reconnecting"]').waitFor({ timeout: 20_000 });
+    await listener.getByTestId('listen-status').filter({ hasText: 'Reconnecting audio…' }).waitFor();
+    await listener.screenshot({ path: path.join(artifacts, 'audio-listener-phone-reconnecting.png') });
+    await listener.locator('[data-testid="audio-bar"][data-listen-state="connected"]').waitFor({ timeout: 15_000 });
+    assert.equal(listenSessions.length, 2, 'one new session');
+    await until('the listener hears the host again', 10_000, async () => (await loudness(listener, 1000)).rms > LOUD);
+    deleted.length = 0;
+
+    // The host's ring lights for both, from the audio itself.
+    const hostTile = (page: Page) =>
+      page.locator('[data-testid="stage-member"][data-user-id]').filter({ hasText: 'Hana Host' });
+    await hostTile(listener).and(listener.locator('[data-speaking="true"]')).waitFor({ timeout: 10_000 });
+    await hostTile(host).and(host.locator('[data-speaking="true"]')).waitFor({ timeout: 10_000 });
+    await listener.getByTestId('speaking-now').filter({ hasText: 'Hana Host is speaking' }).waitFor({ timeout: 5000 });
+    await host.screenshot({ path: path.join(artifacts, 'audio-host.png') });
+    await listener.screenshot({ path: path.join(artifacts, 'audio-listener-phone.png') });
+
+    // A per-speaker volume slider, labelled by name.
+    await listener.getByText('Speaker volume').click();
+    const slider = listener.getByRole('slider', { name: 'Hana Host' });
+    await slider.focus();
+    await listener.keyboard.press('ArrowLeft');
+    assert.equal(await slider.inputValue(), '95');
+    await listener.screenshot({ path: path.join(artifacts, 'audio-listener-phone-volume.png'), fullPage: true });
+
+    // The host mutes: silence for the listener, and the ring goes out.
+    await host.getByTestId('mute-button').click();
+    await host.getByTestId('mic-status').filter({ hasText: "You're muted" }).waitFor({ timeout: 5000 });
+    // Quiet while still connected (the server forwards nothing from a muted speaker).
+    let quiet = { rms: 1, packets: 0, connected: false };
+    await until('the listener hears silence after the mute', 10_000, async () => {
+      quiet = await loudness(listener, 2000);
+      return quiet.rms < SILENT && quiet.connected;
+    });
+    await hostTile(listener).and(listener.locator('[data-speaking="false"]')).waitFor({ timeout: 5000 });
+    console.log(
+      `# RMS heard ${heard.rms.toFixed(4)} (${heard.packets} packets), muted ${quiet.rms.toFixed(5)} (${quiet.packets} packets in 2 s)`,
+    );
+
+    // The listener joins the stage: the microphone starts, what they hear is not interrupted.
+    const before = await listener.evaluate(() =>
+      (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((p) => p.connectionState),
+    );
+    await listener.getByRole('button', { name: 'Request to speak' }).click();
+    await host.getByRole('button', { name: 'Approve Leo Listener' }).click();
+    await listener.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 15_000 });
+    const pcs = await listener.evaluate(() =>
+      (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((p) => p.connectionState),
+    );
+    assert.deepEqual(pcs, [...before, 'connected'], 'one new connection, for the microphone');
+    assert.equal(pcs.at(-2), 'connected', 'the listening connection stayed up');
+    await host.getByTestId('mute-button').click(); // the host speaks again…
+    await until(
+      'the new speaker still hears the host',
+      10_000,
+      async () => (await loudness(listener, 1000)).rms > LOUD,
+    );
+
+    // …and a host mutes the new speaker, who is told so and whose microphone goes quiet.
+    await listener.getByRole('button', { name: 'Unmute' }).click();
+    await listener.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+    await host.getByRole('button', { name: 'Options for Leo Listener' }).first().click();
+    await host.getByRole('menuitem', { name: 'Mute' }).click();
+    await listener.getByTestId('mic-status').filter({ hasText: 'A host muted you' }).waitFor({ timeout: 5000 });
+    assert.equal(
+      await listener.evaluate(() =>
+        (window as unknown as { __mics: MediaStreamTrack[] }).__mics.some((t) => t.readyState === 'live' && t.enabled),
+      ),
+      false,
+      'the muted speaker sends no sound',
+    );
+    await listener.screenshot({ path: path.join(artifacts, 'audio-speaker-phone-muted.png') });
+
+    // Leaving stops it all: no connection left open, nothing playing, the mic off, both sessions deleted.
+    await listener.getByRole('button', { name: 'Leave', exact: true }).click();
+    await listener.waitForURL(`${server.url}/`);
+    await until('the listener page lets go of all audio', 5000, async () => {
+      const left = await audioLeft(listener);
+      return left.openConnections === 0 && left.playing === 0 && left.liveMics === 0;
+    });
+    await until('both of the listener’s sessions are deleted', 5000, async () => deleted.length >= 2);
+
+    // The host ends the Space: the same for the host.
+    host.once('dialog', (dialog) => void dialog.accept());
+    await host.getByRole('button', { name: 'End Space' }).click();
+    await host.getByText('This Space has ended').waitFor({ timeout: 5000 });
+    await until('the host page lets go of all audio', 5000, async () => {
+      const left = await audioLeft(host);
+      return left.openConnections === 0 && left.playing === 0 && left.liveMics === 0;
+    });
+    await hostContext.close();
+    await phoneContext.close();
+  });
+});
