@@ -175,8 +175,11 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
     });
     await hostContext.addInitScript(instrument);
     await phoneContext.addInitScript(instrument);
+    const anonContext = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    await anonContext.addInitScript(instrument);
     const host = await hostContext.newPage();
     const listener = await phoneContext.newPage();
+    const anon = await anonContext.newPage();
     const deleted: string[] = [];
     const listenSessions: string[] = [];
     listener.on('request', (r) => {
@@ -228,6 +231,11 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
       heard = await loudness(listener, 1000);
       return heard.rms > LOUD;
     });
+
+    // Someone signed out hears the host too.
+    await anon.goto(room);
+    await anon.getByRole('button', { name: 'Listen', exact: true }).click();
+    await until('the signed-out listener hears the host', 15_000, async () => (await loudness(anon, 1000)).rms > LOUD);
 
     // The server drops the listening session (as after a network drop): the app says so and comes back.
     const ended = await fetch(new URL(listenSessions[0] ?? '/nowhere', server.url), { method: 'DELETE' });
@@ -315,15 +323,22 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
     });
     await until('both of the listener’s sessions are deleted', 5000, async () => deleted.length >= 2);
 
-    // The host ends the Space: the same for the host.
+    // The host ends the Space: the same for the host and for who still listens.
     host.once('dialog', (dialog) => void dialog.accept());
     await host.getByRole('button', { name: 'End Space' }).click();
     await host.getByText('This Space has ended').waitFor({ timeout: 5000 });
-    await until('the host page lets go of all audio', 5000, async () => {
-      const left = await audioLeft(host);
-      return left.openConnections === 0 && left.playing === 0 && left.liveMics === 0;
-    });
+    for (const [who, page] of [
+      ['host', host],
+      ['signed-out listener', anon],
+    ] as const) {
+      await until(`the ${who} page lets go of all audio when the Space ends`, 5000, async () => {
+        const left = await audioLeft(page);
+        return left.openConnections === 0 && left.playing === 0 && left.liveMics === 0;
+      });
+    }
+    await anon.getByRole('button', { name: 'Listen', exact: true }).waitFor({ state: 'detached' });
     await hostContext.close();
     await phoneContext.close();
+    await anonContext.close();
   });
 });

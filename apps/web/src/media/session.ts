@@ -38,7 +38,8 @@ export class MediaSession {
   constructor(private readonly options: Options) {
     window.addEventListener('online', this.#online);
     // Unmount does not run when the tab closes; pagehide does (and fires on mobile where unload doesn't).
-    window.addEventListener('pagehide', this.close);
+    window.addEventListener('pagehide', this.#hide);
+    window.addEventListener('pageshow', this.#show);
     void this.#open();
   }
 
@@ -54,9 +55,25 @@ export class MediaSession {
     if (this.#closed) return;
     this.#closed = true;
     window.removeEventListener('online', this.#online);
-    window.removeEventListener('pagehide', this.close);
+    window.removeEventListener('pagehide', this.#hide);
+    window.removeEventListener('pageshow', this.#show);
     clearTimeout(this.#retryTimer);
     this.#dropPeer();
+  };
+
+  /** Leaving the page: free the server's side now (the page may come back from the back/forward cache). */
+  #hide = () => {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#dropPeer();
+  };
+
+  /** Back from the back/forward cache: connect again. */
+  #show = (event: PageTransitionEvent) => {
+    if (event.persisted && !this.#closed && !this.#pc) {
+      this.#attempt = 1;
+      void this.#open();
+    }
   };
 
   /** Back online: try now instead of waiting out the backoff. */

@@ -54,9 +54,12 @@ export function useListener({ spaceId, available, stageSize, stage, myId, volume
     setError(null);
   }, []);
 
+  const stateRef = useRef(state);
+  stateRef.current = state;
+
   const start = useCallback(() => {
     if (!available) return;
-    if (session.current && !session.current.closed) {
+    if (session.current && stateRef.current === 'blocked') {
       // Already connected, only blocked from playing: this tap unlocks the elements.
       for (const el of players.current) play(el);
       setState(session.current.pc?.connectionState === 'connected' ? 'connected' : 'connecting');

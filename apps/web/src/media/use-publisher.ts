@@ -116,7 +116,11 @@ export function usePublisher({ spaceId, active, muted }: Options) {
   const silence = useCallback(() => {
     if (track.current) track.current.enabled = false;
   }, []);
+  /** The command failed: back to what the room says. */
+  const restore = useCallback(() => {
+    if (track.current) track.current.enabled = !mutedRef.current;
+  }, []);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
-  return { state, problem, refusal, silence, retry };
+  return { state, problem, refusal, silence, restore, retry };
 }

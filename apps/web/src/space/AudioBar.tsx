@@ -91,8 +91,11 @@ export function AudioBar({
         </button>
       </span>
     ) : onStage && mic.state === 'refused' ? (
-      <span className="audio-problem" role="alert">
+      <span className="audio-problem" role="alert" data-testid="mic-problem">
         <span>{mic.refusal?.message ?? 'The server did not take your microphone.'}</span>
+        <button type="button" className="button secondary small" onClick={mic.retry}>
+          Try again
+        </button>
       </span>
     ) : null;
 

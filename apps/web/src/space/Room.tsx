@@ -99,7 +99,7 @@ export function Room({
     if (!me || !myMember) return;
     if (!myMember.muted) {
       mic.silence(); // quiet now, not after the round trip
-      void run('mute', { userId: me.id });
+      void run('mute', { userId: me.id }).then((ok) => ok || mic.restore());
       return;
     }
     // No microphone yet: this tap is a good moment to ask again (the problem stays on screen).
