@@ -280,7 +280,9 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
       `# RMS heard ${heard.rms.toFixed(4)} (${heard.packets} packets), muted ${quiet.rms.toFixed(5)} (${quiet.packets} packets in 2 s)`,
     );
 
-    // The listener joins the stage: the microphone starts, what they hear is not interrupted.
+    // The host speaks again; the listener joins the stage: the microphone starts, what they hear is not interrupted.
+    await host.getByTestId('mute-button').click();
+    await until('the listener hears the host again', 10_000, async () => (await loudness(listener, 1000)).rms > LOUD);
     const before = await listener.evaluate(() =>
       (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((p) => p.connectionState),
     );
@@ -292,14 +294,13 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
     );
     assert.deepEqual(pcs, [...before, 'connected'], 'one new connection, for the microphone');
     assert.equal(pcs.at(-2), 'connected', 'the listening connection stayed up');
-    await host.getByTestId('mute-button').click(); // the host speaks again…
     await until(
       'the new speaker still hears the host',
       10_000,
       async () => (await loudness(listener, 1000)).rms > LOUD,
     );
 
-    // …and a host mutes the new speaker, who is told so and whose microphone goes quiet.
+    // A host mutes the new speaker, who is told so and whose microphone goes quiet.
     await listener.getByRole('button', { name: 'Unmute' }).click();
     await listener.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
     await host.getByRole('button', { name: 'Options for Leo Listener' }).first().click();
