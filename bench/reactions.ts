@@ -2,66 +2,25 @@
 // series of reactions; reports delivery latency (send → arrival at every listener, p50/p99) and
 // the server's CPU time while fanning out.
 //   npm run bench:reactions -- [listeners=2000] [reactions=40]
-import { type ChildProcess, fork, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { api as call, here, now, percentile, signup, sleep, startServer } from './harness';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const listeners = Number(process.argv[2] ?? 2000);
 const reactions = Number(process.argv[3] ?? 40);
 const workers = 4;
-const port = 3900 + Math.floor(Math.random() * 90);
-const base = `http://127.0.0.1:${port}`;
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const dataDir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-'));
-const server = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../apps/server/src/main.ts')], {
-  env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', AUTH_RATE_LIMIT_PER_IP: '100000' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const cpuSeconds = () => {
-  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
-};
-
-async function api(method: string, p: string, body?: unknown, cookie?: string) {
-  const res = await fetch(base + p, {
-    method,
-    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...(cookie && { cookie }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const setCookie = res.headers.getSetCookie()[0]?.split(';')[0];
-  return { status: res.status, body: await res.json().catch(() => null), cookie: setCookie ?? cookie ?? '' };
-}
+const server = await startServer();
+const base = server.base;
+const api = (method: string, p: string, body?: unknown, cookie?: string) => call(base, method, p, body, cookie);
 
 const clients: ChildProcess[] = [];
 try {
-  for (let i = 0; i < 100; i++) {
-    if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) break;
-    await sleep(200);
-  }
-  const host = await api('POST', '/api/auth/signup', {
-    handle: 'bench_host',
-    displayName: 'Host',
-    password: 'benchmark1',
-  });
-  const space = await api('POST', '/api/spaces', { title: 'Benchmark' }, host.cookie);
-  await api('POST', `/api/spaces/${space.body.space.id}/start`, {}, host.cookie);
+  const hostCookie = await signup(base, 'bench_host');
+  const space = await api('POST', '/api/spaces', { title: 'Benchmark' }, hostCookie);
+  await api('POST', `/api/spaces/${space.body.space.id}/start`, {}, hostCookie);
   // One account per reaction: each reaction is identified at the listeners by its sender.
   const senders: string[] = [];
-  for (let i = 0; i < reactions; i++) {
-    const res = await api('POST', '/api/auth/signup', {
-      handle: `fan_${i}`,
-      displayName: `R${i}`,
-      password: 'benchmark1',
-    });
-    if (res.status !== 201) throw new Error(`signup: ${res.status} ${JSON.stringify(res.body)}`);
-    senders.push(res.cookie);
-  }
+  for (let i = 0; i < reactions; i++) senders.push(await signup(base, `fan_${i}`));
 
   const wsUrl = `${base.replace('http', 'ws')}/api/spaces/${space.body.space.id}/live`;
   const reports: Array<Record<string, number[]>> = [];
@@ -88,7 +47,7 @@ try {
   await sleep(2000); // let the join storm and presence settle
 
   const sent: Record<string, number> = {};
-  const cpu0 = cpuSeconds();
+  const cpu0 = server.cpuSeconds();
   const wall0 = now();
   for (let i = 0; i < reactions; i++) {
     sent[`fan_${i}`] = now();
@@ -97,7 +56,7 @@ try {
     await sleep(100);
   }
   await sleep(1500);
-  const cpu = cpuSeconds() - cpu0;
+  const cpu = server.cpuSeconds() - cpu0;
   const wall = (now() - wall0) / 1000;
 
   for (const c of clients) c.send({ type: 'report' });
@@ -114,8 +73,7 @@ try {
     missing += listeners - got;
   }
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]?.toFixed(1);
+  const pct = (p: number) => percentile(latencies, p).toFixed(1);
   const deliveries = latencies.length;
   console.log(
     JSON.stringify(
@@ -137,7 +95,5 @@ try {
   );
 } finally {
   for (const c of clients) c.kill();
-  server.kill('SIGTERM');
-  await sleep(500);
-  rmSync(dataDir, { recursive: true, force: true });
+  await server.stop();
 }

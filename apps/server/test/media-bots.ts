@@ -61,7 +61,14 @@ export async function publishTone(signal: Signal, frequency = 440, amplitude = 0
     if (clickFrames > 0 && --clickFrames === 0) bot.clicks.length = 0;
     source.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: FRAME });
   }, 10);
-  await offerAndAnswer(pc, signal);
+  try {
+    await offerAndAnswer(pc, signal);
+  } catch (err) {
+    clearInterval(timer);
+    track.stop();
+    pc.close();
+    throw err;
+  }
   return {
     ...bot,
     get bot() {
@@ -100,7 +107,12 @@ export async function listen(signal: Signal, tracks = 1) {
       if (rms > 500 && firstSoundAt === undefined) firstSoundAt = Date.now();
     };
   });
-  await offerAndAnswer(pc, signal);
+  try {
+    await offerAndAnswer(pc, signal);
+  } catch (err) {
+    pc.close();
+    throw err;
+  }
   return {
     pc,
     get firstSoundAt() {

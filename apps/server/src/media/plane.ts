@@ -29,6 +29,8 @@ export interface MediaPlaneOptions extends Omit<PeerSettings, 'port'> {
 export class MediaPlane {
   readonly #rooms = new Map<string, MediaRoom>();
   readonly #reaper: NodeJS.Timeout;
+  /** Packets forwarded by rooms that have closed since. */
+  #forwardedBefore = 0;
 
   private constructor(
     readonly settings: PeerSettings,
@@ -61,7 +63,10 @@ export class MediaPlane {
     let room = this.#rooms.get(spaceId);
     if (!room) {
       const created = new MediaRoom(spaceId, this.settings, this.options.onError);
-      created.once('closed', () => this.#rooms.delete(spaceId));
+      created.once('closed', () => {
+        this.#forwardedBefore += created.forwarded;
+        this.#rooms.delete(spaceId);
+      });
       this.#rooms.set(spaceId, created);
       room = created;
     }
@@ -70,6 +75,18 @@ export class MediaPlane {
 
   rooms() {
     return [...this.#rooms.values()];
+  }
+
+  /** For /metrics: rooms, peers, and packets forwarded since start. */
+  stats() {
+    const total = { rooms: this.#rooms.size, publishers: 0, subscribers: 0, forwarded: this.#forwardedBefore };
+    for (const room of this.#rooms.values()) {
+      const s = room.stats();
+      total.publishers += s.publishers;
+      total.subscribers += s.subscribers;
+      total.forwarded += s.forwarded;
+    }
+    return total;
   }
 
   close() {

@@ -58,9 +58,9 @@ export class Subscriber extends Peer {
     if (!output?.open) return false;
     try {
       return output.track.sendMessageBinary(output.rewriter.rewrite(packet, from.source, now));
-    } catch (err) {
+    } catch {
+      // The track closed under us (the peer left); the reaper or its close event cleans up.
       output.open = false;
-      this.onError(err);
       return false;
     }
   }

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Services } from '../context';
 import { errorBody } from '../http/errors';
 
 /** Health, readiness and Prometheus metrics. Each app has its own registry (tests run several). */
-export async function opsRoutes(app: FastifyInstance, { db }: Services) {
+export async function opsRoutes(app: FastifyInstance, { db, media }: Services) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'earshot_' });
   const requests = new Counter({
@@ -21,6 +21,26 @@ export async function opsRoutes(app: FastifyInstance, { db }: Services) {
     labelNames: ['method', 'route'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
+  });
+  new Gauge({
+    name: 'earshot_media_peers',
+    help: 'WebRTC peers on this node: publishers (speakers) and subscribers (listeners)',
+    labelNames: ['kind'],
+    registers: [registry],
+    collect() {
+      const s = media.stats();
+      this.set({ kind: 'publisher' }, s.publishers);
+      this.set({ kind: 'subscriber' }, s.subscribers);
+    },
+  });
+  new Counter({
+    name: 'earshot_media_forwarded_packets_total',
+    help: 'RTP packets sent to listeners',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(media.stats().forwarded);
+    },
   });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -1,0 +1,27 @@
+// One load-client process of the fan-out benchmark: `count` WHEP listeners that count packets.
+import { countingListener } from './media-clients';
+
+const [base, spaceId, countArg, sectionsArg] = process.argv.slice(2) as [string, string, string, string];
+const listeners: Awaited<ReturnType<typeof countingListener>>[] = [];
+const count = Number(countArg);
+// Joins in small batches: a thousand simultaneous offers would measure the join storm instead.
+for (let i = 0; i < count; i += 10) {
+  const batch = Array.from({ length: Math.min(10, count - i) }, () =>
+    countingListener(base, spaceId, Number(sectionsArg)),
+  );
+  listeners.push(...(await Promise.all(batch)));
+}
+process.send?.({ type: 'ready' });
+process.on('message', (m: { type: string }) => {
+  if (m.type === 'reset') for (const l of listeners) l.received = 0;
+  if (m.type === 'count')
+    process.send?.({
+      type: 'count',
+      received: listeners.reduce((a, l) => a + l.received, 0),
+      silent: listeners.filter((l) => l.received === 0).length,
+    });
+  if (m.type === 'stop') {
+    for (const l of listeners) l.pc.close();
+    process.exit(0);
+  }
+});

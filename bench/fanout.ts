@@ -1,0 +1,238 @@
+// Benchmark of the media plane (issue 4). Three modes:
+//   npm run bench:fanout -- load SPEAKERS LISTENERS [SECONDS=20]
+//     speakers send 50 packets/s each; listeners (node-datachannel, in 2 client processes) count
+//     what arrives. Reports server CPU per forwarded packet, delivery ratio, event-loop delay p99.
+//   npm run bench:fanout -- latency [CLICKS=30]
+//     mouth-to-ear through the server: a libwebrtc (wrtc) speaker feeds a click into its encoder, a
+//     wrtc listener's decoded audio shows it; p50/p95 over the clicks.
+//   npm run bench:fanout -- join [JOINS=40]
+//     WHEP POST sent → first audio packet at a node-datachannel listener, while one speaker talks.
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import wrtc from '@roamhq/wrtc';
+import { api, here, now, percentile, signup, sleep, startServer } from './harness';
+import { countingListener, pacedSpeaker } from './media-clients';
+
+const [mode = 'load', ...args] = process.argv.slice(2);
+// Load clients answer sender reports, but a loaded machine may delay them: do not reap here.
+const server = await startServer({ MEDIA_PEER_TIMEOUT_MS: '120000' });
+const base = server.base;
+const children: ChildProcess[] = [];
+const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+
+/** A live Space with `speakers` people on stage (the host first), all unmuted. */
+async function stage(speakers: number) {
+  const host = await signup(base, 'bench_host');
+  const id = (await api(base, 'POST', '/api/spaces', { title: 'Fan-out' }, host)).body.space.id as string;
+  await api(base, 'POST', `/api/spaces/${id}/start`, {}, host);
+  const cookies = [host];
+  for (let i = 1; i < speakers; i++) {
+    const c = await signup(base, `bench_sp${i}`);
+    await api(base, 'POST', `/api/spaces/${id}/request-speak`, {}, c);
+    const me = (await api(base, 'GET', '/api/me', undefined, c)).body.user.id;
+    await api(base, 'POST', `/api/spaces/${id}/approve`, { userId: me }, host);
+    cookies.push(c);
+  }
+  for (const c of cookies) {
+    const me = (await api(base, 'GET', '/api/me', undefined, c)).body.user.id;
+    await api(base, 'POST', `/api/spaces/${id}/unmute`, { userId: me }, c);
+  }
+  const stageSize = (await api(base, 'GET', `/api/spaces/${id}`)).body.space.stageSize as number;
+  return { id, cookies, stageSize };
+}
+
+async function load() {
+  const speakers = Number(args[0] ?? 1);
+  const listeners = Number(args[1] ?? 1000);
+  const seconds = Number(args[2] ?? 20);
+  const { id, cookies, stageSize } = await stage(speakers);
+  const mics = await Promise.all(cookies.map((c) => pacedSpeaker(base, id, c)));
+  // One speaker: the single-track (dominant speaker) player. Several: a track per stage slot.
+  const sections = speakers === 1 ? 1 : stageSize;
+  const workers = 2;
+  const counts: Array<{ received: number; silent: number }> = [];
+  const t0 = now();
+  await Promise.all(
+    Array.from({ length: workers }, (_, w) => {
+      const share = Math.floor(listeners / workers) + (w < listeners % workers ? 1 : 0);
+      const child = fork(path.join(here, 'fanout-listeners.ts'), [base, id, String(share), String(sections)], {
+        execArgv: ['--import', 'tsx'],
+      });
+      children.push(child);
+      child.on('message', (m: { type: string; received: number; silent: number }) => {
+        if (m.type === 'count') counts.push(m);
+      });
+      return new Promise<void>((resolve, reject) => {
+        child.on('message', (m: { type: string }) => m.type === 'ready' && resolve());
+        child.on('exit', (code) => reject(new Error(`listener process exited ${code}`)));
+      });
+    }),
+  );
+  console.log(`${listeners} listeners joined in ${((now() - t0) / 1000).toFixed(1)} s`);
+  // Warm up for 2 s, then measure.
+  const tick = (until: number) =>
+    new Promise<void>((resolve) => {
+      let next = now();
+      const step = () => {
+        for (const m of mics) m.send();
+        next += 20;
+        if (next >= until) return resolve();
+        setTimeout(step, Math.max(0, next - now()));
+      };
+      step();
+    });
+  await tick(now() + 2000);
+  for (const c of children) c.send({ type: 'reset' });
+  await sleep(200); // packets of the warm-up still in flight
+  for (const c of children) c.send({ type: 'reset' });
+  await server.metric('earshot_nodejs_eventloop_lag_p99_seconds'); // resets the event-loop histogram
+  const forwarded0 = await server.metric('earshot_media_forwarded_packets_total');
+  const sent0 = mics.reduce((a, m) => a + m.sent, 0);
+  const cpu0 = server.cpuSeconds();
+  const wall0 = now();
+  await tick(now() + seconds * 1000);
+  const sent = mics.reduce((a, m) => a + m.sent, 0) - sent0;
+  await sleep(500);
+  const cpu = server.cpuSeconds() - cpu0;
+  const wall = (now() - wall0) / 1000;
+  const loopP99 = await server.metric('earshot_nodejs_eventloop_lag_p99_seconds');
+  const forwarded = (await server.metric('earshot_media_forwarded_packets_total')) - forwarded0;
+  for (const c of children) c.send({ type: 'count' });
+  while (counts.length < workers) await sleep(50);
+  const received = counts.reduce((a, c) => a + c.received, 0);
+  const expected = sent * listeners;
+  return {
+    speakers,
+    listeners,
+    seconds,
+    packets_sent_by_speakers: sent,
+    packets_expected_at_listeners: expected,
+    packets_forwarded_by_server: forwarded,
+    packets_received: received,
+    delivered_percent: round((received / expected) * 100, 2),
+    listeners_hearing_nothing: counts.reduce((a, c) => a + c.silent, 0),
+    server_cpu_percent_of_one_core: round((cpu / wall) * 100),
+    server_cpu_us_per_forwarded_packet: round((cpu / forwarded) * 1e6, 2),
+    server_event_loop_p99_ms: round(loopP99 * 1000, 1),
+  };
+}
+
+/** A wrtc speaker feeding silence, and a 20 ms, 1 kHz click on demand. */
+async function clickSpeaker(id: string, cookie: string) {
+  const pc = new wrtc.RTCPeerConnection();
+  const source = new wrtc.nonstandard.RTCAudioSource();
+  pc.addTransceiver(source.createTrack(), { direction: 'sendonly' });
+  let clickFrames = 0;
+  let clickedAt = 0;
+  const speaker = {
+    pc,
+    click: () => {
+      clickFrames = 2;
+      clickedAt = 0;
+    },
+    get clickedAt() {
+      return clickedAt;
+    },
+  };
+  let phase = 0;
+  const timer = setInterval(() => {
+    const samples = new Int16Array(480);
+    if (clickFrames > 0) {
+      if (clickedAt === 0) clickedAt = now(); // the click enters the encoder now
+      for (let i = 0; i < 480; i++) samples[i] = Math.round(Math.sin((phase += (2 * Math.PI * 1000) / 48000)) * 20000);
+      clickFrames -= 1;
+    }
+    source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
+  }, 10);
+  await wrtcNegotiate(pc, `${base}/api/spaces/${id}/whip`, cookie);
+  return Object.assign(speaker, { stop: () => clearInterval(timer) });
+}
+
+async function wrtcNegotiate(pc: RTCPeerConnection, url: string, cookie?: string) {
+  await pc.setLocalDescription(await pc.createOffer());
+  while (pc.iceGatheringState !== 'complete') await sleep(20);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/sdp', ...(cookie && { cookie }) },
+    body: pc.localDescription?.sdp,
+  });
+  if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  while (pc.connectionState !== 'connected') await sleep(20);
+}
+
+async function latency() {
+  const clicks = Number(args[0] ?? 30);
+  const { id, cookies } = await stage(1);
+  const speaker = await clickSpeaker(id, cookies[0] ?? '');
+  const pc = new wrtc.RTCPeerConnection();
+  pc.addTransceiver('audio', { direction: 'recvonly' });
+  let heardAt = 0;
+  pc.addEventListener('track', (event) => {
+    const sink = new wrtc.nonstandard.RTCAudioSink(event.track);
+    (sink as unknown as { ondata: (d: { samples: Int16Array }) => void }).ondata = ({ samples }) => {
+      let peak = 0;
+      for (const s of samples) peak = Math.max(peak, Math.abs(s));
+      if (peak > 5000 && heardAt === 0) heardAt = now();
+    };
+  });
+  await wrtcNegotiate(pc, `${base}/api/spaces/${id}/whep`);
+  await sleep(1500);
+  const results: number[] = [];
+  for (let i = 0; i < clicks; i++) {
+    heardAt = 0;
+    speaker.click();
+    const start = now();
+    while (heardAt === 0 && now() - start < 2000) await sleep(2);
+    if (heardAt > 0) results.push(heardAt - speaker.clickedAt);
+    await sleep(400 + Math.random() * 100);
+  }
+  speaker.stop();
+  speaker.pc.close();
+  pc.close();
+  results.sort((a, b) => a - b);
+  return {
+    clicks,
+    heard: results.length,
+    mouth_to_ear_p50_ms: round(percentile(results, 50)),
+    mouth_to_ear_p95_ms: round(percentile(results, 95)),
+    max_ms: round(results.at(-1) ?? Number.NaN),
+  };
+}
+
+async function join() {
+  const joins = Number(args[0] ?? 40);
+  const { id, cookies } = await stage(1);
+  const mic = await pacedSpeaker(base, id, cookies[0] ?? '');
+  const talking = setInterval(() => mic.send(), 20);
+  const times: number[] = [];
+  for (let i = 0; i < joins; i++) {
+    const listener = await countingListener(base, id, 1);
+    const start = now();
+    while (listener.received === 0 && now() - start < 3000) await sleep(1);
+    if (listener.received > 0) times.push(listener.firstPacketAt - listener.postedAt);
+    listener.pc.close();
+    await sleep(100);
+  }
+  clearInterval(talking);
+  mic.pc.close();
+  times.sort((a, b) => a - b);
+  return {
+    joins,
+    got_audio: times.length,
+    join_p50_ms: round(percentile(times, 50)),
+    join_p95_ms: round(percentile(times, 95)),
+    max_ms: round(times.at(-1) ?? Number.NaN),
+    ...(process.env.VERBOSE && { all_ms: times.map((t) => round(t)) }),
+  };
+}
+
+try {
+  const run = { load, latency, join }[mode];
+  if (!run) throw new Error(`unknown mode ${mode}: load, latency or join`);
+  console.log(JSON.stringify({ mode, ...(await run()) }, null, 2));
+} finally {
+  for (const c of children) c.kill('SIGKILL');
+  await server.stop();
+  process.exit(0);
+}

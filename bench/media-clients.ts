@@ -1,0 +1,75 @@
+// Cheap WebRTC load clients on node-datachannel: a WHEP listener that only counts packets, and a
+// WHIP speaker that sends Opus-sized RTP packets at 50 per second (no encoder, no decoder).
+import { Audio, PeerConnection, RtcpReceivingSession, type Track } from 'node-datachannel';
+import { isRtcp } from '../apps/server/src/media/rtp';
+import { now } from './harness';
+
+async function negotiate(pc: PeerConnection, url: string, cookie?: string) {
+  const gathered = new Promise<void>((resolve) =>
+    pc.onGatheringStateChange((state) => {
+      if (state === 'complete') resolve();
+    }),
+  );
+  pc.setLocalDescription();
+  await gathered;
+  const postedAt = now();
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/sdp', ...(cookie && { cookie }) },
+    body: pc.localDescription()?.sdp,
+  });
+  if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  pc.setRemoteDescription(await res.text(), 'answer');
+  return { postedAt, location: res.headers.get('location') };
+}
+
+/** A listener with `sections` audio tracks (1 = dominant speaker, stage size = one per speaker). */
+export async function countingListener(base: string, spaceId: string, sections: number) {
+  const pc = new PeerConnection('listener', { iceServers: [] });
+  const tracks: Track[] = [];
+  const listener = { received: 0, postedAt: 0, firstPacketAt: 0, pc, tracks };
+  for (let i = 0; i < sections; i++) {
+    const audio = new Audio(String(i), 'RecvOnly');
+    audio.addOpusCodec(111);
+    const track = pc.addTrack(audio);
+    // Answers the server's sender reports, as a player does (the server reaps silent peers).
+    track.setMediaHandler(new RtcpReceivingSession());
+    track.onMessage((packet) => {
+      if (isRtcp(packet)) return;
+      if (listener.received === 0) listener.firstPacketAt = now();
+      listener.received += 1;
+    });
+    tracks.push(track);
+  }
+  listener.postedAt = (await negotiate(pc, `${base}/api/spaces/${spaceId}/whep`)).postedAt;
+  return listener;
+}
+
+/** A speaker sending 50 packets/s of 80-byte payloads (an Opus voice frame's size). */
+export async function pacedSpeaker(base: string, spaceId: string, cookie: string) {
+  const pc = new PeerConnection('speaker', { iceServers: [] });
+  const ssrc = 0x10000 + Math.floor(Math.random() * 0xffff);
+  const audio = new Audio('0', 'SendOnly');
+  audio.addOpusCodec(111);
+  audio.addSSRC(ssrc, 'bench-speaker');
+  const track = pc.addTrack(audio);
+  const opened = new Promise<void>((resolve) => track.onOpen(() => resolve()));
+  await negotiate(pc, `${base}/api/spaces/${spaceId}/whip`, cookie);
+  await opened;
+  const packet = Buffer.alloc(12 + 80, 0x55);
+  packet[0] = 0x80;
+  packet[1] = 111;
+  packet.writeUInt32BE(ssrc, 8);
+  let seq = 0;
+  let ts = 0;
+  return {
+    sent: 0,
+    pc,
+    track,
+    send() {
+      packet.writeUInt16BE(seq++ & 0xffff, 2);
+      packet.writeUInt32BE((ts += 960) >>> 0, 4);
+      if (track.sendMessageBinary(packet)) this.sent += 1;
+    },
+  };
+}
