@@ -1,5 +1,5 @@
 // One load-client process of the fan-out benchmark: `count` WHEP listeners that count packets.
-import { countingListener } from './media-clients';
+import { clientRetries, countingListener } from './media-clients';
 
 const [base, spaceId, countArg, sectionsArg] = process.argv.slice(2) as [string, string, string, string];
 const listeners: Awaited<ReturnType<typeof countingListener>>[] = [];
@@ -11,7 +11,7 @@ for (let i = 0; i < count; i += 10) {
   );
   listeners.push(...(await Promise.all(batch)));
 }
-process.send?.({ type: 'ready' });
+process.send?.({ type: 'ready', retries: clientRetries.count });
 process.on('message', (m: { type: string }) => {
   if (m.type === 'reset') for (const l of listeners) l.received = 0;
   if (m.type === 'count')

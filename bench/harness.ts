@@ -37,11 +37,20 @@ export async function startServer(env: Record<string, string> = {}) {
       const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       return (Number(fields[11]) + Number(fields[12])) / 100;
     },
-    /** One value from /metrics (reading the event-loop figures also resets them). */
+    /** Values from one read of /metrics (reading the event-loop figures also resets them). */
+    async metrics(names: string[]) {
+      const lines = (await (await fetch(`${base}/metrics`)).text()).split('\n');
+      return names.map((name) =>
+        Number(
+          lines
+            .find((l) => l.startsWith(`${name} `))
+            ?.split(' ')
+            .at(-1),
+        ),
+      );
+    },
     async metric(name: string) {
-      const text = await (await fetch(`${base}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-      return Number(line?.split(' ').at(-1));
+      return (await this.metrics([name]))[0] ?? Number.NaN;
     },
     async stop() {
       server.kill('SIGTERM');

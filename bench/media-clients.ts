@@ -23,9 +23,29 @@ async function negotiate(pc: PeerConnection, url: string, cookie?: string) {
   return { postedAt, location: res.headers.get('location') };
 }
 
+/**
+ * libdatachannel as an offerer now and then refuses the answer ("Got a remote candidate without
+ * ICE transport", a client-side race); such a client starts over. Counted, and reported.
+ */
+export const clientRetries = { count: 0 };
+let peers = 0;
+async function withRetry<T>(make: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await make();
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes('without ICE transport')) throw err;
+      clientRetries.count += 1;
+    }
+  }
+}
+
 /** A listener with `sections` audio tracks (1 = dominant speaker, stage size = one per speaker). */
-export async function countingListener(base: string, spaceId: string, sections: number) {
-  const pc = new PeerConnection('listener', { iceServers: [] });
+export const countingListener = (base: string, spaceId: string, sections: number) =>
+  withRetry(() => newListener(base, spaceId, sections));
+
+async function newListener(base: string, spaceId: string, sections: number) {
+  const pc = new PeerConnection(`listener-${++peers}`, { iceServers: [] });
   const tracks: Track[] = [];
   const listener = { received: 0, postedAt: 0, firstPacketAt: 0, pc, tracks };
   for (let i = 0; i < sections; i++) {
@@ -41,20 +61,33 @@ export async function countingListener(base: string, spaceId: string, sections: 
     });
     tracks.push(track);
   }
-  listener.postedAt = (await negotiate(pc, `${base}/api/spaces/${spaceId}/whep`)).postedAt;
+  try {
+    listener.postedAt = (await negotiate(pc, `${base}/api/spaces/${spaceId}/whep`)).postedAt;
+  } catch (err) {
+    pc.close();
+    throw err;
+  }
   return listener;
 }
 
 /** A speaker sending 50 packets/s of 80-byte payloads (an Opus voice frame's size). */
-export async function pacedSpeaker(base: string, spaceId: string, cookie: string) {
-  const pc = new PeerConnection('speaker', { iceServers: [] });
+export const pacedSpeaker = (base: string, spaceId: string, cookie: string) =>
+  withRetry(() => newSpeaker(base, spaceId, cookie));
+
+async function newSpeaker(base: string, spaceId: string, cookie: string) {
+  const pc = new PeerConnection(`speaker-${++peers}`, { iceServers: [] });
   const ssrc = 0x10000 + Math.floor(Math.random() * 0xffff);
   const audio = new Audio('0', 'SendOnly');
   audio.addOpusCodec(111);
   audio.addSSRC(ssrc, 'bench-speaker');
   const track = pc.addTrack(audio);
   const opened = new Promise<void>((resolve) => track.onOpen(() => resolve()));
-  await negotiate(pc, `${base}/api/spaces/${spaceId}/whip`, cookie);
+  try {
+    await negotiate(pc, `${base}/api/spaces/${spaceId}/whip`, cookie);
+  } catch (err) {
+    pc.close();
+    throw err;
+  }
   await opened;
   const packet = Buffer.alloc(12 + 80, 0x55);
   packet[0] = 0x80;

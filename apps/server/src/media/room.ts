@@ -11,6 +11,8 @@ const SPEAKING_LEVEL = 55;
 const HOLD_MS = 600;
 /** Levels are read this often, so "speaking" changes at most 5 times a second per speaker. */
 export const LEVEL_TICK_MS = 200;
+/** A listener that has received nothing this long gets a frame of silence (see Subscriber.keepAlive). */
+const KEEPALIVE_MS = 2000;
 
 export interface RoomEvents {
   /** A publisher started or stopped speaking (by key). */
@@ -111,7 +113,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     return { publishers: this.#publishers.size, subscribers: this.#subscribers.size, forwarded: this.forwarded };
   }
 
-  /** Closes peers that have sent nothing (not even a consent check) for `idleMs`. */
+  /** Closes peers that have sent neither media nor RTCP for `idleMs`. */
   reap(now: number, idleMs: number) {
     for (const peer of [...this.#publishers, ...this.#subscribers]) if (peer.idle(now, idleMs)) peer.close('timeout');
   }
@@ -146,6 +148,8 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
 
   /** Turns packet levels into speaking changes and picks the dominant speaker. */
   #readLevels() {
+    const tick = performance.now();
+    for (const s of this.#subscribers) s.keepAlive(tick, KEEPALIVE_MS);
     const now = Date.now();
     let loudest: Publisher | undefined;
     let loudestLevel = SILENT;

@@ -5,6 +5,10 @@ import type { Publisher } from './publisher';
 import { RtpRewriter } from './rtp';
 import type { Offer } from './sdp';
 
+/** An RTP packet of 20 ms of Opus silence; its source id differs from every publisher's. */
+const KEEPALIVE = Buffer.from([0x80, 111, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf8, 0xff, 0xfe]);
+const KEEPALIVE_SOURCE = -1;
+
 interface Output {
   track: Track;
   rewriter: RtpRewriter;
@@ -19,6 +23,8 @@ interface Output {
 export class Subscriber extends Peer {
   readonly perSpeaker: boolean;
   readonly #outputs: Output[] = [];
+  #lastSentAt = 0;
+  #keepaliveSeq = 0;
 
   constructor(
     settings: PeerSettings,
@@ -56,12 +62,32 @@ export class Subscriber extends Peer {
   deliver(from: Publisher, packet: Buffer, dominant: Publisher | undefined, now: number): boolean {
     const output = this.perSpeaker ? this.#outputs[from.slot] : from === dominant ? this.#outputs[0] : undefined;
     if (!output?.open) return false;
+    this.#lastSentAt = now;
     try {
       return output.track.sendMessageBinary(output.rewriter.rewrite(packet, from.source, now));
     } catch {
       // The track closed under us (the peer left); the reaper or its close event cleans up.
       output.open = false;
       return false;
+    }
+  }
+
+  /**
+   * In a quiet room a player receives nothing, so it sends no receiver reports and we could not
+   * tell it from a vanished one (and NAT bindings expire). One frame of Opus silence after `idleMs`
+   * without packets keeps its reports coming; it costs nothing while anyone speaks.
+   */
+  keepAlive(now: number, idleMs: number) {
+    const output = this.#outputs[0];
+    if (!output?.open || now - this.#lastSentAt < idleMs) return;
+    this.#lastSentAt = now;
+    const seq = this.#keepaliveSeq++;
+    KEEPALIVE.writeUInt16BE(seq & 0xffff, 2);
+    KEEPALIVE.writeUInt32BE((seq * 960) >>> 0, 4);
+    try {
+      output.track.sendMessageBinary(output.rewriter.rewrite(KEEPALIVE, KEEPALIVE_SOURCE, now));
+    } catch {
+      output.open = false;
     }
   }
 
