@@ -149,7 +149,10 @@ async function clickSpeaker(id: string, cookie: string) {
     const samples = new Int16Array(480);
     if (clickFrames > 0) {
       if (clickedAt === 0) clickedAt = now(); // the click enters the encoder now
-      for (let i = 0; i < 480; i++) samples[i] = Math.round(Math.sin((phase += (2 * Math.PI * 1000) / 48000)) * 20000);
+      for (let i = 0; i < 480; i++) {
+        phase += (2 * Math.PI * 1000) / 48000;
+        samples[i] = Math.round(Math.sin(phase) * 20000);
+      }
       clickFrames -= 1;
     }
     source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });

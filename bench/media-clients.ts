@@ -100,8 +100,10 @@ async function newSpeaker(base: string, spaceId: string, cookie: string) {
     pc,
     track,
     send() {
-      packet.writeUInt16BE(seq++ & 0xffff, 2);
-      packet.writeUInt32BE((ts += 960) >>> 0, 4);
+      seq += 1;
+      ts += 960;
+      packet.writeUInt16BE(seq & 0xffff, 2);
+      packet.writeUInt32BE(ts >>> 0, 4);
       if (track.sendMessageBinary(packet)) this.sent += 1;
     },
   };
