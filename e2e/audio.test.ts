@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { type Running, startEarshot } from '../apps/server/test/helpers';
+import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
 import { artifacts, browserMissing, launchBrowser } from './browser';
 
 /**
@@ -165,6 +165,7 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  exitWhenDone();
 
   it('a host speaks, a phone listener hears them, mute silences, the stage and leaving stop everything', async () => {
     const hostContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { type Running, startEarshot } from '../apps/server/test/helpers';
+import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), 'artifacts');
@@ -46,5 +46,6 @@ export function useServerAndBrowser() {
     await env.browser?.close();
     await env.server?.close();
   });
+  exitWhenDone();
   return env;
 }

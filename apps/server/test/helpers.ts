@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { after } from 'node:test';
 import { applyEvent, type RoomState } from '@earshot/protocol';
 import pg from 'pg';
 import { WebSocket } from 'ws';
@@ -57,6 +58,18 @@ export async function startEarshot(env: Record<string, string> = {}, options: { 
   };
 }
 export type Running = Awaited<ReturnType<typeof startEarshot>>;
+
+/**
+ * For test files with WebRTC peers: once the file's tests are done, leave without the native
+ * teardown. node-datachannel's threads keep the process alive for about a minute after the last
+ * peer closed, and wrtc then crashes on its way out (SIGSEGV or SIGABRT once an RTCAudioSource
+ * existed), which would fail a file whose tests all passed. The runner has reported by then.
+ */
+export function exitWhenDone() {
+  after(() => {
+    setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
+  });
+}
 
 /** A person using the API: keeps their session cookie like a browser would. */
 export class Client {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { parseListenOffer, parsePublishOffer, SdpError } from '../src/media/sdp';
-import { Client, type Running, startEarshot, uniqueHandle, watch } from './helpers';
+import { Client, exitWhenDone, type Running, startEarshot, uniqueHandle, watch } from './helpers';
 import { connected, listen, publishTone, rawPublisher, type Signal, sampleOffer, until } from './media-bots';
 
 /** What a bad peer or a bad offer can do to the media plane: nothing but get a clear refusal. */
@@ -25,6 +25,7 @@ describe('media plane robustness', () => {
     await host.post(`/api/spaces/${spaceId}/unmute`, { userId: hostId });
   });
   after(() => server.close());
+  exitWhenDone();
 
   const post = (kind: 'whip' | 'whep', body: string, type = 'application/sdp', client = host) =>
     client.request('POST', `/api/spaces/${spaceId}/${kind}`, body, { 'content-type': type });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, type Running, startEarshot, uniqueHandle, watch } from './helpers';
+import { Client, exitWhenDone, type Running, startEarshot, uniqueHandle, watch } from './helpers';
 import { connected, listen, publishTone, type Signal, until } from './media-bots';
 
 /**
@@ -13,6 +13,7 @@ describe('media plane: WHIP/WHEP with real WebRTC peers', () => {
     server = await startEarshot({ PRESENCE_GRACE_MS: '300' });
   });
   after(() => server.close());
+  exitWhenDone();
 
   const person = async (prefix: string) => {
     const c = new Client(server.url);

@@ -1,5 +1,4 @@
 import { createSocket } from 'node:dgram';
-import { cleanup } from 'node-datachannel';
 import type { PeerSettings } from './peer';
 import { MediaRoom } from './room';
 
@@ -28,8 +27,6 @@ export interface MediaPlaneOptions extends Omit<PeerSettings, 'port'> {
  * events) is what a worker per core would offer tomorrow.
  */
 export class MediaPlane {
-  /** Planes open in this process (tests run several); the last to close stops libdatachannel. */
-  static #open = 0;
   readonly #rooms = new Map<string, MediaRoom>();
   readonly #reaper: NodeJS.Timeout;
   /** Packets forwarded by rooms that have closed since. */
@@ -50,7 +47,6 @@ export class MediaPlane {
   static async create(options: MediaPlaneOptions) {
     const port = options.port === 0 ? await freeUdpPort() : options.port;
     const { peerTimeoutMs: _t, onError: _e, ...settings } = options;
-    MediaPlane.#open += 1;
     return new MediaPlane({ ...settings, port }, options);
   }
 
@@ -99,7 +95,5 @@ export class MediaPlane {
     this.#closed = true;
     clearInterval(this.#reaper);
     for (const room of [...this.#rooms.values()]) room.close();
-    // libdatachannel's threads would keep the process alive for a minute after the last peer.
-    if (--MediaPlane.#open === 0) cleanup();
   }
 }
