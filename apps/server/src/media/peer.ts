@@ -66,7 +66,7 @@ export abstract class Peer extends EventEmitter<{ closed: [CloseReason] }> {
   }
 
   /** Sets the trimmed offer and resolves with the answer once ICE gathering completes. */
-  protected answer(offer: string, timeoutMs: number): Promise<string> {
+  start(offer: string, timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('ICE gathering did not complete in time')), timeoutMs);
       const done = () => {

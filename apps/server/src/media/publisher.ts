@@ -1,10 +1,7 @@
 import { RtcpReceivingSession, type Track } from 'node-datachannel';
 import { guard, Peer, type PeerSettings } from './peer';
-import { audioLevel, isRtp, SILENT } from './rtp';
+import { audioLevel, isRtp, OPUS_SILENCE, SILENT } from './rtp';
 import type { AudioSection } from './sdp';
-
-/** One 20 ms Opus frame of silence (RFC 6716 code 0, CELT fullband, all zero). */
-const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
 
 /** A speaker's microphone, received over WHIP. The room decides where its packets go. */
 export class Publisher extends Peer {
@@ -63,10 +60,6 @@ export class Publisher extends Peer {
       packet.writeUInt32BE((ts + (i + 1) * 960) >>> 0, 4);
       return packet;
     });
-  }
-
-  start(offer: string, timeoutMs: number) {
-    return this.answer(offer, timeoutMs);
   }
 
   protected closeTracks() {

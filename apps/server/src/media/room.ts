@@ -10,7 +10,7 @@ const SPEAKING_LEVEL = 55;
 /** How long a speaker stays "speaking" after the last loud packet: words have gaps. */
 const HOLD_MS = 600;
 /** Levels are read this often, so "speaking" changes at most 5 times a second per speaker. */
-export const LEVEL_TICK_MS = 200;
+const TICK_MS = 200;
 /** A listener that has received nothing this long gets a frame of silence (see Subscriber.keepAlive). */
 const KEEPALIVE_MS = 2000;
 
@@ -48,7 +48,11 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     private readonly onError: (err: unknown) => void,
   ) {
     super();
-    this.#tick = setInterval(() => this.#readLevels(), LEVEL_TICK_MS);
+    this.#tick = setInterval(() => {
+      const now = performance.now();
+      for (const s of this.#subscribers) s.keepAlive(now, KEEPALIVE_MS);
+      this.#readLevels();
+    }, TICK_MS);
     this.#tick.unref();
   }
 
@@ -148,8 +152,6 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
 
   /** Turns packet levels into speaking changes and picks the dominant speaker. */
   #readLevels() {
-    const tick = performance.now();
-    for (const s of this.#subscribers) s.keepAlive(tick, KEEPALIVE_MS);
     const now = Date.now();
     let loudest: Publisher | undefined;
     let loudestLevel = SILENT;

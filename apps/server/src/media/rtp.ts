@@ -29,6 +29,9 @@ function payloadOffset(packet: Buffer): number {
 
 export const SILENT = 127;
 
+/** One 20 ms Opus frame of silence (RFC 6716 code 0, CELT fullband, all zero). */
+export const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
+
 /**
  * The audio level in -dBov (0 loudest, 127 silent) from a one-byte header extension with `id`,
  * or undefined when the packet carries none.

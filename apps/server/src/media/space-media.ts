@@ -77,10 +77,6 @@ export class SpaceMedia {
     return true;
   }
 
-  stats() {
-    return { sessions: this.#sessions.size, rooms: this.plane.rooms().map((r) => ({ id: r.id, ...r.stats() })) };
-  }
-
   close() {
     for (const unsubscribe of this.#watches.values()) unsubscribe();
     this.#watches.clear();
@@ -170,7 +166,7 @@ export class SpaceMedia {
 }
 
 /** Closes what the state no longer allows and sets mutes from it. */
-export function applyRoomState(room: MediaRoom, state: RoomState) {
+function applyRoomState(room: MediaRoom, state: RoomState) {
   if (state.status === 'ended') return room.close();
   const stage = new Map(state.stage.map((m) => [m.user.id, m]));
   for (const p of room.publishers()) {

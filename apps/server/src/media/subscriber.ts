@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Audio, RtcpSrReporter, RtpPacketizationConfig, type Track } from 'node-datachannel';
 import { guard, Peer, type PeerSettings } from './peer';
 import type { Publisher } from './publisher';
-import { RtpRewriter } from './rtp';
+import { OPUS_SILENCE, RtpRewriter } from './rtp';
 import type { Offer } from './sdp';
 
 /** An RTP packet of 20 ms of Opus silence; its source id differs from every publisher's. */
-const KEEPALIVE = Buffer.from([0x80, 111, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf8, 0xff, 0xfe]);
+const KEEPALIVE = Buffer.concat([Buffer.from([0x80, 111, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), OPUS_SILENCE]);
 const KEEPALIVE_SOURCE = -1;
 
 interface Output {
@@ -52,10 +52,6 @@ export class Subscriber extends Peer {
       track.onMessage(guard(onError, () => this.heardFrom()));
       this.#outputs.push(output);
     }
-  }
-
-  start(offer: string, timeoutMs: number) {
-    return this.answer(offer, timeoutMs);
   }
 
   /** Sends one packet of `from` on its slot's track, or on the single track if `from` is dominant. */
