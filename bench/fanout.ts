@@ -9,7 +9,7 @@
 //     WHEP POST sent → first audio packet at a node-datachannel listener, while one speaker talks.
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import wrtc from '@roamhq/wrtc';
+import { connected, listen, publishAudio, type Signal } from '../apps/server/test/media-bots';
 import { api, here, now, percentile, signup, sleep, startServer } from './harness';
 import { countingListener, pacedSpeaker } from './media-clients';
 
@@ -127,90 +127,64 @@ async function load() {
   };
 }
 
-/** A wrtc speaker feeding silence, and a 20 ms, 1 kHz click on demand. */
-async function clickSpeaker(id: string, cookie: string) {
-  const pc = new wrtc.RTCPeerConnection();
-  const source = new wrtc.nonstandard.RTCAudioSource();
-  pc.addTransceiver(source.createTrack(), { direction: 'sendonly' });
-  let clickFrames = 0;
-  let clickedAt = 0;
-  const speaker = {
-    pc,
-    click: () => {
-      clickFrames = 2;
-      clickedAt = 0;
-    },
-    get clickedAt() {
-      return clickedAt;
-    },
+/** Posts an offer to a WHIP/WHEP endpoint, as the test bots' `Signal`. */
+const httpSignal =
+  (url: string, cookie?: string): Signal =>
+  async (offer) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/sdp', ...(cookie && { cookie }) },
+      body: offer,
+    });
+    if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    return res.text();
   };
-  let phase = 0;
-  const timer = setInterval(() => {
-    const samples = new Int16Array(480);
-    if (clickFrames > 0) {
-      if (clickedAt === 0) clickedAt = now(); // the click enters the encoder now
-      for (let i = 0; i < 480; i++) {
-        phase += (2 * Math.PI * 1000) / 48000;
-        samples[i] = Math.round(Math.sin(phase) * 20000);
-      }
-      clickFrames -= 1;
-    }
-    source.onData({ samples, sampleRate: 48000, bitsPerSample: 16, channelCount: 1, numberOfFrames: 480 });
-  }, 10);
-  await wrtcNegotiate(pc, `${base}/api/spaces/${id}/whip`, cookie);
-  return Object.assign(speaker, { stop: () => clearInterval(timer) });
-}
 
-async function wrtcNegotiate(pc: RTCPeerConnection, url: string, cookie?: string) {
-  await pc.setLocalDescription(await pc.createOffer());
-  while (pc.iceGatheringState !== 'complete') await sleep(20);
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/sdp', ...(cookie && { cookie }) },
-    body: pc.localDescription?.sdp,
-  });
-  if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
-  while (pc.connectionState !== 'connected') await sleep(20);
+/** p50, p95 and max of a list of milliseconds. */
+function spread(times: number[], name: string) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return {
+    [`${name}_p50_ms`]: round(percentile(sorted, 50)),
+    [`${name}_p95_ms`]: round(percentile(sorted, 95)),
+    max_ms: round(sorted.at(-1) ?? Number.NaN),
+  };
 }
 
 async function latency() {
   const clicks = Number(args[0] ?? 30);
   const { id, cookies } = await stage(1);
-  const speaker = await clickSpeaker(id, cookies[0] ?? '');
-  const pc = new wrtc.RTCPeerConnection();
-  pc.addTransceiver('audio', { direction: 'recvonly' });
-  let heardAt = 0;
-  pc.addEventListener('track', (event) => {
-    const sink = new wrtc.nonstandard.RTCAudioSink(event.track);
-    (sink as unknown as { ondata: (d: { samples: Int16Array }) => void }).ondata = ({ samples }) => {
-      let peak = 0;
-      for (const s of samples) peak = Math.max(peak, Math.abs(s));
-      if (peak > 5000 && heardAt === 0) heardAt = now();
-    };
+  // The speaker feeds silence; a click is 20 ms of a loud 1 kHz tone, timed as it enters the encoder.
+  let clickFrames = 0;
+  let clickedAt = 0;
+  let phase = 0;
+  const speaker = await publishAudio(httpSignal(`${base}/api/spaces/${id}/whip`, cookies[0]), (samples) => {
+    if (clickFrames === 0) return;
+    if (clickedAt === 0) clickedAt = Date.now();
+    for (let i = 0; i < samples.length; i++) {
+      phase += (2 * Math.PI * 1000) / 48000;
+      samples[i] = Math.round(Math.sin(phase) * 20000);
+    }
+    clickFrames -= 1;
   });
-  await wrtcNegotiate(pc, `${base}/api/spaces/${id}/whep`);
+  let heardAt = 0;
+  const ears = await listen(httpSignal(`${base}/api/spaces/${id}/whep`), 1, (rms, at) => {
+    if (rms > 3000 && heardAt === 0) heardAt = at;
+  });
+  await Promise.all([connected(speaker.pc), connected(ears.pc)]);
   await sleep(1500);
   const results: number[] = [];
   for (let i = 0; i < clicks; i++) {
     heardAt = 0;
-    speaker.click();
+    clickedAt = 0;
+    clickFrames = 2;
     const start = now();
     while (heardAt === 0 && now() - start < 2000) await sleep(2);
-    if (heardAt > 0) results.push(heardAt - speaker.clickedAt);
+    if (heardAt > 0) results.push(heardAt - clickedAt);
     await sleep(400 + Math.random() * 100);
   }
-  speaker.stop();
-  speaker.pc.close();
-  pc.close();
-  results.sort((a, b) => a - b);
-  return {
-    clicks,
-    heard: results.length,
-    mouth_to_ear_p50_ms: round(percentile(results, 50)),
-    mouth_to_ear_p95_ms: round(percentile(results, 95)),
-    max_ms: round(results.at(-1) ?? Number.NaN),
-  };
+  speaker.close();
+  ears.close();
+  return { clicks, heard: results.length, ...spread(results, 'mouth_to_ear') };
 }
 
 async function join() {
@@ -229,15 +203,7 @@ async function join() {
   }
   clearInterval(talking);
   mic.pc.close();
-  times.sort((a, b) => a - b);
-  return {
-    joins,
-    got_audio: times.length,
-    join_p50_ms: round(percentile(times, 50)),
-    join_p95_ms: round(percentile(times, 95)),
-    max_ms: round(times.at(-1) ?? Number.NaN),
-    ...(process.env.VERBOSE && { all_ms: times.map((t) => round(t)) }),
-  };
+  return { joins, got_audio: times.length, ...spread(times, 'join') };
 }
 
 try {

@@ -9,9 +9,9 @@ export type Signal = (offer: string) => Promise<string>;
 const SAMPLE_RATE = 48_000;
 const FRAME = 480; // 10 ms, what RTCAudioSource takes per call
 
-async function offerAndAnswer(pc: RTCPeerConnection, signal: Signal) {
+/** Offers with every candidate gathered (no trickle, as WHIP/WHEP clients without PATCH do). */
+export async function offerAndAnswer(pc: RTCPeerConnection, signal: Signal) {
   await pc.setLocalDescription(await pc.createOffer());
-  // Non-trickle: send the offer with its candidates, as WHIP/WHEP clients without PATCH do.
   await new Promise<void>((resolve) => {
     if (pc.iceGatheringState === 'complete') return resolve();
     const timer = setTimeout(resolve, 2000);
@@ -42,57 +42,52 @@ export function connected(pc: RTCPeerConnection, timeoutMs = 10_000) {
   });
 }
 
-/** A speaker bot: publishes a sine tone (or silence while `quiet`) through WHIP. */
-export async function publishTone(signal: Signal, frequency = 440, amplitude = 0.5) {
+/** A speaker bot: `fill` writes each 10 ms frame (48 kHz mono) just before it goes to the encoder. */
+export async function publishAudio(signal: Signal, fill: (samples: Int16Array) => void) {
   const pc = new wrtc.RTCPeerConnection();
   const source = new wrtc.nonstandard.RTCAudioSource();
   const track = source.createTrack();
   pc.addTransceiver(track, { direction: 'sendonly' });
-  let phase = 0;
-  const bot = { pc, quiet: false, frequency, clicks: [] as number[], click: () => bot.clicks.push(Date.now()) };
-  let clickFrames = 0;
   const timer = setInterval(() => {
     const samples = new Int16Array(FRAME);
-    if (bot.clicks.length > 0 && clickFrames === 0) clickFrames = 2;
-    for (let i = 0; i < FRAME; i++) {
-      phase += (2 * Math.PI * bot.frequency) / SAMPLE_RATE;
-      samples[i] = bot.quiet && clickFrames === 0 ? 0 : Math.round(Math.sin(phase) * amplitude * 32767);
-    }
-    if (clickFrames > 0 && --clickFrames === 0) bot.clicks.length = 0;
+    fill(samples);
     source.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: FRAME });
   }, 10);
-  try {
-    await offerAndAnswer(pc, signal);
-  } catch (err) {
+  const close = () => {
     clearInterval(timer);
     track.stop();
     pc.close();
+  };
+  try {
+    await offerAndAnswer(pc, signal);
+  } catch (err) {
+    close();
     throw err;
   }
-  return {
-    ...bot,
-    get bot() {
-      return bot;
-    },
-    setQuiet(quiet: boolean) {
-      bot.quiet = quiet;
-    },
-    close() {
-      clearInterval(timer);
-      track.stop();
-      pc.close();
-    },
-  };
+  return { pc, close };
 }
 
-/** A listener bot: receives through WHEP and keeps the RMS of what it hears per 10 ms, per track. */
-export async function listen(signal: Signal, tracks = 1) {
+/** A speaker bot that publishes a sine tone through WHIP. */
+export function publishTone(signal: Signal, frequency = 440, amplitude = 0.5) {
+  let phase = 0;
+  return publishAudio(signal, (samples) => {
+    for (let i = 0; i < samples.length; i++) {
+      phase += (2 * Math.PI * frequency) / SAMPLE_RATE;
+      samples[i] = Math.round(Math.sin(phase) * amplitude * 32767);
+    }
+  });
+}
+
+/**
+ * A listener bot: receives through WHEP and keeps the RMS of what it hears per 10 ms, per track;
+ * `onFrame` sees each decoded frame as it comes out of the jitter buffer.
+ */
+export async function listen(signal: Signal, tracks = 1, onFrame?: (rms: number, at: number) => void) {
   const pc = new wrtc.RTCPeerConnection();
   for (let i = 0; i < tracks; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
   // Each receiver's recent loudness: (time, rms) samples, newest last.
   const heard: Array<Array<{ at: number; rms: number }>> = Array.from({ length: tracks }, () => []);
   const sinks: Array<{ stop(): void }> = [];
-  let firstSoundAt: number | undefined;
   pc.addEventListener('track', (event) => {
     const index = pc.getTransceivers().findIndex((t) => t.receiver.track === event.track);
     const sink = new wrtc.nonstandard.RTCAudioSink(event.track);
@@ -102,9 +97,10 @@ export async function listen(signal: Signal, tracks = 1) {
       for (const s of samples) sum += s * s;
       const rms = Math.sqrt(sum / samples.length);
       const list = heard[index < 0 ? 0 : index]!;
-      list.push({ at: Date.now(), rms });
+      const at = Date.now();
+      list.push({ at, rms });
+      onFrame?.(rms, at);
       if (list.length > 2000) list.splice(0, 1000);
-      if (rms > 500 && firstSoundAt === undefined) firstSoundAt = Date.now();
     };
   });
   try {
@@ -115,9 +111,6 @@ export async function listen(signal: Signal, tracks = 1) {
   }
   return {
     pc,
-    get firstSoundAt() {
-      return firstSoundAt;
-    },
     /** RMS over the last `ms` on track `index` (0 when nothing arrived). */
     rms(ms = 200, index = 0) {
       const since = Date.now() - ms;
