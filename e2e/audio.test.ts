@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
-import { artifacts, browserMissing, launchBrowser } from './browser';
+import { artifacts, browserMissing, launchBrowser, signUp } from './browser';
 
 /**
  * Real audio through the real server: Chromium's fake microphone plays a WAV made here, the host
@@ -191,16 +191,8 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
       if (r.request().method() === 'POST' && r.url().endsWith('/whep') && location) listenSessions.push(location);
     });
 
-    const signUp = async (page: Page, handle: string, name: string) => {
-      await page.goto(`${server.url}/signup`);
-      await page.getByLabel('Handle').fill(handle);
-      await page.getByLabel('Display name').fill(name);
-      await page.getByLabel('Password').fill('listen closely');
-      await page.getByRole('button', { name: 'Sign up' }).click();
-      await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
-    };
-    await signUp(host, 'hana', 'Hana Host');
-    await signUp(listener, 'leo', 'Leo Listener');
+    await signUp(host, server.url, 'hana', 'Hana Host');
+    await signUp(listener, server.url, 'leo', 'Leo Listener');
 
     // The host starts a Space; on stage, the microphone connects (muted, as every speaker starts).
     await host.goto(`${server.url}/spaces/new`);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -48,4 +48,14 @@ export function useServerAndBrowser() {
   });
   exitWhenDone();
   return env;
+}
+
+/** Signs a new person up through the web app's form. */
+export async function signUp(page: Page, base: string, handle: string, name: string) {
+  await page.goto(`${base}/signup`);
+  await page.getByLabel('Handle').fill(handle);
+  await page.getByLabel('Display name').fill(name);
+  await page.getByLabel('Password').fill('listen closely');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { artifacts, browserMissing, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, signUp, useServerAndBrowser } from './browser';
 
 describe('web app: follow, DM and a live notification', { skip: browserMissing() }, () => {
   const env = useServerAndBrowser();
@@ -13,16 +12,8 @@ describe('web app: follow, DM and a live notification', { skip: browserMissing()
       await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })
     ).newPage();
 
-    const signUp = async (page: typeof ada, handle: string, name: string) => {
-      await page.goto(`${env.server.url}/signup`);
-      await page.getByLabel('Handle').fill(handle);
-      await page.getByLabel('Display name').fill(name);
-      await page.getByLabel('Password').fill('listen closely');
-      await page.getByRole('button', { name: 'Sign up' }).click();
-      await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
-    };
-    await signUp(ada, 'ada', 'Ada Lovelace');
-    await signUp(bob, 'bob', 'Bob Builder');
+    await signUp(ada, env.server.url, 'ada', 'Ada Lovelace');
+    await signUp(bob, env.server.url, 'bob', 'Bob Builder');
 
     // Ada waits on her home page; nothing reloads it from here on.
     await ada.goto(`${env.server.url}/`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { artifacts, browserMissing, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, signUp, useServerAndBrowser } from './browser';
 
 describe('web app: a live Space from start to end', { skip: browserMissing() }, () => {
   const env = useServerAndBrowser();
@@ -16,16 +16,8 @@ describe('web app: a live Space from start to end', { skip: browserMissing() }, 
     ).newPage();
     const anon = await (await env.browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
 
-    const signUp = async (page: Page, handle: string, name: string) => {
-      await page.goto(`${env.server.url}/signup`);
-      await page.getByLabel('Handle').fill(handle);
-      await page.getByLabel('Display name').fill(name);
-      await page.getByLabel('Password').fill('listen closely');
-      await page.getByRole('button', { name: 'Sign up' }).click();
-      await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
-    };
-    await signUp(host, 'hana', 'Hana Host');
-    await signUp(listener, 'leo', 'Leo Listener');
+    await signUp(host, env.server.url, 'hana', 'Hana Host');
+    await signUp(listener, env.server.url, 'leo', 'Leo Listener');
 
     // The host starts a Space from the home page.
     await host.goto(`${env.server.url}/`);
