@@ -45,17 +45,18 @@ export type CommandArgsOf<N extends CommandName> = z.infer<(typeof CommandArgs)[
 export const CommandResult = z.object({ seq: z.number().int() });
 
 /** A Space in lists (discovery, bubbles, search). */
-export const SpaceSummary = z.object({
-  id: z.string(),
-  title: z.string(),
-  topics: z.array(z.string()),
-  speakerPolicy: SpeakerPolicy,
-  status: SpaceStatus,
-  host: UserSummary,
+export const SpaceSummary = RoomState.pick({
+  id: true,
+  title: true,
+  topics: true,
+  speakerPolicy: true,
+  status: true,
+  host: true,
+  startedAt: true,
+}).extend({
   /** Everyone on stage, host first. */
   stage: z.array(UserSummary),
   listenerCount: z.number().int(),
-  startedAt: z.string().nullable(),
   /** Bubbles only: how many people you follow are hosting or speaking. */
   followedOnStage: z.number().int().optional(),
 });
