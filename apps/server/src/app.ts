@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { type Bus, memoryBus, redisBus } from './bus/bus';
+import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import type { Services } from './context';
 import { installAuth } from './http/auth';
@@ -36,7 +37,10 @@ export interface Earshot {
 const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
 /** The composition root: config in, a wired (not yet listening) Earshot out. */
-export async function createEarshot(config: Config, options: { dataDir?: string | null } = {}): Promise<Earshot> {
+export async function createEarshot(
+  config: Config,
+  options: { dataDir?: string | null; clock?: Clock } = {},
+): Promise<Earshot> {
   // `dataDir: null` keeps the embedded database in memory (tests).
   const dataDir = options.dataDir === null ? undefined : (options.dataDir ?? config.DATA_DIR);
   let log: FastifyInstance['log'] | undefined;
@@ -56,7 +60,14 @@ export async function createEarshot(config: Config, options: { dataDir?: string 
     peerTimeoutMs: config.MEDIA_PEER_TIMEOUT_MS,
     onError: (err) => log?.error({ err }, 'a media peer failed'),
   });
-  const services: Services = { config, db: store.db, bus, notifier: createNotifier(store.db, bus), media };
+  const services: Services = {
+    config,
+    db: store.db,
+    bus,
+    notifier: createNotifier(store.db, bus),
+    clock: options.clock ?? systemClock,
+    media,
+  };
 
   const app = Fastify({
     logger: { level: config.LOG_LEVEL },

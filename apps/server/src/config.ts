@@ -57,6 +57,18 @@ export const ConfigSchema = z.object({
     .pipe(z.array(z.string().regex(/^(stun|turns?):\S+$/, 'each entry starts with stun: turn: or turns:'))),
   /** A media peer that sends nothing at all (not even ICE consent checks) this long is closed. */
   MEDIA_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+  /** Where recordings are kept (speaker tracks and mixdowns); unset = DATA_DIR/recordings. */
+  RECORDINGS_DIR: z.string().min(1).optional(),
+  /** Handles of moderators (the admin role), comma-separated; also granted with `npm run admin`. */
+  MODERATORS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Folder of the built web app; unset = apps/web/dist. */
   WEB_DIR: z.string().optional(),

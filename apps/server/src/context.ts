@@ -1,4 +1,5 @@
 import type { Bus } from './bus/bus';
+import type { Clock } from './clock';
 import type { Config } from './config';
 import type { MediaPlane } from './media/plane';
 import type { Notifier } from './social/notifications';
@@ -10,6 +11,8 @@ export interface Services {
   db: Db;
   bus: Bus;
   notifier: Notifier;
+  /** Time for retention and jobs (a manual clock in tests). */
+  clock: Clock;
   /** This node's WebRTC media plane. */
   media: MediaPlane;
 }

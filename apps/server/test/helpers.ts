@@ -1,17 +1,23 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after } from 'node:test';
 import { applyEvent, type RoomState } from '@earshot/protocol';
 import pg from 'pg';
 import { WebSocket } from 'ws';
 import { createEarshot } from '../src/app';
+import type { Clock } from '../src/clock';
 import { loadConfig } from '../src/config';
 
 /**
  * Starts a real Earshot on a free loopback port. With DATABASE_URL set (the CI's second pass),
  * it gets a database of its own on that server; with REDIS_URL, a key prefix of its own.
  */
-export async function startEarshot(env: Record<string, string> = {}, options: { dataDir?: string } = {}) {
+export async function startEarshot(
+  env: Record<string, string> = {},
+  options: { dataDir?: string; clock?: Clock } = {},
+) {
   const runId = randomBytes(6).toString('hex');
   let dropDatabase = async () => {};
   const base: Record<string, string | undefined> = {
@@ -21,6 +27,7 @@ export async function startEarshot(env: Record<string, string> = {}, options: { 
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT_PER_IP: '10000',
     AUTH_RATE_LIMIT_PER_HANDLE: '10000',
+    RECORDINGS_DIR: path.join(tmpdir(), `earshot-recordings-${runId}`),
     ...env,
   };
   if (base.DATABASE_URL && !env.DATABASE_URL) {
@@ -42,7 +49,7 @@ export async function startEarshot(env: Record<string, string> = {}, options: { 
   }
   if (base.REDIS_URL && !env.REDIS_PREFIX) base.REDIS_PREFIX = `earshot-test-${runId}:`;
   const config = loadConfig(base);
-  const earshot = await createEarshot(config, { dataDir: options.dataDir ?? null });
+  const earshot = await createEarshot(config, { dataDir: options.dataDir ?? null, clock: options.clock });
   await earshot.app.listen({ port: 0, host: '127.0.0.1' });
   const address = earshot.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');

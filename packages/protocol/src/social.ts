@@ -28,6 +28,8 @@ export const UserSummary = z.object({
   displayName: z.string(),
 });
 export const User = UserSummary.extend({ bio: z.string(), createdAt: z.string() });
+/** The signed-in account (GET /api/me): a moderator reviews reports; a suspended account may read and appeal only. */
+export const Me = User.extend({ moderator: z.boolean(), suspended: z.boolean() });
 export const Profile = User.extend({
   followers: z.number().int(),
   following: z.number().int(),
@@ -55,7 +57,17 @@ export const Message = z.object({
   createdAt: z.string(),
 });
 export const Conversation = z.object({ with: UserSummary, lastMessage: Message, unread: z.number().int() });
-export const NotificationKind = z.enum(['follow', 'dm', 'space_invite']);
+export const NotificationKind = z.enum([
+  'follow',
+  'dm',
+  'space_invite',
+  /** { spaceId, title } */
+  'recording_ready',
+  /** { reportId, spaceId, title, verdict, reason, appealUntil } to the accountable person (and the host) */
+  'report_decided',
+  /** { reportId, spaceId, title, verdict, reason } */
+  'appeal_decided',
+]);
 export const Notification = z.object({
   id: z.string(),
   kind: NotificationKind,
@@ -71,6 +83,7 @@ export const page = <T extends z.ZodType>(item: T) =>
 
 export type UserSummary = z.infer<typeof UserSummary>;
 export type User = z.infer<typeof User>;
+export type Me = z.infer<typeof Me>;
 export type Profile = z.infer<typeof Profile>;
 export type Post = z.infer<typeof Post>;
 export type Message = z.infer<typeof Message>;

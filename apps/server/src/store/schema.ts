@@ -12,6 +12,8 @@ export interface Database {
     bio: Generated<string>;
     password_hash: string;
     created_at: CreatedAt;
+    moderator: Generated<boolean>;
+    suspended_at: Date | null;
   };
   sessions: { token_hash: string; user_id: string; created_at: CreatedAt; expires_at: Date };
   api_tokens: { id: string; user_id: string; token_hash: string; name: string; created_at: CreatedAt };
@@ -59,5 +61,48 @@ export interface Database {
     reason: string;
     status: Generated<string>;
     created_at: CreatedAt;
+    offset_ms: number | null;
   };
+  recordings: {
+    space_id: string;
+    status: string;
+    public: Generated<boolean>;
+    duration_ms: number | null;
+    opus_bytes: ColumnType<string | null, number | null, number | null>;
+    m4a_bytes: ColumnType<string | null, number | null, number | null>;
+    retain_until: Date | null;
+    error: string | null;
+    created_at: CreatedAt;
+    ready_at: Date | null;
+  };
+  recording_tracks: {
+    id: string;
+    space_id: string;
+    user_id: string;
+    file: string;
+    offset_ms: number;
+    created_at: CreatedAt;
+  };
+  jobs: {
+    id: string;
+    kind: string;
+    key: string | null;
+    payload: ColumnType<unknown, string, string>;
+    run_at: Date;
+    attempts: Generated<number>;
+    locked_until: Date | null;
+    last_error: string | null;
+    created_at: CreatedAt;
+  };
+  report_decisions: {
+    id: string;
+    report_id: string;
+    moderator_id: string;
+    stage: string;
+    verdict: string;
+    reason: string;
+    suspended: Generated<boolean>;
+    created_at: CreatedAt;
+  };
+  appeals: { report_id: string; appellant_id: string; statement: string; created_at: CreatedAt };
 }
