@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Route, Switch, useLocation } from 'wouter';
+import { Link, Route, Switch, useLocation } from 'wouter';
 import { AnnouncerProvider, useAnnounce } from './announcer';
 import { sameHandle } from './api';
 import { NavBar } from './components/NavBar';
@@ -9,23 +9,28 @@ import { ConnectionsPage } from './pages/Connections';
 import { ConversationPage } from './pages/Conversation';
 import { HomePage } from './pages/Home';
 import { InboxPage } from './pages/Inbox';
+import { ModerationPage, ModerationReportPage } from './pages/Moderation';
 import { NewSpacePage } from './pages/NewSpace';
 import { NotFoundPage } from './pages/NotFound';
 import { NotificationsPage } from './pages/Notifications';
 import { PostPage } from './pages/PostPage';
 import { ProfilePage } from './pages/Profile';
+import { ReportsPage } from './pages/Reports';
 import { SettingsPage } from './pages/Settings';
 import { SpaceRoomPage } from './pages/SpaceRoom';
 import { RealtimeProvider, useServerMessages } from './realtime';
-import { SessionProvider } from './session';
+import { SessionProvider, useSession } from './session';
 
 /** Announces pushed notifications, except the ones the current page already shows. */
 function LiveNotifier() {
   const announce = useAnnounce();
   const [location] = useLocation();
+  const { refresh } = useSession();
   useServerMessages((message) => {
     if (message.type !== 'notification') return;
     const { notification } = message;
+    // A decision may suspend the account, or lift that: the banner follows.
+    if (notification.kind === 'report_decided' || notification.kind === 'appeal_decided') void refresh();
     if (location === '/notifications') return;
     if (
       notification.kind === 'dm' &&
@@ -38,6 +43,20 @@ function LiveNotifier() {
     announce(notificationText(notification));
   });
   return null;
+}
+
+/** On every page while the account is suspended, with the way to appeal. */
+function SuspendedBanner() {
+  const { user } = useSession();
+  if (!user?.suspended) return null;
+  return (
+    <section className="suspended-banner" aria-label="Account suspended" data-testid="suspended-banner">
+      <p>
+        Your account is suspended: you can listen and read, but not post, host or speak.{' '}
+        <Link href="/reports">See why and appeal</Link>
+      </p>
+    </section>
+  );
 }
 
 /** Each new page starts at the top. */
@@ -69,6 +88,11 @@ function Routes() {
       </Route>
       <Route path="/notifications" component={NotificationsPage} />
       <Route path="/settings" component={SettingsPage} />
+      <Route path="/reports" component={ReportsPage} />
+      <Route path="/moderation" component={ModerationPage} />
+      <Route path="/moderation/reports/:id">
+        {(params) => <ModerationReportPage key={params.id} id={params.id} />}
+      </Route>
       <Route path="/spaces/new" component={NewSpacePage} />
       <Route path="/spaces/:id">{(params) => <SpaceRoomPage key={params.id} id={params.id} />}</Route>
       <Route>{() => <NotFoundPage />}</Route>
@@ -85,6 +109,7 @@ export function App() {
             Skip to content
           </a>
           <NavBar />
+          <SuspendedBanner />
           <main id="main" className="page" tabIndex={-1}>
             <Routes />
           </main>

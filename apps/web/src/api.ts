@@ -3,16 +3,20 @@ import type {
   CommandName,
   Conversation,
   ErrorBody,
+  Me,
   Message,
   Notification,
   Page,
   Post,
   Profile,
+  Recording,
+  Report,
   RoomState,
   SpaceSummary,
   SpeakerPolicy,
   User,
   UserSummary,
+  Verdict,
 } from '@earshot/protocol';
 
 /** GET /api/spaces/:id and the live socket's snapshot. */
@@ -92,7 +96,7 @@ export const api = {
     request<{ user: User }>('POST', '/auth/signup', body),
   login: (body: { handle: string; password: string }) => request<{ user: User }>('POST', '/auth/login', body),
   logout: () => request<void>('POST', '/auth/logout'),
-  me: () => request<{ user: User }>('GET', '/me'),
+  me: () => request<{ user: Me }>('GET', '/me'),
   updateMe: (body: { displayName?: string; bio?: string }) => request<{ user: User }>('PATCH', '/me', body),
   createToken: (name?: string) => request<{ token: string }>('POST', '/tokens', name ? { name } : {}),
 
@@ -135,6 +139,27 @@ export const api = {
   /** Any command on a Space: POST /api/spaces/:id/<name> with its arguments. */
   spaceCommand: <N extends CommandName>(id: string, name: N, args: CommandArgsOf<N>) =>
     request<{ seq: number }>('POST', `/spaces/${enc(id)}/${name}`, args),
+
+  // Recordings
+  recording: (spaceId: string) => request<Recording>('GET', `/spaces/${enc(spaceId)}/recording/info`),
+  setRecordingPublic: (spaceId: string, isPublic: boolean) =>
+    request<Recording>('PATCH', `/spaces/${enc(spaceId)}/recording`, { public: isPublic }),
+
+  // Safety: moderators' queue, and the accountable person's side
+  moderationReports: (status: ReportQueue, page: PageParams = {}) =>
+    request<Page<Report>>('GET', '/moderation/reports', undefined, { status, ...page }),
+  moderationReport: (id: string) => request<Report>('GET', `/moderation/reports/${enc(id)}`),
+  decide: (id: string, body: { verdict: Verdict; reason: string; suspend: boolean }) =>
+    request<Report>('POST', `/moderation/reports/${enc(id)}/decision`, body),
+  myReports: () => request<{ items: Report[] }>('GET', '/me/reports'),
+  appeal: (id: string, statement: string) => request<Report>('POST', `/reports/${enc(id)}/appeal`, { statement }),
 };
+
+export type ReportQueue = 'open' | 'appealed' | 'decided' | 'all';
+
+/** A recording's audio URL made to come as an attachment (a download) instead of for playing. */
+export function downloadUrl(audioUrl: string): string {
+  return `${audioUrl}${audioUrl.includes('?') ? '&' : '?'}download=1`;
+}
 
 export const sameHandle = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -42,8 +42,55 @@ export function fullDate(iso: string): string {
   return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
 }
 
+/** A day, e.g. "12 March 2025", for dates such as "Kept until …". */
+export function dayDate(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleDateString(undefined, { dateStyle: 'long' });
+}
+
+/** A position in audio: "0:07", "12:30", "1:02:03". */
+export function clock(ms: number): string {
+  const total = Math.max(0, Math.floor((Number.isFinite(ms) ? ms : 0) / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** The same for screen readers: "1 minute 5 seconds". */
+export function spokenDuration(ms: number): string {
+  const total = Math.max(0, Math.floor((Number.isFinite(ms) ? ms : 0) / 1000));
+  const parts: string[] = [];
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  if (h) parts.push(`${h} hour${h === 1 ? '' : 's'}`);
+  if (m) parts.push(`${m} minute${m === 1 ? '' : 's'}`);
+  if (s || parts.length === 0) parts.push(`${s} second${s === 1 ? '' : 's'}`);
+  return parts.join(' ');
+}
+
+/** "820 KB", "12.4 MB". */
+export function fileSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
+  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return `${(bytes / 1_000_000_000).toFixed(2)} GB`;
+}
+
 function textOf(n: Notification): string {
   return typeof n.data.text === 'string' ? n.data.text : '';
+}
+
+function field(n: Notification, key: string): string {
+  const value = n.data[key];
+  return typeof value === 'string' ? value : '';
+}
+
+/** “Title” or "your Space" when the notification lacks it. */
+function spaceName(n: Notification): string {
+  const title = field(n, 'title');
+  return title ? `“${title}”` : 'your Space';
 }
 
 /** "Ada followed you", "Ada sent you a message: …". */
@@ -61,6 +108,17 @@ export function notificationText(n: Notification): string {
       const role = n.data.role === 'cohost' ? 'co-host' : 'speak in';
       return title ? `${who} invited you to ${role} “${title}”` : `${who} invited you to ${role} a Space`;
     }
+    case 'recording_ready':
+      return `The recording of ${spaceName(n)} is ready`;
+    case 'report_decided': {
+      if (field(n, 'verdict') !== 'violation') return `A moderator found no violation in ${spaceName(n)}`;
+      const reason = field(n, 'reason');
+      return `A moderator found a violation in ${spaceName(n)}${reason ? `: ${reason}` : ''}. You can appeal.`;
+    }
+    case 'appeal_decided':
+      return field(n, 'verdict') === 'violation'
+        ? `Your appeal about ${spaceName(n)} was turned down: the violation stands`
+        : `Your appeal about ${spaceName(n)} was accepted: the violation is overturned`;
     default:
       return `${who} did something`;
   }
@@ -68,7 +126,11 @@ export function notificationText(n: Notification): string {
 
 /** Where a notification leads, if anywhere. */
 export function notificationHref(n: Notification): string | null {
-  if (n.kind === 'space_invite' && typeof n.data.spaceId === 'string') return `/spaces/${n.data.spaceId}`;
+  if ((n.kind === 'space_invite' || n.kind === 'recording_ready') && field(n, 'spaceId'))
+    return `/spaces/${field(n, 'spaceId')}`;
+  if (n.kind === 'report_decided')
+    return field(n, 'verdict') === 'violation' || !field(n, 'spaceId') ? '/reports' : `/spaces/${field(n, 'spaceId')}`;
+  if (n.kind === 'appeal_decided') return '/reports';
   if (!n.actor) return null;
   if (n.kind === 'dm') return `/messages/${n.actor.handle}`;
   return `/u/${n.actor.handle}`;

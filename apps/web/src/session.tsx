@@ -1,33 +1,52 @@
-import type { User } from '@earshot/protocol';
+import type { Me, User } from '@earshot/protocol';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api } from './api';
 
 type Session = {
-  /** undefined while loading, null when signed out. */
-  user: User | null | undefined;
-  setUser: (user: User | null) => void;
+  /** undefined while loading, null when signed out. `moderator` and `suspended` come from GET /api/me. */
+  user: Me | null | undefined;
+  /** After a log in or a profile change; flags the answer lacks are kept (same person) and fetched again. */
+  setUser: (user: User | Me | null) => void;
   refresh: () => Promise<void>;
 };
 
 const SessionContext = createContext<Session | null>(null);
 
+const isMe = (user: User | Me): user is Me => 'moderator' in user && 'suspended' in user;
+
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [user, setUserState] = useState<Me | null | undefined>(undefined);
 
   const refresh = useCallback(async () => {
     try {
-      setUser((await api.me()).user);
+      setUserState((await api.me()).user);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) setUser(null);
-      else setUser((current) => (current === undefined ? null : current));
+      if (error instanceof ApiError && error.status === 401) setUserState(null);
+      else setUserState((current) => (current === undefined ? null : current));
     }
   }, []);
+
+  const setUser = useCallback(
+    (next: User | Me | null) => {
+      if (!next || isMe(next)) {
+        setUserState(next);
+        return;
+      }
+      setUserState((current) => ({
+        moderator: current?.id === next.id ? current.moderator : false,
+        suspended: current?.id === next.id ? current.suspended : false,
+        ...next,
+      }));
+      void refresh();
+    },
+    [refresh],
+  );
 
   useEffect(() => {
     void refresh();
   }, [refresh]);
 
-  const value = useMemo(() => ({ user, setUser, refresh }), [user, refresh]);
+  const value = useMemo(() => ({ user, setUser, refresh }), [user, setUser, refresh]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

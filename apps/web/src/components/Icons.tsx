@@ -47,3 +47,7 @@ export const HeadphonesIcon = () => (
 );
 export const VolumeIcon = () => <Icon path="M11 5 6 9H2v6h4l5 4zM15.5 8.5a5 5 0 0 1 0 7M19 5a10 10 0 0 1 0 14" />;
 export const VolumeOffIcon = () => <Icon path="M11 5 6 9H2v6h4l5 4zM22 9l-6 6M16 9l6 6" />;
+export const PlayIcon = () => <Icon path="M7 4.5v15a.5.5 0 0 0 .8.4l11-7.5a.5.5 0 0 0 0-.8l-11-7.5a.5.5 0 0 0-.8.4z" />;
+export const PauseIcon = () => <Icon path="M7 4h3v16H7zM14 4h3v16h-3z" />;
+export const DownloadIcon = () => <Icon path="M12 3v12M7 10l5 5 5-5M4 21h16" />;
+export const ShieldIcon = () => <Icon path="M12 3 4 6v6c0 5 3.5 8 8 9 4.5-1 8-4 8-9V6z" />;

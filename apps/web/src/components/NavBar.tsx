@@ -3,7 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { useRealtime } from '../realtime';
 import { useSession } from '../session';
 import { Avatar } from './Avatar';
-import { BellIcon, HomeIcon, LogoMark, MessagesIcon } from './Icons';
+import { BellIcon, HomeIcon, LogoMark, MessagesIcon, ShieldIcon } from './Icons';
 
 function Tab({
   href,
@@ -59,6 +59,7 @@ export function NavBar() {
             <Tab href="/notifications" label="Notifications" icon={<BellIcon />} ariaLabel={unreadLabel}>
               <UnreadBadge count={unreadNotifications} />
             </Tab>
+            {user.moderator && <Tab href="/moderation" label="Moderation" icon={<ShieldIcon />} />}
           </nav>
         )}
 

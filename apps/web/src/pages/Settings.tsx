@@ -187,6 +187,16 @@ export function SettingsPage() {
         <TokenForm />
       </section>
       <section className="card">
+        <h2>Reports and appeals</h2>
+        <p className="muted">
+          Decisions by moderators about you or your Spaces, and your appeals.
+          {user.suspended && ' Your account is suspended.'}
+        </p>
+        <Link href="/reports" className="button secondary">
+          See reports and appeal
+        </Link>
+      </section>
+      <section className="card">
         <h2>Account</h2>
         <p className="muted">Signed in as @{user.handle}.</p>
         <ErrorNote error={error} />

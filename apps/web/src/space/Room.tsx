@@ -10,6 +10,7 @@ import { Controls } from './Controls';
 import { ListenersPanel } from './ListenersPanel';
 import { PinnedPanel } from './PinnedPanel';
 import { personMenu } from './person-menu';
+import { RecordingSection } from './RecordingSection';
 import { RequestsPanel } from './RequestsPanel';
 import { ConnectionBanner, RoomHead } from './RoomHead';
 import { StageSection } from './StageSection';
@@ -129,6 +130,7 @@ export function Room({
         leave={leave}
       />
       <ConnectionBanner ended={ended} connection={connection} />
+      {ended && <RecordingSection spaceId={id} viewerId={myId} />}
       <StageSection room={room} optionsFor={(u, m) => personMenu(menu, u, m)} floating={floating}>
         {listen.state !== 'off' && (
           <VolumePanel stage={room.stage} myId={myId} volumes={volumes} setVolume={setVolume} />

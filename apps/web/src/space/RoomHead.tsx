@@ -38,7 +38,13 @@ export function RoomHead({
         {ended ? (
           <span className="ended-badge">Ended</span>
         ) : isLive ? (
-          <span className="live-badge">Live</span>
+          <>
+            <span className="live-badge">Live</span>
+            <span className="rec-indicator" data-testid="recording-indicator">
+              <span className="rec-dot" aria-hidden="true" />
+              Recording
+            </span>
+          </>
         ) : (
           <span className="pill">Not started</span>
         )}

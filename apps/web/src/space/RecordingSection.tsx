@@ -1,0 +1,197 @@
+import type { Recording } from '@earshot/protocol';
+import { useEffect, useId, useState } from 'react';
+import { Link } from 'wouter';
+import { ApiError, api, downloadUrl } from '../api';
+import { DownloadIcon } from '../components/Icons';
+import { ReplayPlayer } from '../components/ReplayPlayer';
+import { ErrorNote, Loading } from '../components/Status';
+import { clock, dayDate, fileSize } from '../format';
+import { useServerMessages } from '../realtime';
+import { useLoad } from '../use-load';
+
+/** While the mixdown is made, the page asks again this often (and at once on "recording_ready"). */
+const POLL_MS = 3000;
+
+const preparing = (r: Recording) => r.status === 'recording' || r.status === 'processing';
+
+function StatusLine({ recording }: { recording: Recording }) {
+  if (preparing(recording)) {
+    return (
+      <p className="recording-status preparing" data-testid="recording-status">
+        <span className="dot" aria-hidden="true" /> Preparing the recording…
+      </p>
+    );
+  }
+  if (recording.status === 'failed') {
+    return (
+      <p className="recording-status failed" data-testid="recording-status">
+        The recording could not be made.
+      </p>
+    );
+  }
+  return (
+    <p className="recording-status ready" data-testid="recording-status">
+      Recording ready
+      {recording.durationMs !== null && <span className="muted"> · {clock(recording.durationMs)} long</span>}
+    </p>
+  );
+}
+
+function PublicSwitch({ recording, onChange }: { recording: Recording; onChange: (r: Recording) => void }) {
+  const id = useId();
+  // Shown switched at once; back to the server's answer when it comes (or fails).
+  const [pending, setPending] = useState<boolean | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const busy = pending !== null;
+  const on = pending ?? recording.public;
+  const toggle = async (value: boolean) => {
+    setPending(value);
+    setError(null);
+    try {
+      onChange(await api.setRecordingPublic(recording.spaceId, value));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setPending(null);
+    }
+  };
+  return (
+    <div className="switch-field">
+      <label className="switch" htmlFor={`${id}-public`}>
+        <input
+          id={`${id}-public`}
+          type="checkbox"
+          role="switch"
+          checked={on}
+          aria-checked={on}
+          disabled={busy}
+          onChange={(e) => void toggle(e.target.checked)}
+          aria-describedby={`${id}-public-hint`}
+        />
+        <span className="switch-track" aria-hidden="true" />
+        <span>Public replay</span>
+      </label>
+      <small id={`${id}-public-hint`} className="hint">
+        {on
+          ? 'On: anyone who opens this Space can play the recording.'
+          : 'Off: only you (and moderators, for reports) can play it.'}
+      </small>
+      <ErrorNote error={error} />
+    </div>
+  );
+}
+
+function Downloads({ recording }: { recording: Recording }) {
+  if (!recording.canDownload || !recording.audio || recording.status !== 'ready') return null;
+  const { audio, sizes } = recording;
+  return (
+    <div className="actions recording-downloads">
+      <a className="button secondary small" href={downloadUrl(audio.opus)} download data-testid="download-opus">
+        <DownloadIcon /> Download Opus (.ogg)
+        {sizes && <span className="size">{fileSize(sizes.opus)}</span>}
+      </a>
+      <a className="button secondary small" href={downloadUrl(audio.m4a)} download data-testid="download-m4a">
+        <DownloadIcon /> Download M4A
+        {sizes && <span className="size">{fileSize(sizes.m4a)}</span>}
+      </a>
+    </div>
+  );
+}
+
+/** The ended Space's recording: the host's status, downloads and public switch; a replay for who may hear it. */
+export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewerId: string | null }) {
+  const info = useLoad(`recording:${spaceId}:${viewerId ?? ''}`, () => api.recording(spaceId));
+  const recording = info.state === 'ready' ? info.data : null;
+  const waiting = !!recording && preparing(recording);
+  const { reload } = info;
+
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(() => void reload(true), POLL_MS);
+    return () => clearInterval(timer);
+  }, [waiting, reload]);
+
+  useServerMessages((message) => {
+    if (
+      message.type === 'notification' &&
+      message.notification.kind === 'recording_ready' &&
+      message.notification.data.spaceId === spaceId
+    ) {
+      void reload(true);
+    }
+  });
+
+  const heading = (
+    <h2 id="recording-heading" className="recording-heading">
+      Recording
+    </h2>
+  );
+
+  if (info.state === 'loading') {
+    return (
+      <section className="card recording" aria-labelledby="recording-heading">
+        {heading}
+        <Loading label="Looking for a recording…" />
+      </section>
+    );
+  }
+  if (info.state === 'error') {
+    const status = info.error instanceof ApiError ? info.error.status : 0;
+    return (
+      <section className="card recording" aria-labelledby="recording-heading" data-testid="no-recording">
+        {heading}
+        {status === 404 || status === 401 || status === 403 ? (
+          <>
+            <p className="recording-none">No recording</p>
+            <p className="muted">
+              {status === 401
+                ? 'There is no public replay of this Space. If you hosted it, log in to hear it.'
+                : 'There is no replay of this Space: the host did not share it, or it has been deleted.'}
+            </p>
+            <p className="actions">
+              {status === 401 && (
+                <Link href="/login" className="button secondary small">
+                  Log in
+                </Link>
+              )}
+              <Link href="/" className="button small">
+                Find live Spaces
+              </Link>
+            </p>
+          </>
+        ) : (
+          <ErrorNote error={info.error}>
+            <button type="button" className="button secondary small" onClick={() => void reload()}>
+              Try again
+            </button>
+          </ErrorNote>
+        )}
+      </section>
+    );
+  }
+
+  const r = info.data;
+  const owner = r.canPublish || r.canDownload;
+  const playable = r.status === 'ready' && !!r.audio;
+  return (
+    <section className="card recording" aria-labelledby="recording-heading" data-testid="recording">
+      {heading}
+      <div role="status">
+        {owner || !playable ? <StatusLine recording={r} /> : null}
+        {!owner && preparing(r) && <p className="muted">The replay will be here when it is ready.</p>}
+      </div>
+      {owner && (
+        <div className={playable ? 'recording-owner above-player' : 'recording-owner'}>
+          <Downloads recording={r} />
+          {r.retainUntil && (
+            <p className="muted recording-kept" data-testid="kept-until">
+              Kept until {dayDate(r.retainUntil)}, then deleted.
+            </p>
+          )}
+          {r.canPublish && <PublicSwitch recording={r} onChange={(next) => info.setData(() => next)} />}
+        </div>
+      )}
+      {playable && <ReplayPlayer recording={r} />}
+    </section>
+  );
+}
