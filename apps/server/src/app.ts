@@ -15,9 +15,14 @@ import type { Config } from './config';
 import type { Services } from './context';
 import { installAuth } from './http/auth';
 import { installErrorHandling } from './http/errors';
+import { JobRunner } from './jobs/jobs';
 import { MediaPlane } from './media/plane';
 import { opsRoutes } from './ops/ops';
 import { realtimeRoutes } from './realtime/hub';
+import { Recorder } from './recording/recorder';
+import { recordingRoutes } from './recording/routes';
+import { createRecordingService } from './recording/service';
+import { safetyRoutes } from './safety/routes';
 import { accountRoutes } from './social/accounts';
 import { dmRoutes } from './social/dms';
 import { createNotifier, notificationRoutes } from './social/notifications';
@@ -30,6 +35,8 @@ export interface Earshot {
   app: FastifyInstance;
   services: Services;
   store: Store;
+  /** Durable work (mixdowns, retention); `runDue()` runs what is due now. */
+  jobs: JobRunner;
   /** Stops accepting work, then closes sockets, bus and database, in that order. */
   close(): Promise<void>;
 }
@@ -60,15 +67,6 @@ export async function createEarshot(
     peerTimeoutMs: config.MEDIA_PEER_TIMEOUT_MS,
     onError: (err) => log?.error({ err }, 'a media peer failed'),
   });
-  const services: Services = {
-    config,
-    db: store.db,
-    bus,
-    notifier: createNotifier(store.db, bus),
-    clock: options.clock ?? systemClock,
-    media,
-  };
-
   const app = Fastify({
     logger: { level: config.LOG_LEVEL },
     bodyLimit: 64 * 1024,
@@ -76,6 +74,18 @@ export async function createEarshot(
     forceCloseConnections: true,
   });
   log = app.log;
+  const recorder = new Recorder(store.db, config.RECORDINGS_DIR ?? path.join(config.DATA_DIR, 'recordings'), app.log);
+  const services = {
+    config,
+    db: store.db,
+    bus,
+    notifier: createNotifier(store.db, bus),
+    clock: options.clock ?? systemClock,
+    media,
+    recorder,
+  } as Services;
+  services.recordings = createRecordingService(services, recorder, app.log);
+  const jobs = new JobRunner(store.db, services.clock, services.recordings.jobs, app.log);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const webDir = config.WEB_DIR ?? defaultWebDir;
@@ -116,7 +126,7 @@ export async function createEarshot(
       Object.assign(new Error(`too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`), { statusCode: 429 }),
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
-  installAuth(app, store.db, config.PUBLIC_URL);
+  installAuth(app, store.db, config.PUBLIC_URL, config.MODERATORS);
 
   for (const routes of [
     opsRoutes,
@@ -127,9 +137,14 @@ export async function createEarshot(
     notificationRoutes,
     realtimeRoutes,
     spaceRoutes,
+    safetyRoutes,
+    recordingRoutes,
   ]) {
     await app.register(async (scope) => routes(scope, services));
   }
+  await services.recordings.scheduleRetention();
+  jobs.start(config.JOBS_POLL_MS);
+
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
@@ -142,11 +157,14 @@ export async function createEarshot(
     app,
     services,
     store,
+    jobs,
     async close() {
       if (closed) return;
       closed = true;
       await app.close();
+      await jobs.stop();
       media.close();
+      await recorder.close();
       await bus.close();
       await rateLimitRedis?.quit().catch(() => {});
       await store.close();

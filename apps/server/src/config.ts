@@ -59,6 +59,10 @@ export const ConfigSchema = z.object({
   MEDIA_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
   /** Where recordings are kept (speaker tracks and mixdowns); unset = DATA_DIR/recordings. */
   RECORDINGS_DIR: z.string().min(1).optional(),
+  /** The ffmpeg that makes the downloadable mixdown (Debian: apt-get install ffmpeg). */
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  /** How often each node looks for due jobs (mixdowns, retention). */
+  JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Handles of moderators (the admin role), comma-separated; also granted with `npm run admin`. */
   MODERATORS: z
     .string()

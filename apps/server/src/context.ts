@@ -2,6 +2,8 @@ import type { Bus } from './bus/bus';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { MediaPlane } from './media/plane';
+import type { Recorder } from './recording/recorder';
+import type { RecordingService } from './recording/service';
 import type { Notifier } from './social/notifications';
 import type { Db } from './store/db';
 
@@ -15,6 +17,9 @@ export interface Services {
   clock: Clock;
   /** This node's WebRTC media plane. */
   media: MediaPlane;
+  /** Writes this node's live Spaces to files. */
+  recorder: Recorder;
+  recordings: RecordingService;
 }
 
 /** The bus channel that reaches every open connection of one user. */

@@ -74,7 +74,7 @@ export type Running = Awaited<ReturnType<typeof startEarshot>>;
  */
 export function exitWhenDone() {
   after(() => {
-    setTimeout(() => process.exit(process.exitCode ?? 0), 1000).unref();
+    setTimeout(() => process.exit(process.exitCode ?? 0), 1000);
   });
 }
 

@@ -7,6 +7,11 @@ import wrtc from '@roamhq/wrtc';
 export type Signal = (offer: string) => Promise<string>;
 
 const SAMPLE_RATE = 48_000;
+/**
+ * wrtc aborts the process when it finalizes an RTCAudioSource that was used (SIGABRT in a GC
+ * finalizer): closed bots stay referenced here until the process exits.
+ */
+const retained: unknown[] = [];
 const FRAME = 480; // 10 ms, what RTCAudioSource takes per call
 
 /** Offers with every candidate gathered (no trickle, as WHIP/WHEP clients without PATCH do). */
@@ -47,11 +52,18 @@ export async function publishAudio(signal: Signal, fill: (samples: Int16Array) =
   const pc = new wrtc.RTCPeerConnection();
   const source = new wrtc.nonstandard.RTCAudioSource();
   const track = source.createTrack();
+  retained.push(pc, source, track);
   pc.addTransceiver(track, { direction: 'sendonly' });
+  // Frames follow the wall clock like a microphone: a late timer sends the frames it owes.
+  const startedAt = performance.now();
+  let sent = 0;
   const timer = setInterval(() => {
-    const samples = new Int16Array(FRAME);
-    fill(samples);
-    source.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: FRAME });
+    const due = Math.floor((performance.now() - startedAt) / 10);
+    for (; sent < due; sent++) {
+      const samples = new Int16Array(FRAME);
+      fill(samples);
+      source.onData({ samples, sampleRate: SAMPLE_RATE, bitsPerSample: 16, channelCount: 1, numberOfFrames: FRAME });
+    }
   }, 10);
   const close = () => {
     clearInterval(timer);

@@ -22,6 +22,9 @@ export interface RoomEvents {
   closed: [];
 }
 
+/** Sees every packet the room forwards (unmuted speakers only): the recorder, captions. */
+export type AudioTap = (from: Publisher, packet: Buffer) => void;
+
 export interface RoomStats {
   publishers: number;
   subscribers: number;
@@ -37,6 +40,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
   readonly #publishers = new Set<Publisher>();
   readonly #subscribers = new Set<Subscriber>();
   readonly #speaking = new Map<Publisher, number>();
+  readonly #taps = new Set<AudioTap>();
   readonly #tick: NodeJS.Timeout;
   #dominant?: Publisher;
   #closed = false;
@@ -100,6 +104,12 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     }
   }
 
+  /** Adds a tap; returns its removal. A tap must not throw or keep the packet (it is reused). */
+  tap(tap: AudioTap) {
+    this.#taps.add(tap);
+    return () => this.#taps.delete(tap);
+  }
+
   /** Every connection of `key` (both directions), e.g. when a person is removed. */
   peersOf(key: string) {
     return [...this.#publishers, ...this.#subscribers].filter((p) => p.key === key);
@@ -148,6 +158,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     const now = performance.now();
     const dominant = this.#dominant;
     for (const s of this.#subscribers) if (s.deliver(from, packet, dominant, now)) this.forwarded += 1;
+    for (const tap of this.#taps) tap(from, packet);
   }
 
   /** Turns packet levels into speaking changes and picks the dominant speaker. */

@@ -2,6 +2,7 @@ import type { RoomEvent, RoomState } from '@earshot/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../bus/bus';
 import { AppError } from '../http/errors';
+import type { Recorder } from '../recording/recorder';
 import { decideMedia, type MediaAction } from '../spaces/rules';
 import { type SpaceBusMessage, type SpaceService, spaceChannel } from '../spaces/service';
 import type { Peer } from './peer';
@@ -35,6 +36,7 @@ export class SpaceMedia {
     private readonly plane: MediaPlane,
     private readonly spaces: SpaceService,
     private readonly bus: Bus,
+    private readonly recorder: Recorder,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -87,6 +89,7 @@ export class SpaceMedia {
     const existing = this.plane.room(spaceId);
     if (existing) return existing;
     const room = this.plane.openRoom(spaceId);
+    this.recorder.attach(room, spaceId);
     room.on('speaking', (key, speaking) => this.#speakingChanged(spaceId, key, speaking));
     room.on('publisherClosed', () => this.#closeIfEmpty(room));
     room.on('subscriberClosed', () => this.#closeIfEmpty(room));

@@ -115,6 +115,9 @@ export function createSpaceService(services: Services) {
         `invalid arguments for ${name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
       );
     const args = parsed.data as Record<string, unknown>;
+    // HTTP requests of suspended accounts stop in http/auth; this covers commands over the socket.
+    if (viewer?.suspended)
+      throw new AppError(403, ErrorCode.suspended, 'your account is suspended: you cannot take part in Spaces');
     const actor = viewer ? summary(await getUserById(db, viewer.id)) : null;
     const target = await resolveTarget(args);
     const post = name === 'pin' ? await getPost(db, String(args.postId)).catch(() => undefined) : undefined;
@@ -189,6 +192,7 @@ export function createSpaceService(services: Services) {
         })
         .where('id', '=', spaceId)
         .execute();
+      if (next.status !== state.status) await services.recordings.statusChanged(tx, spaceId, next.status);
       await tx
         .insertInto('space_events')
         .values(published.map((p) => ({ space_id: spaceId, seq: p.seq, event: JSON.stringify(p.event) })))
@@ -223,7 +227,14 @@ export function createSpaceService(services: Services) {
           .values({ blocker_id: hostId, blocked_id: effect.userId })
           .onConflict((oc) => oc.doNothing())
           .execute();
-      if (effect.kind === 'report')
+      if (effect.kind === 'report') {
+        // Where in the Space a moderator should start listening (its end, for a report made after it).
+        const { started_at, ended_at } = await tx
+          .selectFrom('spaces')
+          .select(['started_at', 'ended_at'])
+          .where('id', '=', spaceId)
+          .executeTakeFirstOrThrow();
+        const at = ended_at?.getTime() ?? Date.now();
         await tx
           .insertInto('reports')
           .values({
@@ -232,8 +243,10 @@ export function createSpaceService(services: Services) {
             space_id: spaceId,
             reported_user_id: effect.userId ?? null,
             reason: effect.reason,
+            offset_ms: started_at ? Math.max(0, at - started_at.getTime()) : null,
           })
           .execute();
+      }
     }
   }
 

@@ -1,0 +1,252 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Recording, RoomEvent, RoomState } from '@earshot/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Services } from '../context';
+import { AppError } from '../http/errors';
+import { enqueue, type JobHandler } from '../jobs/jobs';
+import { summary } from '../social/users-store';
+import { roleOf } from '../spaces/rules';
+import { blockedByHost, loadRoom } from '../spaces/store';
+import type { Db } from '../store/db';
+import { mixdown } from './mixdown';
+import type { Recorder } from './recorder';
+import { decideRecording, type RecordingAction, retainUntil } from './rules';
+import { turnsFrom } from './turns';
+
+const HOUR_MS = 60 * 60_000;
+/** Report statuses under which a violation stands (and the recording is kept 90 days). */
+const STANDING_VIOLATION = ['violation', 'appealed', 'upheld'];
+
+export const MIXDOWN_JOB = 'mixdown';
+export const RETENTION_JOB = 'retention';
+
+/** The mixdown's files, in the Space's folder beside its tracks. */
+export const mixFile = (dir: string, spaceId: string, format: 'opus' | 'm4a') =>
+  path.join(dir, spaceId, format === 'opus' ? 'recording.ogg' : 'recording.m4a');
+
+/**
+ * A Space's recording from start to deletion: a row when it goes live, a mixdown job when it
+ * ends (in the same transaction as the end, so a crash cannot lose it), "recording ready", who
+ * may see or download it, and the retention sweep that deletes expired ones, files and rows.
+ */
+export function createRecordingService(services: Services, recorder: Recorder, log: FastifyBaseLogger) {
+  const { db, config, clock, notifier } = services;
+  const dir = recorder.dir;
+
+  /** Called by the Space's command path, inside its transaction, when the status changes. */
+  async function statusChanged(tx: Db, spaceId: string, status: RoomState['status']) {
+    if (status === 'live')
+      await tx
+        .insertInto('recordings')
+        .values({ space_id: spaceId, status: 'recording' })
+        .onConflict((oc) => oc.column('space_id').doNothing())
+        .execute();
+    if (status === 'ended') {
+      await tx
+        .insertInto('recordings')
+        .values({ space_id: spaceId, status: 'processing' })
+        .onConflict((oc) => oc.column('space_id').doUpdateSet({ status: 'processing' }))
+        .execute();
+      await enqueue(tx, { kind: MIXDOWN_JOB, key: `mixdown:${spaceId}`, payload: { spaceId }, runAt: clock.now() });
+    }
+  }
+
+  const mixdownJob: JobHandler = {
+    leaseMs: 10 * 60_000,
+    async run(payload) {
+      const { spaceId } = payload as { spaceId: string };
+      // The tracks this node wrote must be complete first (the room closes on the end event).
+      await recorder.settled(spaceId);
+      const space = await db
+        .selectFrom('spaces')
+        .select(['title', 'host_id', 'started_at', 'ended_at'])
+        .where('id', '=', spaceId)
+        .executeTakeFirst();
+      if (!space?.ended_at) return undefined; // deleted since
+      const startedAt = space.started_at ?? space.ended_at;
+      const durationMs = Math.max(0, space.ended_at.getTime() - startedAt.getTime());
+      const tracks = await db
+        .selectFrom('recording_tracks')
+        .select(['file', 'offset_ms'])
+        .where('space_id', '=', spaceId)
+        .orderBy('offset_ms')
+        .execute();
+      const started = performance.now();
+      const sizes = await mixdown({
+        tracks: tracks.map((t) => ({ file: path.join(dir, t.file), offsetMs: t.offset_ms })),
+        durationMs,
+        opusFile: mixFile(dir, spaceId, 'opus'),
+        m4aFile: mixFile(dir, spaceId, 'm4a'),
+        ffmpeg: config.FFMPEG_PATH,
+      });
+      await db
+        .updateTable('recordings')
+        .set({
+          status: 'ready',
+          duration_ms: durationMs,
+          opus_bytes: sizes.opusBytes,
+          m4a_bytes: sizes.m4aBytes,
+          retain_until: retainUntil(space.ended_at, await violationStands(db, spaceId)),
+          ready_at: clock.now(),
+          error: null,
+        })
+        .where('space_id', '=', spaceId)
+        .execute();
+      log.info(
+        { spaceId, tracks: tracks.length, durationMs, ms: Math.round(performance.now() - started) },
+        'recording ready',
+      );
+      await notifier.notify({
+        userId: space.host_id,
+        kind: 'recording_ready',
+        actorId: null,
+        data: { spaceId, title: space.title },
+      });
+      return undefined;
+    },
+    async gaveUp(payload, error) {
+      const { spaceId } = payload as { spaceId: string };
+      const space = await db.selectFrom('spaces').select('ended_at').where('id', '=', spaceId).executeTakeFirst();
+      await db
+        .updateTable('recordings')
+        .set({ status: 'failed', error, retain_until: retainUntil(space?.ended_at ?? clock.now(), false) })
+        .where('space_id', '=', spaceId)
+        .execute();
+    },
+  };
+
+  /** Deletes every recording whose retention has passed, files first, then rows; runs hourly. */
+  const retentionJob: JobHandler = {
+    async run() {
+      const now = clock.now();
+      const expired = await db.selectFrom('recordings').select('space_id').where('retain_until', '<=', now).execute();
+      for (const { space_id } of expired) {
+        await rm(path.join(dir, space_id), { recursive: true, force: true });
+        await db.transaction().execute(async (tx) => {
+          await tx.deleteFrom('recording_tracks').where('space_id', '=', space_id).execute();
+          await tx.deleteFrom('recordings').where('space_id', '=', space_id).execute();
+        });
+        log.info({ spaceId: space_id }, 'expired recording deleted');
+      }
+      return { runAgainAt: new Date(now.getTime() + HOUR_MS) };
+    },
+  };
+
+  /** Makes sure the hourly sweep is scheduled (once, whatever the number of nodes). */
+  async function scheduleRetention() {
+    await enqueue(db, { kind: RETENTION_JOB, key: 'retention', payload: {}, runAt: clock.now() });
+  }
+
+  /** Loads the recording and decides whether `viewerId` may do `action`; throws the refusal. */
+  async function authorize(action: RecordingAction, spaceId: string, viewerId: string | null) {
+    const { state, hostId } = await loadRoom(db, spaceId);
+    const recording = await db.selectFrom('recordings').selectAll().where('space_id', '=', spaceId).executeTakeFirst();
+    const blocked = viewerId ? (await blockedByHost(db, hostId, [viewerId])).has(viewerId) : false;
+    const verdict = decideRecording(action, {
+      role: roleOf(state, viewerId, blocked),
+      moderator: await isModerator(services, viewerId),
+      recording: recording
+        ? { status: recording.status, public: recording.public, retainUntil: recording.retain_until }
+        : null,
+      now: clock.now(),
+    });
+    if (!verdict.ok) throw new AppError(verdict.status, verdict.code, verdict.message);
+    return { state, recording: recording as NonNullable<typeof recording> };
+  }
+
+  async function info(spaceId: string, viewerId: string | null): Promise<Recording> {
+    const { state, recording } = await authorize('info', spaceId, viewerId);
+    const may = async (action: RecordingAction) =>
+      authorize(action, spaceId, viewerId).then(
+        () => true,
+        () => false,
+      );
+    const ready = recording.status === 'ready';
+    const audioUrl = (format: string) => `/api/spaces/${encodeURIComponent(spaceId)}/recording?format=${format}`;
+    return {
+      spaceId,
+      title: state.title,
+      host: state.host,
+      status: recording.status as Recording['status'],
+      durationMs: recording.duration_ms,
+      public: recording.public,
+      retainUntil: recording.retain_until?.toISOString() ?? null,
+      audio: ready ? { opus: audioUrl('opus'), m4a: audioUrl('m4a') } : null,
+      sizes: ready ? { opus: Number(recording.opus_bytes), m4a: Number(recording.m4a_bytes) } : null,
+      turns: ready ? await turns(spaceId, recording.duration_ms ?? 0) : [],
+      canDownload: ready && (await may('download')),
+      canPublish: await may('publish'),
+    };
+  }
+
+  async function turns(spaceId: string, durationMs: number) {
+    const space = await db.selectFrom('spaces').select('started_at').where('id', '=', spaceId).executeTakeFirst();
+    if (!space?.started_at) return [];
+    const rows = await db
+      .selectFrom('space_events')
+      .select(['event', 'created_at'])
+      .where('space_id', '=', spaceId)
+      .orderBy('seq')
+      .execute();
+    const list = turnsFrom(
+      rows.map((r) => ({ at: r.created_at, event: r.event as RoomEvent })),
+      space.started_at,
+      durationMs,
+    );
+    const ids = [...new Set(list.map((t) => t.userId))];
+    const users =
+      ids.length === 0
+        ? []
+        : await db.selectFrom('users').select(['id', 'handle', 'display_name']).where('id', 'in', ids).execute();
+    const byId = new Map(users.map((u) => [u.id, summary(u)]));
+    return list.flatMap((t) => {
+      const user = byId.get(t.userId);
+      return user ? [{ user, startMs: t.startMs, endMs: t.endMs }] : [];
+    });
+  }
+
+  async function setPublic(spaceId: string, viewerId: string | null, isPublic: boolean) {
+    await authorize('publish', spaceId, viewerId);
+    await db.updateTable('recordings').set({ public: isPublic }).where('space_id', '=', spaceId).execute();
+    return info(spaceId, viewerId);
+  }
+
+  /** The file to send for `play` or `download`, once authorized. */
+  async function audioFile(spaceId: string, viewerId: string | null, format: 'opus' | 'm4a', download: boolean) {
+    await authorize(download ? 'download' : 'play', spaceId, viewerId);
+    return mixFile(dir, spaceId, format);
+  }
+
+  return {
+    statusChanged,
+    info,
+    setPublic,
+    audioFile,
+    scheduleRetention,
+    jobs: { [MIXDOWN_JOB]: mixdownJob, [RETENTION_JOB]: retentionJob } as Record<string, JobHandler>,
+  };
+}
+
+export type RecordingService = ReturnType<typeof createRecordingService>;
+
+async function violationStands(db: Db, spaceId: string) {
+  const row = await db
+    .selectFrom('reports')
+    .select('id')
+    .where('space_id', '=', spaceId)
+    .where('status', 'in', STANDING_VIOLATION)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Moderators: the users.moderator flag (set with `npm run admin`) or a handle in MODERATORS. */
+async function isModerator(services: Services, userId: string | null) {
+  if (!userId) return false;
+  const row = await services.db
+    .selectFrom('users')
+    .select(['moderator', 'handle'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+  return Boolean(row && (row.moderator || services.config.MODERATORS.includes(row.handle.toLowerCase())));
+}

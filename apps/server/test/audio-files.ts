@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+
+/** Test-side reading of recorded files with Debian's ffmpeg/ffprobe (what a user's player sees). */
+const RATE = 8000;
+
+/** Decodes any audio file to 8 kHz mono samples; throws with ffmpeg's message when it cannot. */
+export function decode(file: string): Int16Array {
+  const res = spawnSync(
+    'ffmpeg',
+    ['-nostdin', '-v', 'error', '-i', file, '-f', 's16le', '-ac', '1', '-ar', String(RATE), 'pipe:1'],
+    {
+      maxBuffer: 1 << 30,
+    },
+  );
+  if (res.status !== 0) throw new Error(`ffmpeg could not decode ${file}: ${res.stderr}`);
+  const bytes = res.stdout as Buffer;
+  return new Int16Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.length / 2));
+}
+
+/** The container's duration in seconds, as ffprobe reads it. */
+export function duration(file: string): number {
+  const res = spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
+    encoding: 'utf8',
+  });
+  if (res.status !== 0) throw new Error(`ffprobe failed on ${file}: ${res.stderr}`);
+  return Number(res.stdout.trim());
+}
+
+const slice = (pcm: Int16Array, fromMs: number, toMs: number) => {
+  const from = Math.max(0, Math.floor((fromMs * RATE) / 1000));
+  return pcm.subarray(from, Math.max(from, Math.floor((toMs * RATE) / 1000)));
+};
+
+/** RMS between two times (ms). */
+export function rmsBetween(pcm: Int16Array, fromMs: number, toMs: number): number {
+  const part = slice(pcm, fromMs, toMs);
+  if (part.length === 0) return 0;
+  let sum = 0;
+  for (const s of part) sum += s * s;
+  return Math.sqrt(sum / part.length);
+}
+
+/** Amplitude of one frequency between two times (Goertzel), on the same scale as RMS of a pure tone. */
+export function toneBetween(pcm: Int16Array, frequency: number, fromMs: number, toMs: number): number {
+  const part = slice(pcm, fromMs, toMs);
+  if (part.length === 0) return 0;
+  const coeff = 2 * Math.cos((2 * Math.PI * frequency) / RATE);
+  let s1 = 0;
+  let s2 = 0;
+  for (const x of part) {
+    const s0 = x + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return (Math.sqrt(power) / part.length) * Math.SQRT2;
+}
+
+/** The last time (ms) at which a 100 ms window is louder than `threshold`. */
+export function lastSoundMs(pcm: Int16Array, threshold = 1000): number {
+  const windowMs = 100;
+  for (let t = (pcm.length / RATE) * 1000 - windowMs; t >= 0; t -= windowMs)
+    if (rmsBetween(pcm, t, t + windowMs) > threshold) return t + windowMs;
+  return 0;
+}
