@@ -1,57 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
-import { artifacts, browserMissing, launchBrowser, signUp } from './browser';
+import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, signUp } from './browser';
 
 /**
  * Real audio through the real server: Chromium's fake microphone plays a WAV made here, the host
  * publishes it over WHIP, a listener on a phone hears it over WHEP, measured with an AnalyserNode.
  */
-
-/** Speech from espeak-ng when it is installed, else a voice-like buzz made here (both loop forever). */
-function makeVoice(dir: string): string {
-  const file = path.join(dir, 'voice.wav');
-  try {
-    execFileSync('espeak-ng', [
-      '-w',
-      file,
-      'Welcome to Earshot. This is the host speaking, testing the microphone, one two three four five.',
-    ]);
-    return file;
-  } catch {
-    // no espeak-ng: syllables of a 140 Hz buzz with harmonics, 48 kHz mono 16-bit
-  }
-  const rate = 48_000;
-  const samples = rate * 6;
-  const data = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) {
-    const t = i / rate;
-    const syllable = Math.max(0, Math.sin(2 * Math.PI * 3 * t)) ** 0.5;
-    let v = 0;
-    for (let h = 1; h <= 8; h++) v += Math.sin(2 * Math.PI * 140 * h * t * (1 + 0.03 * Math.sin(t))) / h;
-    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, 0.35 * syllable * v)) * 32767), i * 2);
-  }
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  writeFileSync(file, Buffer.concat([header, data]));
-  return file;
-}
 
 /** Keeps a hand on every peer connection, played media element and microphone track of the page. */
 const instrument = () => {
@@ -154,11 +113,7 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
     dir = mkdtempSync(path.join(tmpdir(), 'earshot-audio-'));
     const voice = makeVoice(dir);
     server = await startEarshot();
-    browser = await launchBrowser([
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${voice}`,
-    ]);
+    browser = await launchBrowser(fakeMicArgs(voice));
   });
   after(async () => {
     await browser?.close();

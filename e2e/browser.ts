@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -59,3 +60,50 @@ export async function signUp(page: Page, base: string, handle: string, name: str
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
 }
+
+/** Speech from espeak-ng when it is installed, else a voice-like buzz made here (both loop forever). */
+export function makeVoice(dir: string): string {
+  const file = path.join(dir, 'voice.wav');
+  try {
+    execFileSync('espeak-ng', [
+      '-w',
+      file,
+      'Welcome to Earshot. This is the host speaking, testing the microphone, one two three four five.',
+    ]);
+    return file;
+  } catch {
+    // no espeak-ng: syllables of a 140 Hz buzz with harmonics, 48 kHz mono 16-bit
+  }
+  const rate = 48_000;
+  const samples = rate * 6;
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) {
+    const t = i / rate;
+    const syllable = Math.max(0, Math.sin(2 * Math.PI * 3 * t)) ** 0.5;
+    let v = 0;
+    for (let h = 1; h <= 8; h++) v += Math.sin(2 * Math.PI * 140 * h * t * (1 + 0.03 * Math.sin(t))) / h;
+    data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, 0.35 * syllable * v)) * 32767), i * 2);
+  }
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  writeFileSync(file, Buffer.concat([header, data]));
+  return file;
+}
+
+/** Chromium's fake microphone, playing `wav` in a loop, with no permission prompt. */
+export const fakeMicArgs = (wav: string) => [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  `--use-file-for-fake-audio-capture=${wav}`,
+];

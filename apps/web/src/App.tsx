@@ -51,9 +51,11 @@ function SuspendedBanner() {
   if (!user?.suspended) return null;
   return (
     <section className="suspended-banner" aria-label="Account suspended" data-testid="suspended-banner">
-      <p>
+      <p className="suspended-text">
         Your account is suspended: you can listen and read, but not post, host or speak.{' '}
-        <Link href="/reports">See why and appeal</Link>
+        <Link href="/reports" className="suspended-link">
+          See why and appeal
+        </Link>
       </p>
     </section>
   );

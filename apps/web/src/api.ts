@@ -148,14 +148,19 @@ export const api = {
   // Safety: moderators' queue, and the accountable person's side
   moderationReports: (status: ReportQueue, page: PageParams = {}) =>
     request<Page<Report>>('GET', '/moderation/reports', undefined, { status, ...page }),
-  moderationReport: (id: string) => request<Report>('GET', `/moderation/reports/${enc(id)}`),
+  moderationReport: (id: string) => request<ReportBody>('GET', `/moderation/reports/${enc(id)}`).then(asReport),
   decide: (id: string, body: { verdict: Verdict; reason: string; suspend: boolean }) =>
-    request<Report>('POST', `/moderation/reports/${enc(id)}/decision`, body),
+    request<ReportBody>('POST', `/moderation/reports/${enc(id)}/decision`, body).then(asReport),
   myReports: () => request<{ items: Report[] }>('GET', '/me/reports'),
-  appeal: (id: string, statement: string) => request<Report>('POST', `/reports/${enc(id)}/appeal`, { statement }),
+  appeal: (id: string, statement: string) =>
+    request<ReportBody>('POST', `/reports/${enc(id)}/appeal`, { statement }).then(asReport),
 };
 
 export type ReportQueue = 'open' | 'appealed' | 'decided' | 'all';
+
+/** One report comes bare or as `{ report }`; both are taken. */
+type ReportBody = Report | { report: Report };
+const asReport = (body: ReportBody): Report => ('report' in body ? body.report : body);
 
 /** A recording's audio URL made to come as an attachment (a download) instead of for playing. */
 export function downloadUrl(audioUrl: string): string {

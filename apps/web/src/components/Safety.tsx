@@ -25,7 +25,7 @@ export function StatusPill({ status }: { status: ReportStatus }) {
 
 export function When({ iso }: { iso: string }) {
   return (
-    <time className="muted" dateTime={iso} title={fullDate(iso)}>
+    <time className="muted when" dateTime={iso} title={fullDate(iso)}>
       {timeAgo(iso)}
     </time>
   );

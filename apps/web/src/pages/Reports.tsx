@@ -116,7 +116,10 @@ function ReportItem({ report, onChange }: { report: Report; onChange: (report: R
       <p className="muted report-meta">
         {report.reportedUser ? 'You were reported in this Space' : 'Your Space was reported'}
         {report.recording?.retainUntil && (
-          <span data-testid="report-kept-until"> · recording kept until {dayDate(report.recording.retainUntil)}</span>
+          <>
+            <br />
+            <span data-testid="report-kept-until">Recording kept until {dayDate(report.recording.retainUntil)}</span>
+          </>
         )}
       </p>
       <div className="report-block">
