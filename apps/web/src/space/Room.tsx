@@ -18,6 +18,10 @@ import type { Run } from './types';
 import type { Floating } from './use-floating-reactions';
 import { VolumePanel } from './VolumePanel';
 
+/** Nobody speaks in an ended Space, whatever the last level said. */
+const quiet = (room: RoomState): RoomState =>
+  room.stage.some((m) => m.speaking) ? { ...room, stage: room.stage.map((m) => ({ ...m, speaking: false })) } : room;
+
 /** A Space's room as the viewer sees it, from its live state. */
 export function Room({
   live,
@@ -131,7 +135,7 @@ export function Room({
       />
       <ConnectionBanner ended={ended} connection={connection} />
       {ended && <RecordingSection spaceId={id} viewerId={myId} />}
-      <StageSection room={room} optionsFor={(u, m) => personMenu(menu, u, m)} floating={floating}>
+      <StageSection room={ended ? quiet(room) : room} optionsFor={(u, m) => personMenu(menu, u, m)} floating={floating}>
         {listen.state !== 'off' && (
           <VolumePanel stage={room.stage} myId={myId} volumes={volumes} setVolume={setVolume} />
         )}
