@@ -11,15 +11,13 @@ import type { Clock } from '../src/clock';
 import { loadConfig } from '../src/config';
 
 /**
- * Starts a real Earshot on a free loopback port. With DATABASE_URL set (the CI's second pass),
- * it gets a database of its own on that server; with REDIS_URL, a key prefix of its own.
+ * The environment of one test server: free ports, quiet logs, a recordings folder of its own and,
+ * with DATABASE_URL set (the CI's second pass), a database of its own on that server; with
+ * REDIS_URL, a key prefix of its own. `drop()` removes the database.
  */
-export async function startEarshot(
-  env: Record<string, string> = {},
-  options: { dataDir?: string; clock?: Clock } = {},
-) {
+export async function testEnv(env: Record<string, string> = {}) {
   const runId = randomBytes(6).toString('hex');
-  let dropDatabase = async () => {};
+  let drop = async () => {};
   const base: Record<string, string | undefined> = {
     ...process.env,
     PORT: '0',
@@ -40,7 +38,7 @@ export async function startEarshot(
     const adminUrl = url.toString();
     url.pathname = `/${name}`;
     base.DATABASE_URL = url.toString();
-    dropDatabase = async () => {
+    drop = async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
@@ -48,6 +46,15 @@ export async function startEarshot(
     };
   }
   if (base.REDIS_URL && !env.REDIS_PREFIX) base.REDIS_PREFIX = `earshot-test-${runId}:`;
+  return { env: base, drop };
+}
+
+/** Starts a real Earshot in this process on a free loopback port (see testEnv). */
+export async function startEarshot(
+  env: Record<string, string> = {},
+  options: { dataDir?: string; clock?: Clock } = {},
+) {
+  const { env: base, drop: dropDatabase } = await testEnv(env);
   const config = loadConfig(base);
   const earshot = await createEarshot(config, { dataDir: options.dataDir ?? null, clock: options.clock });
   await earshot.app.listen({ port: 0, host: '127.0.0.1' });

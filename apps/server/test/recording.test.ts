@@ -3,23 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decode, duration, lastSoundMs, rmsBetween, toneBetween } from './audio-files';
 import { Client, exitWhenDone, type Running, startEarshot, uniqueHandle } from './helpers';
 import { connected, publishTone, type Signal } from './media-bots';
+import { decode, duration, lastSoundMs, recordingReady, rmsBetween, toneBetween } from './recordings';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls the recording until it is ready (or failed), as the web app does. */
-export async function recordingReady(client: Client, spaceId: string, timeoutMs = 30_000) {
-  const start = Date.now();
-  for (;;) {
-    const res = await client.get(`/api/spaces/${spaceId}/recording/info`);
-    if (res.status === 200 && res.body.status === 'ready') return res.body;
-    if (res.body?.status === 'failed') throw new Error('the recording failed');
-    if (Date.now() - start > timeoutMs) throw new Error(`not ready in ${timeoutMs} ms: ${JSON.stringify(res.body)}`);
-    await sleep(200);
-  }
-}
 
 /**
  * Recording with real peers: two libwebrtc bots speak one after the other at different pitches,

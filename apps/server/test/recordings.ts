@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import type { Client } from './helpers';
 
-/** Test-side reading of recorded files with Debian's ffmpeg/ffprobe (what a user's player sees). */
+/** Test-side reading of recordings: the API's status, and the files with Debian's ffmpeg/ffprobe (what a player sees). */
 const RATE = 8000;
 
 /** Decodes any audio file to 8 kHz mono samples; throws with ffmpeg's message when it cannot. */
@@ -62,4 +63,16 @@ export function lastSoundMs(pcm: Int16Array, threshold = 1000): number {
   for (let t = (pcm.length / RATE) * 1000 - windowMs; t >= 0; t -= windowMs)
     if (rmsBetween(pcm, t, t + windowMs) > threshold) return t + windowMs;
   return 0;
+}
+
+/** Polls the recording until it is ready (or failed), as the web app does. */
+export async function recordingReady(client: Client, spaceId: string, timeoutMs = 30_000) {
+  const start = Date.now();
+  for (;;) {
+    const res = await client.get(`/api/spaces/${spaceId}/recording/info`);
+    if (res.status === 200 && res.body.status === 'ready') return res.body;
+    if (res.body?.status === 'failed') throw new Error('the recording failed');
+    if (Date.now() - start > timeoutMs) throw new Error(`not ready in ${timeoutMs} ms: ${JSON.stringify(res.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
