@@ -21,7 +21,10 @@ const freePort = () =>
 
 /** Runs `main.ts` as its own process (so it can be killed) and waits until it answers. */
 async function startProcess(env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${env.PORT}`;
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
