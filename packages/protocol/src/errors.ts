@@ -13,6 +13,8 @@ export const ErrorCode = {
   unauthenticated: 'unauthenticated',
   forbidden: 'forbidden',
   blocked: 'blocked',
+  /** The account is suspended: it may read, log out and appeal, nothing else. */
+  suspended: 'suspended',
   crossOrigin: 'cross_origin',
   notFound: 'not_found',
   conflict: 'conflict',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode } from '@earshot/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { newSecret } from '../ids';
+import { isModerator, mayActWhileSuspended } from '../safety/rules';
 import type { Db } from '../store/db';
 import { AppError, unauthenticated } from './errors';
 
@@ -14,6 +15,10 @@ export interface Viewer {
   id: string;
   handle: string;
   via: 'session' | 'token';
+  /** Reviews reports (users.moderator or MODERATORS in config). */
+  moderator: boolean;
+  /** A suspended account may read, log out and appeal, nothing else. */
+  suspended: boolean;
 }
 
 declare module 'fastify' {
@@ -56,8 +61,28 @@ export async function createApiToken(db: Db, userId: string, id: string, name: s
   return token;
 }
 
-/** Finds the viewer from a Bearer token (header or `?token=` for WebSockets) or the session cookie. */
-export async function resolveViewer(db: Db, request: FastifyRequest): Promise<Viewer | null> {
+const viewerColumns = ['users.id', 'users.handle', 'users.moderator', 'users.suspended_at'] as const;
+const toViewer = (
+  row: { id: string; handle: string; moderator: boolean; suspended_at: Date | null },
+  via: Viewer['via'],
+  moderators: readonly string[],
+): Viewer => ({
+  id: row.id,
+  handle: row.handle,
+  via,
+  moderator: isModerator(row, moderators),
+  suspended: row.suspended_at !== null,
+});
+
+/**
+ * Finds the viewer from a Bearer token (header or `?token=` for WebSockets) or the session cookie.
+ * `moderators`: the handles config makes moderators.
+ */
+export async function resolveViewer(
+  db: Db,
+  request: FastifyRequest,
+  moderators: readonly string[] = [],
+): Promise<Viewer | null> {
   const header = request.headers.authorization;
   const queryToken = (request.query as Record<string, unknown> | undefined)?.token;
   const bearer = header?.startsWith('Bearer ')
@@ -69,23 +94,23 @@ export async function resolveViewer(db: Db, request: FastifyRequest): Promise<Vi
     const row = await db
       .selectFrom('api_tokens')
       .innerJoin('users', 'users.id', 'api_tokens.user_id')
-      .select(['users.id', 'users.handle'])
+      .select(viewerColumns)
       .where('api_tokens.token_hash', '=', sha256(bearer))
       .executeTakeFirst();
     // A wrong token is an error, not anonymity: the client meant to be someone.
     if (!row) throw new AppError(401, ErrorCode.unauthenticated, 'the access token is not valid');
-    return { ...row, via: 'token' };
+    return toViewer(row, 'token', moderators);
   }
   const secret = request.cookies[SESSION_COOKIE];
   if (!secret) return null;
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.handle'])
+    .select(viewerColumns)
     .where('sessions.token_hash', '=', sha256(secret))
     .where('sessions.expires_at', '>', new Date())
     .executeTakeFirst();
-  return row ? { ...row, via: 'session' } : null;
+  return row ? toViewer(row, 'session', moderators) : null;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -105,13 +130,25 @@ export function isCrossOrigin(request: FastifyRequest, publicOrigin: string | un
   return site === 'cross-site' || site === 'same-site';
 }
 
-export function installAuth(app: FastifyInstance, db: Db, publicUrl: string | undefined) {
+export function installAuth(
+  app: FastifyInstance,
+  db: Db,
+  publicUrl: string | undefined,
+  moderators: readonly string[] = [],
+) {
   const publicOrigin = publicUrl ? new URL(publicUrl).origin : undefined;
   app.decorateRequest('viewer', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return; // the web app's files need no viewer
     if (isCrossOrigin(request, publicOrigin))
       throw new AppError(403, ErrorCode.crossOrigin, 'requests that change state must come from this site');
-    request.viewer = await resolveViewer(db, request);
+    request.viewer = await resolveViewer(db, request, moderators);
+    // The one place suspension is enforced over HTTP (socket commands: spaces/service `run`).
+    if (request.viewer?.suspended && !mayActWhileSuspended(request.method, request.routeOptions.url))
+      throw new AppError(
+        403,
+        ErrorCode.suspended,
+        'your account is suspended: you can read, log out and appeal the decision, nothing else',
+      );
   });
 }

@@ -1,4 +1,4 @@
-import { CreateTokenBody, ErrorCode, LoginBody, SignupBody, UpdateMeBody, User } from '@earshot/protocol';
+import { CreateTokenBody, ErrorCode, LoginBody, Me, SignupBody, UpdateMeBody, User } from '@earshot/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,6 +10,8 @@ import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { getUserById, publicUser } from './users-store';
 
 const UserResponse = z.object({ user: User });
+/** The signed-in account: its public profile plus whether it moderates and whether it is suspended. */
+const MeResponse = z.object({ user: Me });
 
 export async function accountRoutes(app: FastifyInstance, { db, config }: Services) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -87,9 +89,10 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: Servic
     return reply.status(204).send(null);
   });
 
-  r.get('/api/me', { schema: { tags: ['auth'], response: { 200: UserResponse } } }, async (request) => {
+  r.get('/api/me', { schema: { tags: ['auth'], response: { 200: MeResponse } } }, async (request) => {
     const viewer = requireViewer(request);
-    return { user: publicUser(await getUserById(db, viewer.id)) };
+    const user = publicUser(await getUserById(db, viewer.id));
+    return { user: { ...user, moderator: viewer.moderator, suspended: viewer.suspended } };
   });
 
   r.patch(

@@ -1,0 +1,80 @@
+/**
+ * Operator commands against the same database the server uses (DATABASE_URL, else the embedded
+ * one in DATA_DIR; stop the server first when it is embedded: only one process may open it).
+ *
+ *   npm run admin -- moderator grant|revoke <handle>
+ *   npm run admin -- suspend|unsuspend <handle>
+ */
+import { ConfigError, loadConfig } from './config';
+import { openStore } from './store/db';
+
+const USAGE = `usage: npm run admin -- moderator grant|revoke <handle>
+       npm run admin -- suspend|unsuspend <handle>`;
+
+type Change = { set: { moderator: boolean } | { suspended_at: Date | null }; done: string };
+
+function parse(args: string[]): { handle: string; change: Change } | null {
+  const [first, second, third] = args;
+  if (first === 'moderator' && (second === 'grant' || second === 'revoke') && third && args.length === 3) {
+    const grant = second === 'grant';
+    return {
+      handle: third,
+      change: { set: { moderator: grant }, done: grant ? 'is now a moderator' : 'is no longer a moderator' },
+    };
+  }
+  if ((first === 'suspend' || first === 'unsuspend') && second && args.length === 2) {
+    const suspend = first === 'suspend';
+    return {
+      handle: second,
+      change: {
+        set: { suspended_at: suspend ? new Date() : null },
+        done: suspend ? 'is suspended' : 'is no longer suspended',
+      },
+    };
+  }
+  return null;
+}
+
+async function main(args: string[]): Promise<number> {
+  const command = parse(args);
+  if (!command) {
+    console.error(USAGE);
+    return 2;
+  }
+  const handle = command.handle.replace(/^@/, '');
+  const config = loadConfig(process.env);
+  const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    let q = store.db.updateTable('users').set(command.change.set).where('handle_lower', '=', handle.toLowerCase());
+    // Suspending again keeps the first date.
+    if ('suspended_at' in command.change.set && command.change.set.suspended_at)
+      q = q.where('suspended_at', 'is', null);
+    await q.execute();
+    const user = await store.db
+      .selectFrom('users')
+      .select(['handle'])
+      .where('handle_lower', '=', handle.toLowerCase())
+      .executeTakeFirst();
+    if (!user) {
+      console.error(`no user @${handle}`);
+      return 1;
+    }
+    console.log(`@${user.handle} ${command.change.done}`);
+    if (!('moderator' in command.change.set && !command.change.set.moderator)) return 0;
+    if (config.MODERATORS.includes(user.handle.toLowerCase()))
+      console.log(`(still a moderator through MODERATORS in the configuration)`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exitCode = 1;
+  },
+);
