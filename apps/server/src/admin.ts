@@ -6,7 +6,6 @@
  *   npm run admin -- suspend|unsuspend <handle>
  */
 import { ConfigError, loadConfig } from './config';
-import { openStore } from './store/db';
 
 const USAGE = `usage: npm run admin -- moderator grant|revoke <handle>
        npm run admin -- suspend|unsuspend <handle>`;
@@ -43,6 +42,8 @@ async function main(args: string[]): Promise<number> {
   }
   const handle = command.handle.replace(/^@/, '');
   const config = loadConfig(process.env);
+  // Loaded only for a valid command: the embedded database takes a while to load.
+  const { openStore } = await import('./store/db');
   const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     let q = store.db.updateTable('users').set(command.change.set).where('handle_lower', '=', handle.toLowerCase());

@@ -495,7 +495,7 @@ describe('Trust and safety over HTTP', () => {
     assert.equal((await decide(mod, 'nope', final)).status, 404);
   });
 
-  it('suspended accounts cannot act in Spaces over the socket either', async () => {
+  it('suspended accounts may listen to a Space but not act in it, over the socket either', async () => {
     const host = await person('shost');
     const guest = await person('sguest');
     const spaceId = await liveSpace(host.c);
@@ -505,6 +505,12 @@ describe('Trust and safety over HTTP', () => {
     await v.until(() => v.view.messages.some((m) => m.id === 'c1'));
     assert.equal(v.view.messages.find((m) => m.id === 'c1').error.code, 'suspended');
     v.close();
+    // Listening (a WHEP offer) passes the suspension; this one fails later, as a bad offer.
+    const sdp = { 'content-type': 'application/sdp' };
+    const listen = await guest.c.request('POST', `/api/spaces/${spaceId}/whep`, 'v=0', sdp);
+    assert.equal(listen.status, 400, JSON.stringify(listen.body));
+    const speak = await guest.c.request('POST', `/api/spaces/${spaceId}/whip`, 'v=0', sdp);
+    assert.equal(speak.body.error.code, 'suspended');
   });
 
   it('queue pages: oldest open first, with a cursor', async () => {
@@ -561,11 +567,11 @@ describe('moderators by the admin CLI (npm run admin)', () => {
     const cfg = new Client(server.url);
     await cfg.signup('CfgMod');
     assert.equal((await cfg.get('/api/me')).body.user.moderator, true, 'a moderator by config');
-    // The same session against whichever server is running now.
+    // The same session against whichever server is running now (the embedded one restarts).
+    const at = (c: Client) => Object.assign(new Client(server.url), { cookie: c.cookie });
     const person = {
-      get: (url: string) => Object.assign(new Client(server.url), { cookie: signup.cookie }).get(url),
-      post: (url: string, body: unknown) =>
-        Object.assign(new Client(server.url), { cookie: signup.cookie }).post(url, body),
+      get: (url: string) => at(signup).get(url),
+      post: (url: string, body: unknown) => at(signup).post(url, body),
     };
     const me = async () => {
       const res = await person.get('/api/me');
@@ -573,42 +579,43 @@ describe('moderators by the admin CLI (npm run admin)', () => {
     };
     assert.deepEqual(await me(), { moderator: false, suspended: false });
 
-    // The embedded database is one process's at a time: stop the server around each command.
-    const admin_ = async (...args: string[]) => {
+    // The embedded database is one process's at a time: stop the server around the commands.
+    type Output = { stdout: string; stderr: string; code?: number };
+    const adminRun = async (...commands: string[][]): Promise<Output[]> => {
       const embedded = !server.config.DATABASE_URL;
       if (embedded) await server.close();
-      const out = await admin(
-        {
-          MODERATORS: 'cfgmod',
-          ...(embedded ? { DATA_DIR: dataDir } : { DATABASE_URL: server.config.DATABASE_URL as string }),
-        },
-        ...args,
-      );
-      if (embedded) {
-        server = await startEarshot({ MODERATORS: 'cfgmod' }, { dataDir });
-      }
-      return out;
+      const env = {
+        MODERATORS: 'cfgmod',
+        ...(embedded ? { DATA_DIR: dataDir } : { DATABASE_URL: server.config.DATABASE_URL as string }),
+      };
+      const outputs: Output[] = [];
+      for (const args of commands) outputs.push(await admin(env, ...args));
+      if (embedded) server = await startEarshot({ MODERATORS: 'cfgmod' }, { dataDir });
+      return outputs;
     };
-    const granted = await admin_('moderator', 'grant', `@${handle.toUpperCase()}`);
-    assert.match(granted.stdout, /is now a moderator/);
+    const [granted] = await adminRun(['moderator', 'grant', `@${handle.toUpperCase()}`]);
+    assert.match(granted?.stdout ?? '', /is now a moderator/);
     assert.deepEqual(await me(), { moderator: true, suspended: false });
     assert.equal((await person.get('/api/moderation/reports')).status, 200);
 
-    await admin_('suspend', handle);
+    await adminRun(['suspend', handle]);
     assert.deepEqual(await me(), { moderator: true, suspended: true });
     assert.equal((await person.post('/api/posts', { text: 'hi' })).body.error.code, 'suspended');
-    await admin_('unsuspend', handle);
-    await admin_('moderator', 'revoke', handle);
+
+    const [, , still, unknown, usage] = await adminRun(
+      ['unsuspend', handle],
+      ['moderator', 'revoke', handle],
+      ['moderator', 'revoke', 'cfgmod'],
+      ['moderator', 'grant', 'nobody_here'],
+      ['moderator', 'promote', handle],
+    );
     assert.deepEqual(await me(), { moderator: false, suspended: false });
     assert.equal((await person.get('/api/moderation/reports')).status, 403);
-
-    const still = await admin_('moderator', 'revoke', 'cfgmod');
-    assert.match(still.stdout, /still a moderator through MODERATORS/);
-    const unknown = await admin_('moderator', 'grant', 'nobody_here');
-    assert.equal((unknown as { code?: number }).code, 1);
-    assert.match(unknown.stderr, /no user @nobody_here/);
-    const usage = await admin_('moderator', 'promote', handle);
-    assert.equal((usage as { code?: number }).code, 2);
-    assert.match(usage.stderr, /usage: npm run admin/);
+    assert.match(still?.stdout ?? '', /still a moderator through MODERATORS/);
+    assert.equal((await at(cfg).get('/api/me')).body.user.moderator, true);
+    assert.equal(unknown?.code, 1);
+    assert.match(unknown?.stderr ?? '', /no user @nobody_here/);
+    assert.equal(usage?.code, 2);
+    assert.match(usage?.stderr ?? '', /usage: npm run admin/);
   });
 });

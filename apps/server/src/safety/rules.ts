@@ -112,15 +112,18 @@ export function decideSafety(action: SafetyAction, ctx: SafetyContext): SafetyVe
 }
 
 /**
- * What a suspended account may still change: its session (log in and out), its notifications'
- * read marks and its appeals. Everything else that changes state is refused. `route` is the
- * matched route pattern (e.g. /api/reports/:id/appeal), undefined for unknown paths.
+ * What a suspended account may still do with a state-changing method: log in and out, mark its
+ * notifications read, appeal, and listen to Spaces (a WHEP offer is a POST; ending a media
+ * session is a DELETE). Everything else is refused: posting, hosting, speaking (WHIP), messages.
+ * `route` is the matched route pattern (e.g. /api/reports/:id/appeal), undefined for unknown paths.
  */
 const ALLOWED_WHILE_SUSPENDED = new Set([
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'POST /api/notifications/read',
   'POST /api/reports/:id/appeal',
+  'POST /api/spaces/:id/whep',
+  'DELETE /api/spaces/:id/media/:session',
 ]);
 const CHANGES_STATE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
