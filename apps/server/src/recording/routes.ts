@@ -19,13 +19,13 @@ export async function recordingRoutes(app: FastifyInstance, services: Services) 
   r.get(
     '/api/spaces/:id/recording/info',
     { schema: { tags: ['recording'], params: IdParams, response: { 200: Recording } } },
-    async (request) => recordings.info(request.params.id, request.viewer?.id ?? null),
+    async (request) => recordings.info(request.params.id, request.viewer),
   );
 
   r.patch(
     '/api/spaces/:id/recording',
     { schema: { tags: ['recording'], params: IdParams, body: UpdateRecordingBody, response: { 200: Recording } } },
-    async (request) => recordings.setPublic(request.params.id, request.viewer?.id ?? null, request.body.public),
+    async (request) => recordings.setPublic(request.params.id, request.viewer, request.body.public),
   );
 
   r.get(
@@ -35,7 +35,7 @@ export async function recordingRoutes(app: FastifyInstance, services: Services) 
       const { id } = request.params;
       const { format } = request.query;
       const download = request.query.download === '1';
-      const file = await recordings.audioFile(id, request.viewer?.id ?? null, format, download);
+      const file = await recordings.audioFile(id, request.viewer, format, download);
       const result = await send(request.raw, encodeURIComponent(path.basename(file)), {
         root: path.dirname(file),
         acceptRanges: true,

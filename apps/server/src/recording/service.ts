@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { Recording, RoomEvent, RoomState } from '@earshot/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Services } from '../context';
+import type { Viewer } from '../http/auth';
 import { AppError } from '../http/errors';
 import { enqueue, type JobHandler } from '../jobs/jobs';
+import { hasStandingViolation } from '../safety/store';
 import { summary } from '../social/users-store';
 import { roleOf } from '../spaces/rules';
 import { blockedByHost, loadRoom } from '../spaces/store';
@@ -15,8 +17,6 @@ import { decideRecording, type RecordingAction, retainUntil } from './rules';
 import { turnsFrom } from './turns';
 
 const HOUR_MS = 60 * 60_000;
-/** Report statuses under which a violation stands (and the recording is kept 90 days). */
-const STANDING_VIOLATION = ['violation', 'appealed', 'upheld'];
 
 export const MIXDOWN_JOB = 'mixdown';
 export const RETENTION_JOB = 'retention';
@@ -64,8 +64,9 @@ export function createRecordingService(services: Services, recorder: Recorder, l
         .where('id', '=', spaceId)
         .executeTakeFirst();
       if (!space?.ended_at) return undefined; // deleted since
-      const startedAt = space.started_at ?? space.ended_at;
-      const durationMs = Math.max(0, space.ended_at.getTime() - startedAt.getTime());
+      const endedAt = space.ended_at;
+      const startedAt = space.started_at ?? endedAt;
+      const durationMs = Math.max(0, endedAt.getTime() - startedAt.getTime());
       const tracks = await db
         .selectFrom('recording_tracks')
         .select(['file', 'offset_ms'])
@@ -80,19 +81,23 @@ export function createRecordingService(services: Services, recorder: Recorder, l
         m4aFile: mixFile(dir, spaceId, 'm4a'),
         ffmpeg: config.FFMPEG_PATH,
       });
-      await db
-        .updateTable('recordings')
-        .set({
-          status: 'ready',
-          duration_ms: durationMs,
-          opus_bytes: sizes.opusBytes,
-          m4a_bytes: sizes.m4aBytes,
-          retain_until: retainUntil(space.ended_at, await violationStands(db, spaceId)),
-          ready_at: clock.now(),
-          error: null,
-        })
-        .where('space_id', '=', spaceId)
-        .execute();
+      // Under the recording's row lock, so a decision landing now cannot be overwritten.
+      await db.transaction().execute(async (tx) => {
+        await tx.selectFrom('recordings').select('space_id').where('space_id', '=', spaceId).forUpdate().execute();
+        await tx
+          .updateTable('recordings')
+          .set({
+            status: 'ready',
+            duration_ms: durationMs,
+            opus_bytes: sizes.opusBytes,
+            m4a_bytes: sizes.m4aBytes,
+            retain_until: retainUntil(endedAt, await hasStandingViolation(tx, spaceId)),
+            ready_at: clock.now(),
+            error: null,
+          })
+          .where('space_id', '=', spaceId)
+          .execute();
+      });
       log.info(
         { spaceId, tracks: tracks.length, durationMs, ms: Math.round(performance.now() - started) },
         'recording ready',
@@ -108,9 +113,10 @@ export function createRecordingService(services: Services, recorder: Recorder, l
     async gaveUp(payload, error) {
       const { spaceId } = payload as { spaceId: string };
       const space = await db.selectFrom('spaces').select('ended_at').where('id', '=', spaceId).executeTakeFirst();
+      const violation = await hasStandingViolation(db, spaceId);
       await db
         .updateTable('recordings')
-        .set({ status: 'failed', error, retain_until: retainUntil(space?.ended_at ?? clock.now(), false) })
+        .set({ status: 'failed', error, retain_until: retainUntil(space?.ended_at ?? clock.now(), violation) })
         .where('space_id', '=', spaceId)
         .execute();
     },
@@ -139,13 +145,14 @@ export function createRecordingService(services: Services, recorder: Recorder, l
   }
 
   /** Loads the recording and decides whether `viewerId` may do `action`; throws the refusal. */
-  async function authorize(action: RecordingAction, spaceId: string, viewerId: string | null) {
+  async function authorize(action: RecordingAction, spaceId: string, viewer: Viewer | null) {
+    const viewerId = viewer?.id ?? null;
     const { state, hostId } = await loadRoom(db, spaceId);
     const recording = await db.selectFrom('recordings').selectAll().where('space_id', '=', spaceId).executeTakeFirst();
     const blocked = viewerId ? (await blockedByHost(db, hostId, [viewerId])).has(viewerId) : false;
     const verdict = decideRecording(action, {
       role: roleOf(state, viewerId, blocked),
-      moderator: await isModerator(services, viewerId),
+      moderator: viewer?.moderator ?? false,
       recording: recording
         ? { status: recording.status, public: recording.public, retainUntil: recording.retain_until }
         : null,
@@ -155,10 +162,10 @@ export function createRecordingService(services: Services, recorder: Recorder, l
     return { state, recording: recording as NonNullable<typeof recording> };
   }
 
-  async function info(spaceId: string, viewerId: string | null): Promise<Recording> {
-    const { state, recording } = await authorize('info', spaceId, viewerId);
+  async function info(spaceId: string, viewer: Viewer | null): Promise<Recording> {
+    const { state, recording } = await authorize('info', spaceId, viewer);
     const may = async (action: RecordingAction) =>
-      authorize(action, spaceId, viewerId).then(
+      authorize(action, spaceId, viewer).then(
         () => true,
         () => false,
       );
@@ -206,15 +213,15 @@ export function createRecordingService(services: Services, recorder: Recorder, l
     });
   }
 
-  async function setPublic(spaceId: string, viewerId: string | null, isPublic: boolean) {
-    await authorize('publish', spaceId, viewerId);
+  async function setPublic(spaceId: string, viewer: Viewer | null, isPublic: boolean) {
+    await authorize('publish', spaceId, viewer);
     await db.updateTable('recordings').set({ public: isPublic }).where('space_id', '=', spaceId).execute();
-    return info(spaceId, viewerId);
+    return info(spaceId, viewer);
   }
 
   /** The file to send for `play` or `download`, once authorized. */
-  async function audioFile(spaceId: string, viewerId: string | null, format: 'opus' | 'm4a', download: boolean) {
-    await authorize(download ? 'download' : 'play', spaceId, viewerId);
+  async function audioFile(spaceId: string, viewer: Viewer | null, format: 'opus' | 'm4a', download: boolean) {
+    await authorize(download ? 'download' : 'play', spaceId, viewer);
     return mixFile(dir, spaceId, format);
   }
 
@@ -229,24 +236,3 @@ export function createRecordingService(services: Services, recorder: Recorder, l
 }
 
 export type RecordingService = ReturnType<typeof createRecordingService>;
-
-async function violationStands(db: Db, spaceId: string) {
-  const row = await db
-    .selectFrom('reports')
-    .select('id')
-    .where('space_id', '=', spaceId)
-    .where('status', 'in', STANDING_VIOLATION)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Moderators: the users.moderator flag (set with `npm run admin`) or a handle in MODERATORS. */
-async function isModerator(services: Services, userId: string | null) {
-  if (!userId) return false;
-  const row = await services.db
-    .selectFrom('users')
-    .select(['moderator', 'handle'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return Boolean(row && (row.moderator || services.config.MODERATORS.includes(row.handle.toLowerCase())));
-}
