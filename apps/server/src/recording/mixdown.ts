@@ -39,50 +39,15 @@ export async function mixdown(input: MixdownInput): Promise<{ opusBytes: number;
   const opusPart = `${input.opusFile}.part`;
   const m4aPart = `${input.m4aFile}.part`;
   const mixer = run(input.ffmpeg, mixArgs, 'mixing');
-  const toOpus = run(
-    input.ffmpeg,
-    [
-      '-nostdin',
-      '-v',
-      'error',
-      ...pcm,
-      '-i',
-      'pipe:0',
-      '-c:a',
-      'libopus',
-      '-b:a',
-      '48k',
-      '-application',
-      'voip',
-      '-f',
-      'ogg',
-      '-y',
-      opusPart,
-    ],
+  // Each encoder reads the mix's PCM on stdin and writes one file.
+  const encode = (codec: string[], file: string, what: string) =>
+    run(input.ffmpeg, ['-nostdin', '-v', 'error', ...pcm, '-i', 'pipe:0', ...codec, '-y', file], what);
+  const toOpus = encode(
+    ['-c:a', 'libopus', '-b:a', '48k', '-application', 'voip', '-f', 'ogg'],
+    opusPart,
     'Opus encoding',
   );
-  const toM4a = run(
-    input.ffmpeg,
-    [
-      '-nostdin',
-      '-v',
-      'error',
-      ...pcm,
-      '-i',
-      'pipe:0',
-      '-c:a',
-      'aac',
-      '-b:a',
-      '64k',
-      '-movflags',
-      '+faststart',
-      '-f',
-      'mp4',
-      '-y',
-      m4aPart,
-    ],
-    'AAC encoding',
-  );
+  const toM4a = encode(['-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart', '-f', 'mp4'], m4aPart, 'AAC encoding');
   // One PCM stream to both encoders; the slower one sets the pace (pipe backpressure).
   const a = new PassThrough();
   const b = new PassThrough();
