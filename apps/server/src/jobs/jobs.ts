@@ -41,7 +41,9 @@ export async function enqueue(db: Db, job: { kind: string; key?: string; payload
  */
 export class JobRunner {
   #timer?: NodeJS.Timeout;
-  #running?: Promise<number>;
+  /** Passes run one after another; the poller skips a beat while one runs. */
+  #tail: Promise<unknown> = Promise.resolve();
+  #busy = false;
   #stopped = false;
 
   constructor(
@@ -53,36 +55,45 @@ export class JobRunner {
 
   /** Polls every `pollMs`. */
   start(pollMs: number) {
-    this.#timer = setInterval(() => void this.runDue(), pollMs);
+    this.#timer = setInterval(() => {
+      if (!this.#busy) void this.runDue();
+    }, pollMs);
     this.#timer.unref();
     void this.runDue();
   }
 
-  /** Runs every job that is due now; resolves with how many ran. Concurrent calls share one pass. */
+  /**
+   * Runs every job that is due now (after any pass already under way, which may have read the
+   * clock before it moved); resolves with how many ran.
+   */
   runDue(): Promise<number> {
     if (this.#stopped) return Promise.resolve(0);
-    this.#running ??= this.#pass().finally(() => {
-      this.#running = undefined;
-    });
-    return this.#running;
+    const pass = this.#tail.then(() => this.#pass());
+    this.#tail = pass.catch(() => 0);
+    return pass;
   }
 
   async stop() {
     this.#stopped = true;
     clearInterval(this.#timer);
-    await this.#running;
+    await this.#tail;
   }
 
   async #pass() {
+    this.#busy = true;
     let ran = 0;
-    while (!this.#stopped) {
-      const job = await this.#claim().catch((err) => {
-        this.log.warn({ err }, 'jobs could not be read');
-        return undefined;
-      });
-      if (!job) break;
-      ran += 1;
-      await this.#run(job);
+    try {
+      while (!this.#stopped) {
+        const job = await this.#claim().catch((err) => {
+          this.log.warn({ err }, 'jobs could not be read');
+          return undefined;
+        });
+        if (!job) break;
+        ran += 1;
+        await this.#run(job);
+      }
+    } finally {
+      this.#busy = false;
     }
     return ran;
   }
