@@ -7,8 +7,10 @@ const RATE = 48_000;
 const FRAME = 960;
 /** A page is written at least this often, so a crash loses at most about this much. */
 const PAGE_SECONDS = 0.5;
-/** A gap longer than this (a long mute) is filled only up to it: the file stays small and playable. */
-const MAX_GAP_SAMPLES = 6 * 60 * 60 * RATE;
+/** The longest packet Opus allows (RFC 6716): anything longer is not Opus and is dropped. */
+const MAX_PACKET_SAMPLES = 120 * 48;
+/** How far RTP time may run ahead of wall time between two packets before it is not believed. */
+const SLACK_MS = 1000;
 
 /** The Ogg Opus identification header: mono, no pre-skip (we join a running stream), 48 kHz. */
 function opusHead(): Uint8Array {
@@ -37,7 +39,8 @@ export class TrackWriter {
   readonly #source = new EncodedAudioPacketSource('opus');
   readonly #ready: Promise<void>;
   #chain: Promise<void>;
-  #firstTs?: number;
+  /** The last packet's RTP timestamp, where it went in the file (samples), and when it came. */
+  #last?: { ts: number; at: number; wallMs: number };
   /** Samples written so far: where the next packet goes. */
   #written = 0;
   #closed = false;
@@ -64,18 +67,31 @@ export class TrackWriter {
     return this.#written;
   }
 
-  /** Adds one RTP packet (header included). Packets that arrive late or twice are dropped. */
-  write(rtp: Buffer) {
+  /**
+   * Adds one RTP packet (header included) that arrived at `wallMs`. Packets that arrive late or
+   * twice are dropped. A jump of the RTP clock beyond the wall time that passed (a sender that
+   * restarted its numbering, or garbage) is not believed: the wall time is used instead, so no
+   * sender can make the file grow by hours of silence.
+   */
+  write(rtp: Buffer, wallMs = Date.now()) {
     if (this.#closed) return;
     const payload = rtpPayload(rtp);
     if (!payload || payload.length === 0) return;
+    const samples = FRAME * framesIn(payload);
+    if (samples <= 0 || samples > MAX_PACKET_SAMPLES) return;
     const ts = rtp.readUInt32BE(4);
-    this.#firstTs ??= ts;
-    const at = (ts - this.#firstTs) >>> 0; // wraps with the 32-bit RTP clock
-    if (at > MAX_GAP_SAMPLES * 2) return; // before the first packet (reordered): drop
+    let at = 0;
+    if (this.#last) {
+      const step = (ts - this.#last.ts) | 0; // signed: the 32-bit RTP clock wraps
+      if (step <= 0) return; // a duplicate or a late packet
+      const elapsed = Math.max(0, wallMs - this.#last.wallMs);
+      const believable = step <= (elapsed + SLACK_MS) * (RATE / 1000);
+      at = this.#last.at + (believable ? step : Math.round((elapsed * (RATE / 1000)) / FRAME) * FRAME);
+    }
+    const gap = at - this.#written;
+    if (gap < -FRAME / 2) return; // overlaps what is written
+    this.#last = { ts, at, wallMs };
     const packets: Uint8Array[] = [];
-    const gap = Math.min(at - this.#written, MAX_GAP_SAMPLES);
-    if (gap < -FRAME / 2) return;
     for (let filled = FRAME; filled <= gap; filled += FRAME) packets.push(OPUS_SILENCE);
     packets.push(Buffer.from(payload)); // the packet buffer may be reused after this call
     for (const data of packets) this.#add(data);
