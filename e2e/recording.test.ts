@@ -153,8 +153,12 @@ describe('web app: recording, replay, reports and appeals', { skip: browserMissi
     await host.keyboard.press('Space');
     await until('the switch is on', 5000, async () => (await publicSwitch.getAttribute('aria-checked')) === 'true');
     await host.getByText('On: anyone who opens this Space can play the recording.').waitFor();
-    const info = await fetch(`${server.url}/api/spaces/${spaceId}/recording/info`);
-    assert.equal(info.status, 200, 'the public recording is visible signed out');
+    // The switch shows the choice at once; the server has it when its PATCH returns.
+    await until(
+      'the public recording is visible signed out',
+      5000,
+      async () => (await fetch(`${server.url}/api/spaces/${spaceId}/recording/info`)).status === 200,
+    );
 
     // The phone plays it: the seek bar moves, the host is among the speakers.
     await phone.reload();
