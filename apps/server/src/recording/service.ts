@@ -144,31 +144,35 @@ export function createRecordingService(services: Services, recorder: Recorder, l
     await enqueue(db, { kind: RETENTION_JOB, key: 'retention', payload: {}, runAt: clock.now() });
   }
 
-  /** Loads the recording and decides whether `viewerId` may do `action`; throws the refusal. */
-  async function authorize(action: RecordingAction, spaceId: string, viewer: Viewer | null) {
+  /**
+   * Loads the Space, its recording and the viewer's standing once; `may(action)` asks the rules,
+   * `authorize(action)` throws their refusal.
+   */
+  async function load(spaceId: string, viewer: Viewer | null) {
     const viewerId = viewer?.id ?? null;
     const { state, hostId } = await loadRoom(db, spaceId);
     const recording = await db.selectFrom('recordings').selectAll().where('space_id', '=', spaceId).executeTakeFirst();
     const blocked = viewerId ? (await blockedByHost(db, hostId, [viewerId])).has(viewerId) : false;
-    const verdict = decideRecording(action, {
+    const context = {
       role: roleOf(state, viewerId, blocked),
       moderator: viewer?.moderator ?? false,
       recording: recording
         ? { status: recording.status, public: recording.public, retainUntil: recording.retain_until }
         : null,
       now: clock.now(),
-    });
-    if (!verdict.ok) throw new AppError(verdict.status, verdict.code, verdict.message);
-    return { state, recording: recording as NonNullable<typeof recording> };
+    };
+    const may = (action: RecordingAction) => decideRecording(action, context).ok;
+    const authorize = (action: RecordingAction) => {
+      const verdict = decideRecording(action, context);
+      if (!verdict.ok) throw new AppError(verdict.status, verdict.code, verdict.message);
+      return recording as NonNullable<typeof recording>;
+    };
+    return { state, may, authorize };
   }
 
   async function info(spaceId: string, viewer: Viewer | null): Promise<Recording> {
-    const { state, recording } = await authorize('info', spaceId, viewer);
-    const may = async (action: RecordingAction) =>
-      authorize(action, spaceId, viewer).then(
-        () => true,
-        () => false,
-      );
+    const { state, may, authorize } = await load(spaceId, viewer);
+    const recording = authorize('info');
     const ready = recording.status === 'ready';
     const audioUrl = (format: string) => `/api/spaces/${encodeURIComponent(spaceId)}/recording?format=${format}`;
     return {
@@ -181,15 +185,14 @@ export function createRecordingService(services: Services, recorder: Recorder, l
       retainUntil: recording.retain_until?.toISOString() ?? null,
       audio: ready ? { opus: audioUrl('opus'), m4a: audioUrl('m4a') } : null,
       sizes: ready ? { opus: Number(recording.opus_bytes), m4a: Number(recording.m4a_bytes) } : null,
-      turns: ready ? await turns(spaceId, recording.duration_ms ?? 0) : [],
-      canDownload: ready && (await may('download')),
-      canPublish: await may('publish'),
+      turns:
+        ready && state.startedAt ? await turns(spaceId, new Date(state.startedAt), recording.duration_ms ?? 0) : [],
+      canDownload: ready && may('download'),
+      canPublish: may('publish'),
     };
   }
 
-  async function turns(spaceId: string, durationMs: number) {
-    const space = await db.selectFrom('spaces').select('started_at').where('id', '=', spaceId).executeTakeFirst();
-    if (!space?.started_at) return [];
+  async function turns(spaceId: string, startedAt: Date, durationMs: number) {
     const rows = await db
       .selectFrom('space_events')
       .select(['event', 'created_at'])
@@ -198,7 +201,7 @@ export function createRecordingService(services: Services, recorder: Recorder, l
       .execute();
     const list = turnsFrom(
       rows.map((r) => ({ at: r.created_at, event: r.event as RoomEvent })),
-      space.started_at,
+      startedAt,
       durationMs,
     );
     const ids = [...new Set(list.map((t) => t.userId))];
@@ -214,14 +217,14 @@ export function createRecordingService(services: Services, recorder: Recorder, l
   }
 
   async function setPublic(spaceId: string, viewer: Viewer | null, isPublic: boolean) {
-    await authorize('publish', spaceId, viewer);
+    (await load(spaceId, viewer)).authorize('publish');
     await db.updateTable('recordings').set({ public: isPublic }).where('space_id', '=', spaceId).execute();
     return info(spaceId, viewer);
   }
 
   /** The file to send for `play` or `download`, once authorized. */
   async function audioFile(spaceId: string, viewer: Viewer | null, format: 'opus' | 'm4a', download: boolean) {
-    await authorize(download ? 'download' : 'play', spaceId, viewer);
+    (await load(spaceId, viewer)).authorize(download ? 'download' : 'play');
     return mixFile(dir, spaceId, format);
   }
 

@@ -94,7 +94,7 @@ export class TrackWriter {
     const packets: Uint8Array[] = [];
     for (let filled = FRAME; filled <= gap; filled += FRAME) packets.push(OPUS_SILENCE);
     packets.push(Buffer.from(payload)); // the packet buffer may be reused after this call
-    for (const data of packets) this.#add(data);
+    for (const data of packets) this.#add(data, data === OPUS_SILENCE ? FRAME : samples);
   }
 
   /** Writes what is buffered and the last page; the file is complete after this resolves. */
@@ -110,10 +110,10 @@ export class TrackWriter {
     return this.#chain;
   }
 
-  #add(data: Uint8Array) {
+  #add(data: Uint8Array, samples: number) {
     const timestamp = this.#written / RATE;
-    this.#written += FRAME * framesIn(data);
-    const packet = new EncodedPacket(data, 'key', timestamp, (FRAME * framesIn(data)) / RATE);
+    this.#written += samples;
+    const packet = new EncodedPacket(data, 'key', timestamp, samples / RATE);
     const meta =
       timestamp === 0
         ? { decoderConfig: { codec: 'opus' as const, numberOfChannels: 1, sampleRate: RATE, description: opusHead() } }
