@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
-import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, signUp } from './browser';
+import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, signUp, until } from './browser';
 
 /**
  * Real audio through the real server: Chromium's fake microphone plays a WAV made here, the host
@@ -74,16 +74,6 @@ function loudness(page: Page, ms: number): Promise<{ rms: number; packets: numbe
     const last = packetsThen.flatMap((r) => [...r.values()]).reduce((n, s) => n + (s.packetsReceived ?? 0), 0);
     return { rms: loudest, packets: last - first, connected: pc.connectionState === 'connected' };
   }, ms);
-}
-
-/** Polls `check` until it is true or `ms` runs out (then fails with `what`). */
-async function until(what: string, ms: number, check: () => Promise<boolean>) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > end) assert.fail(`timed out after ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 const LOUD = 0.01;

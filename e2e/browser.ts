@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -107,3 +108,13 @@ export const fakeMicArgs = (wav: string) => [
   '--use-fake-device-for-media-stream',
   `--use-file-for-fake-audio-capture=${wav}`,
 ];
+
+/** Polls `check` until it is true or `ms` runs out (then fails with `what`). */
+export async function until(what: string, ms: number, check: () => Promise<boolean>) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) assert.fail(`timed out after ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
-import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, signUp } from './browser';
+import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, signUp, until } from './browser';
 
 /**
  * Recording, replay and safety through the real server and the web app: a host talks in a Space
@@ -13,16 +13,6 @@ import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, signU
  * signed-out phone plays it, a moderator listens from where the report was made and decides a
  * violation, the host appeals, a second moderator makes the final decision.
  */
-
-/** Polls `check` until it is true or `ms` runs out (then fails with `what`). */
-async function until(what: string, ms: number, check: () => Promise<boolean>) {
-  const end = Date.now() + ms;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > end) assert.fail(`timed out after ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(artifacts, `recording-${name}.png`), fullPage: true });

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
 import { artifacts, browserMissing, signUp, useServerAndBrowser } from './browser';
 
 describe('web app: a live Space from start to end', { skip: browserMissing() }, () => {

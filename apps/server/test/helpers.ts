@@ -170,6 +170,13 @@ export class Client {
 
 export const uniqueHandle = (prefix: string) => `${prefix}${randomBytes(3).toString('hex')}`.slice(0, 15);
 
+/** Someone signed up on `base` (a fresh handle from `prefix`), with the client that acts as them. */
+export async function signUp(base: string, prefix: string, handle = uniqueHandle(prefix)) {
+  const c = new Client(base);
+  const user = await c.signup(handle, `${prefix} name`);
+  return { c, user };
+}
+
 /** Opens a Space's live socket and keeps a client-side copy of the room by applying events. */
 export async function watch(
   base: string,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, exitWhenDone, type Running, startEarshot, uniqueHandle, watch } from './helpers';
+import { Client, exitWhenDone, type Running, signUp, startEarshot, watch } from './helpers';
 import { connected, listen, publishTone, type Signal, until } from './media-bots';
 
 /**
@@ -15,11 +15,7 @@ describe('media plane: WHIP/WHEP with real WebRTC peers', () => {
   after(() => server.close());
   exitWhenDone();
 
-  const person = async (prefix: string) => {
-    const c = new Client(server.url);
-    const user = await c.signup(uniqueHandle(prefix), `${prefix} name`);
-    return { c, user };
-  };
+  const person = (prefix: string) => signUp(server.url, prefix);
   const liveSpace = async (host: Client) => {
     const res = await host.post('/api/spaces', { title: 'Sound check', topics: [] });
     const id = res.body.space.id as string;

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Client, exitWhenDone, type Running, startEarshot, uniqueHandle } from './helpers';
+import { Client, exitWhenDone, type Running, signUp, startEarshot } from './helpers';
 import { connected, publishTone, type Signal } from './media-bots';
 import { decode, duration, lastSoundMs, recordingReady, rmsBetween, toneBetween } from './recordings';
 
@@ -21,11 +21,7 @@ describe('recording: speakers to files, one mixdown when the Space ends', () => 
   after(() => server.close());
   exitWhenDone();
 
-  const person = async (prefix: string) => {
-    const c = new Client(server.url);
-    const user = await c.signup(uniqueHandle(prefix), `${prefix} name`);
-    return { c, user };
-  };
+  const person = (prefix: string) => signUp(server.url, prefix);
   const whip =
     (id: string, client: Client): Signal =>
     async (offer) => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { manualClock } from '../src/clock';
 import { retainUntil } from '../src/recording/rules';
-import { Client, type Running, startEarshot, uniqueHandle, watch } from './helpers';
+import { Client, type Running, signUp, startEarshot, uniqueHandle, watch } from './helpers';
 
 const DAY = 86_400_000;
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -40,11 +40,7 @@ describe('Trust and safety over HTTP', () => {
   });
   after(() => server.close());
 
-  const person = async (prefix: string, handle = uniqueHandle(prefix)) => {
-    const c = new Client(server.url);
-    const user = await c.signup(handle, `${prefix} name`);
-    return { c, user };
-  };
+  const person = (prefix: string, handle?: string) => signUp(server.url, prefix, handle);
   const db = () => server.earshot.store.db;
   const moderator = async (m: 'a' | 'b') => {
     const c = new Client(server.url);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RoomState } from '@earshot/protocol';
-import { Client, type Running, refusal, startEarshot, uniqueHandle, watch } from './helpers';
+import { Client, type Running, refusal, signUp, startEarshot, uniqueHandle, watch } from './helpers';
 
 describe('Spaces', () => {
   let server: Running;
@@ -10,11 +10,7 @@ describe('Spaces', () => {
   });
   after(() => server.close());
 
-  const person = async (prefix: string) => {
-    const c = new Client(server.url);
-    const user = await c.signup(uniqueHandle(prefix), `${prefix} name`);
-    return { c, user };
-  };
+  const person = (prefix: string) => signUp(server.url, prefix);
   const liveSpace = async (host: Client, body: object = {}) => {
     const res = await host.post('/api/spaces', { title: 'Morning show', topics: ['tech', 'radio'], ...body });
     assert.equal(res.status, 201, JSON.stringify(res.body));
