@@ -2,6 +2,8 @@
 //   npm run bench:fanout -- load SPEAKERS LISTENERS [SECONDS=20]
 //     speakers send 50 packets/s each; listeners (node-datachannel, in 2 client processes) count
 //     what arrives. Reports server CPU per forwarded packet, delivery ratio, event-loop delay p99.
+//     add `speech` to send real Opus speech (espeak-ng) instead of filler bytes, `captions` to also
+//     caption every speaker (the Space has captions on; each speaker consents).
 //   npm run bench:fanout -- latency [CLICKS=30]
 //     mouth-to-ear through the server: a libwebrtc (wrtc) speaker feeds a click into its encoder, a
 //     wrtc listener's decoded audio shows it; p50/p95 over the clicks.
@@ -9,8 +11,9 @@
 //     WHEP POST sent → first audio packet at a node-datachannel listener, while one speaker talks.
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
-import { connected, listen, publishAudio, type Signal } from '../apps/server/test/media-bots';
-import { api, here, now, percentile, signup, sleep, startServer } from './harness';
+import { connected, listen, publishAudio } from '../apps/server/test/media-bots';
+import { speechPackets } from './corpus';
+import { cpuSeconds, here, httpSignal, liveStage, now, percentile, sleep, startServer } from './harness';
 import { countingListener, pacedSpeaker } from './media-clients';
 
 const [mode = 'load', ...args] = process.argv.slice(2);
@@ -20,33 +23,22 @@ const base = server.base;
 const children: ChildProcess[] = [];
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 
-/** A live Space with `speakers` people on stage (the host first), all unmuted. */
-async function stage(speakers: number) {
-  const host = await signup(base, 'bench_host');
-  const id = (await api(base, 'POST', '/api/spaces', { title: 'Fan-out' }, host)).body.space.id as string;
-  await api(base, 'POST', `/api/spaces/${id}/start`, {}, host);
-  const cookies = [host];
-  for (let i = 1; i < speakers; i++) {
-    const c = await signup(base, `bench_sp${i}`);
-    await api(base, 'POST', `/api/spaces/${id}/request-speak`, {}, c);
-    const me = (await api(base, 'GET', '/api/me', undefined, c)).body.user.id;
-    await api(base, 'POST', `/api/spaces/${id}/approve`, { userId: me }, host);
-    cookies.push(c);
-  }
-  for (const c of cookies) {
-    const me = (await api(base, 'GET', '/api/me', undefined, c)).body.user.id;
-    await api(base, 'POST', `/api/spaces/${id}/unmute`, { userId: me }, c);
-  }
-  const stageSize = (await api(base, 'GET', `/api/spaces/${id}`)).body.space.stageSize as number;
-  return { id, cookies, stageSize };
-}
+/** A live Space with `speakers` people on stage, all unmuted (and captioned if asked). */
+const stage = (speakers: number, captions = false) => liveStage(base, speakers, { title: 'Fan-out', captions });
 
 async function load() {
   const speakers = Number(args[0] ?? 1);
   const listeners = Number(args[1] ?? 1000);
   const seconds = Number(args[2] ?? 20);
-  const { id, cookies, stageSize } = await stage(speakers);
-  const mics = await Promise.all(cookies.map((c) => pacedSpeaker(base, id, c)));
+  const captions = args.includes('captions');
+  const payloads = captions || args.includes('speech') ? await speechPackets() : undefined;
+  const { id, cookies, stageSize } = await stage(speakers, captions);
+  // Each speaker starts at a different place in the speech.
+  const mics = await Promise.all(
+    cookies.map((c, i) =>
+      pacedSpeaker(base, id, c, payloads && [...payloads.slice(i * 150), ...payloads.slice(0, i * 150)]),
+    ),
+  );
   // One speaker: the single-track (dominant speaker) player. Several: a track per stage slot.
   const sections = speakers === 1 ? 1 : stageSize;
   const workers = 2;
@@ -94,10 +86,13 @@ async function load() {
   const forwarded0 = await server.metric('earshot_media_forwarded_packets_total');
   const sent0 = mics.reduce((a, m) => a + m.sent, 0);
   const cpu0 = server.cpuSeconds();
+  const worker = server.captionsWorker();
+  const workerCpu0 = worker ? cpuSeconds(worker) : 0;
   const wall0 = now();
   await tick(now() + seconds * 1000);
   const sent = mics.reduce((a, m) => a + m.sent, 0) - sent0;
   const cpu = server.cpuSeconds() - cpu0;
+  const workerCpu = worker ? cpuSeconds(worker) - workerCpu0 : 0;
   const wall = (now() - wall0) / 1000;
   // prom-client's figures include the histogram's 10 ms sampling interval: subtract it.
   const loop = await server.metrics(['p50', 'p99', 'max'].map((p) => `earshot_nodejs_eventloop_lag_${p}_seconds`));
@@ -112,6 +107,9 @@ async function load() {
     speakers,
     listeners,
     seconds,
+    audio: payloads ? 'speech' : 'filler bytes',
+    captioned_speakers: captions ? speakers : 0,
+    captions_worker_cpu_percent_of_one_core: round((workerCpu / wall) * 100),
     packets_sent_by_speakers: sent,
     packets_expected_at_listeners: expected,
     packets_forwarded_by_server: forwarded,
@@ -126,19 +124,6 @@ async function load() {
     server_event_loop_delay_max_ms: lagMs(loop[2]),
   };
 }
-
-/** Posts an offer to a WHIP/WHEP endpoint, as the test bots' `Signal`. */
-const httpSignal =
-  (url: string, cookie?: string): Signal =>
-  async (offer) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/sdp', ...(cookie && { cookie }) },
-      body: offer,
-    });
-    if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-    return res.text();
-  };
 
 /** p50, p95 and max of a list of milliseconds. */
 function spread(times: number[], name: string) {

@@ -1,6 +1,6 @@
 // What every benchmark needs: an Earshot server in its own process (embedded defaults), its CPU
 // time from /proc, its /metrics, and a small API client with a cookie.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,11 +32,16 @@ export async function startServer(env: Record<string, string> = {}) {
   }
   return {
     base,
+    pid: server.pid as number,
     /** utime + stime of the server process, in seconds (clock ticks of 10 ms). */
-    cpuSeconds() {
-      const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    },
+    cpuSeconds: () => cpuSeconds(server.pid as number),
+    /** The captions worker process, if the server started it (tsx's esbuild is a child too). */
+    captionsWorker: () =>
+      (spawnSync('pgrep', ['-P', String(server.pid)]).stdout?.toString() ?? '')
+        .split('\n')
+        .filter(Boolean)
+        .map(Number)
+        .find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('captions/worker')),
     /** Values from one read of /metrics (reading the event-loop figures also resets them). */
     async metrics(names: string[]) {
       const lines = (await (await fetch(`${base}/metrics`)).text()).split('\n');
@@ -60,6 +65,25 @@ export async function startServer(env: Record<string, string> = {}) {
   };
 }
 
+/** Posts an offer to a WHIP/WHEP endpoint, as the test bots' `Signal`. */
+export const httpSignal =
+  (url: string, cookie?: string) =>
+  async (offer: string): Promise<string> => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/sdp', ...(cookie && { cookie }) },
+      body: offer,
+    });
+    if (res.status !== 201) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    return res.text();
+  };
+
+/** utime + stime of a process, in seconds (clock ticks of 10 ms). */
+export function cpuSeconds(pid: number) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export async function api(base: string, method: string, p: string, body?: unknown, cookie?: string) {
   const res = await fetch(base + p, {
     method,
@@ -75,6 +99,35 @@ export async function signup(base: string, handle: string) {
   const res = await api(base, 'POST', '/api/auth/signup', { handle, displayName: handle, password: 'benchmark1' });
   if (res.status !== 201) throw new Error(`signup ${handle}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.cookie;
+}
+
+/**
+ * A live Space (`space`: the create body) with `speakers` people on stage, the host first, all
+ * unmuted; with captions on, each speaker also consents to them.
+ */
+export async function liveStage(
+  base: string,
+  speakers: number,
+  space: { title: string; topics?: string[]; captions?: boolean },
+) {
+  const host = await signup(base, 'bench_host');
+  const id = (await api(base, 'POST', '/api/spaces', space, host)).body.space.id as string;
+  await api(base, 'POST', `/api/spaces/${id}/start`, {}, host);
+  const cookies = [host];
+  for (let i = 1; i < speakers; i++) {
+    const c = await signup(base, `bench_sp${i}`);
+    await api(base, 'POST', `/api/spaces/${id}/request-speak`, {}, c);
+    const me = (await api(base, 'GET', '/api/me', undefined, c)).body.user.id;
+    await api(base, 'POST', `/api/spaces/${id}/approve`, { userId: me }, host);
+    if (space.captions) await api(base, 'POST', `/api/spaces/${id}/captions-consent`, { consent: true }, c);
+    cookies.push(c);
+  }
+  for (const c of cookies) {
+    const me = (await api(base, 'GET', '/api/me', undefined, c)).body.user.id;
+    await api(base, 'POST', `/api/spaces/${id}/unmute`, { userId: me }, c);
+  }
+  const stageSize = (await api(base, 'GET', `/api/spaces/${id}`)).body.space.stageSize as number;
+  return { id, cookies, stageSize };
 }
 
 export function percentile(sorted: number[], p: number) {

@@ -2,6 +2,7 @@
 // WHIP speaker that sends Opus-sized RTP packets at 50 per second (no encoder, no decoder).
 import { Audio, PeerConnection, RtcpReceivingSession, type Track } from 'node-datachannel';
 import { isRtcp } from '../apps/server/src/media/rtp';
+import { retryIceRace } from '../apps/server/test/ice-race';
 import { now } from './harness';
 
 async function negotiate(pc: PeerConnection, url: string, cookie?: string) {
@@ -23,22 +24,13 @@ async function negotiate(pc: PeerConnection, url: string, cookie?: string) {
   return { postedAt, location: res.headers.get('location') };
 }
 
-/**
- * libdatachannel as an offerer now and then refuses the answer ("Got a remote candidate without
- * ICE transport", a client-side race); such a client starts over. Counted, and reported.
- */
+/** Clients that started over after libdatachannel's answer race (see retryIceRace); reported. */
 export const clientRetries = { count: 0 };
 let peers = 0;
-async function withRetry<T>(make: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await make();
-    } catch (err) {
-      if (attempt >= 3 || !String(err).includes('without ICE transport')) throw err;
-      clientRetries.count += 1;
-    }
-  }
-}
+const withRetry = <T>(make: () => Promise<T>) =>
+  retryIceRace(make, () => {
+    clientRetries.count += 1;
+  });
 
 /** A listener with `sections` audio tracks (1 = dominant speaker, stage size = one per speaker). */
 export const countingListener = (base: string, spaceId: string, sections: number) =>
@@ -71,10 +63,11 @@ async function newListener(base: string, spaceId: string, sections: number) {
 }
 
 /** A speaker sending 50 packets/s of 80-byte payloads (an Opus voice frame's size). */
-export const pacedSpeaker = (base: string, spaceId: string, cookie: string) =>
-  withRetry(() => newSpeaker(base, spaceId, cookie));
+/** `payloads`: Opus packets to send in a loop (real speech); default: 80 bytes of 0x55. */
+export const pacedSpeaker = (base: string, spaceId: string, cookie: string, payloads?: Buffer[]) =>
+  withRetry(() => newSpeaker(base, spaceId, cookie, payloads));
 
-async function newSpeaker(base: string, spaceId: string, cookie: string) {
+async function newSpeaker(base: string, spaceId: string, cookie: string, payloads?: Buffer[]) {
   const pc = new PeerConnection(`speaker-${++peers}`, { iceServers: [] });
   const ssrc = 0x10000 + Math.floor(Math.random() * 0xffff);
   const audio = new Audio('0', 'SendOnly');
@@ -104,7 +97,9 @@ async function newSpeaker(base: string, spaceId: string, cookie: string) {
       ts += 960;
       packet.writeUInt16BE(seq & 0xffff, 2);
       packet.writeUInt32BE(ts >>> 0, 4);
-      if (track.sendMessageBinary(packet)) this.sent += 1;
+      const payload = payloads?.[seq % payloads.length];
+      const bytes = payload ? Buffer.concat([packet.subarray(0, 12), payload]) : packet;
+      if (track.sendMessageBinary(bytes)) this.sent += 1;
     },
   };
 }

@@ -179,8 +179,11 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
     const ended = await fetch(new URL(listenSessions[0] ?? '/nowhere', server.url), { method: 'DELETE' });
     assert.equal(ended.status, 204);
     // Chrome notices through failed consent checks (~8 s), then the app gives it 3 s to heal.
-    await listener.locator('[data-testid="audio-bar"][data-listen-state="reconnecting"]').waitFor({ timeout: 20_000 });
-    await listener.getByTestId('listen-status').filter({ hasText: 'Reconnecting audio…' }).waitFor();
+    // One wait for state and words together: a quick heal can end the reconnecting state between two waits.
+    await listener
+      .locator('[data-testid="audio-bar"][data-listen-state="reconnecting"] [data-testid="listen-status"]')
+      .filter({ hasText: 'Reconnecting audio…' })
+      .waitFor({ timeout: 20_000 });
     await listener.screenshot({ path: path.join(artifacts, 'audio-listener-phone-reconnecting.png') });
     await listener.locator('[data-testid="audio-bar"][data-listen-state="connected"]').waitFor({ timeout: 15_000 });
     assert.equal(listenSessions.length, 2, 'one new session');

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -37,16 +38,39 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   });
 }
 
-/** Starts an Earshot and a browser before a suite's tests and stops both after; read them from the result. */
-export function useServerAndBrowser() {
-  const env = {} as { server: Running; browser: Browser };
+/**
+ * Starts an Earshot (with `options.env`) and a browser before a suite's tests and stops both after;
+ * read them from the result. `voice`: the browser's fake microphone says a sentence (espeak-ng).
+ * `newPage` opens a page in a context of its own (desktop size unless told), closed after the suite.
+ */
+export function useServerAndBrowser(options: { env?: Record<string, string>; voice?: boolean } = {}) {
+  const contexts: BrowserContext[] = [];
+  let dir: string | undefined;
+  const env = {
+    contexts,
+    async newPage(context: BrowserContextOptions = {}) {
+      const created = await env.browser.newContext({ viewport: { width: 1280, height: 860 }, ...context });
+      contexts.push(created);
+      const page = await created.newPage();
+      page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
+      return page;
+    },
+  } as {
+    server: Running;
+    browser: Browser;
+    contexts: BrowserContext[];
+    newPage(o?: BrowserContextOptions): Promise<Page>;
+  };
   before(async () => {
-    env.server = await startEarshot();
-    env.browser = await launchBrowser();
+    env.server = await startEarshot(options.env);
+    if (options.voice) dir = mkdtempSync(path.join(tmpdir(), 'earshot-voice-'));
+    env.browser = await launchBrowser(dir ? fakeMicArgs(makeVoice(dir)) : []);
   });
   after(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
     await env.browser?.close();
     await env.server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
   exitWhenDone();
   return env;

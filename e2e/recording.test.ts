@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
-import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, signUp, until } from './browser';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { artifacts, browserMissing, signUp, until, useServerAndBrowser } from './browser';
 
 /**
  * Recording, replay and safety through the real server and the web app: a host talks in a Space
@@ -18,33 +15,11 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(artifacts, `recording-${name}.png`), fullPage: true });
 
 describe('web app: recording, replay, reports and appeals', { skip: browserMissing() }, () => {
-  let server: Running;
-  let browser: Browser;
-  let dir: string;
-  const contexts: BrowserContext[] = [];
-  before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'earshot-recording-'));
-    const voice = makeVoice(dir);
-    server = await startEarshot({ MODERATORS: 'mona,mika' });
-    browser = await launchBrowser(fakeMicArgs(voice));
-  });
-  after(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  exitWhenDone();
-
-  const newPage = async (options: Parameters<Browser['newContext']>[0] = {}) => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.log(`# page error: ${error.message}`));
-    return page;
-  };
+  const e2e = useServerAndBrowser({ env: { MODERATORS: 'mona,mika' }, voice: true });
+  const { contexts } = e2e;
 
   it('a host records, downloads and shares; a phone replays; a report is decided and appealed', async (t) => {
+    const { server, newPage } = e2e;
     // On a failure, what each page showed.
     t.after(async () => {
       if (!failed) return;

@@ -10,6 +10,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
 import { type Bus, memoryBus, redisBus } from './bus/bus';
+import { Captioner } from './captions/captioner';
+import { captionsRoutes } from './captions/routes';
+import { CaptionsWorker } from './captions/worker-client';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import type { Services } from './context';
@@ -75,6 +78,11 @@ export async function createEarshot(
   });
   log = app.log;
   const recorder = new Recorder(store.db, config.RECORDINGS_DIR ?? path.join(config.DATA_DIR, 'recordings'), app.log);
+  const captionsWorker =
+    config.CAPTIONS_ENGINE === 'off'
+      ? null
+      : new CaptionsWorker({ CAPTIONS_ENGINE: config.CAPTIONS_ENGINE, CAPTIONS_MODEL: config.CAPTIONS_MODEL }, app.log);
+  const captioner = new Captioner(store.db, bus, captionsWorker, app.log);
   const services = {
     config,
     db: store.db,
@@ -83,6 +91,7 @@ export async function createEarshot(
     clock: options.clock ?? systemClock,
     media,
     recorder,
+    captioner,
   } as Services;
   services.recordings = createRecordingService(services, recorder, app.log);
   const jobs = new JobRunner(store.db, services.clock, services.recordings.jobs, app.log);
@@ -139,6 +148,7 @@ export async function createEarshot(
     spaceRoutes,
     safetyRoutes,
     recordingRoutes,
+    captionsRoutes,
   ]) {
     await app.register(async (scope) => routes(scope, services));
   }
@@ -164,6 +174,7 @@ export async function createEarshot(
       await app.close();
       await jobs.stop();
       media.close();
+      await captioner.close();
       await recorder.close();
       await bus.close();
       await rateLimitRedis?.quit().catch(() => {});

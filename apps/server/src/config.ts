@@ -61,6 +61,13 @@ export const ConfigSchema = z.object({
   RECORDINGS_DIR: z.string().min(1).optional(),
   /** The ffmpeg that makes the downloadable mixdown (Debian: apt-get install ffmpeg). */
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+  /**
+   * Live captions' speech engine: pocketsphinx (Debian's pocketsphinx + pocketsphinx-en-us, offline,
+   * inaccurate), sherpa-onnx (a model you download, see README) or off.
+   */
+  CAPTIONS_ENGINE: z.enum(['pocketsphinx', 'sherpa-onnx', 'off']).default('pocketsphinx'),
+  /** The engine's model: a sherpa-onnx model directory (required), or another pocketsphinx model directory. */
+  CAPTIONS_MODEL: z.string().min(1).optional(),
   /** How often each node looks for due jobs (mixdowns, retention). */
   JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Handles of moderators (the admin role), comma-separated; also granted with `npm run admin`. */

@@ -1,4 +1,5 @@
 import type { Bus } from './bus/bus';
+import type { Captioner } from './captions/captioner';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { MediaPlane } from './media/plane';
@@ -20,6 +21,8 @@ export interface Services {
   /** Writes this node's live Spaces to files. */
   recorder: Recorder;
   recordings: RecordingService;
+  /** Live captions of this node's Spaces. */
+  captioner: Captioner;
 }
 
 /** The bus channel that reaches every open connection of one user. */

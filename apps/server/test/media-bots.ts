@@ -1,10 +1,23 @@
 import wrtc from '@roamhq/wrtc';
+import type { Client } from './helpers';
+import { retryIceRace } from './ice-race';
 
 /**
  * Real WebRTC peers for tests and benchmarks: libwebrtc (through @roamhq/wrtc) encodes and decodes
  * Opus like a browser does. `signal` posts an offer (WHIP or WHEP) and returns the answer.
  */
 export type Signal = (offer: string) => Promise<string>;
+
+/** Publishing to a Space's WHIP endpoint as `client` (a signed-in test client). */
+export const whip =
+  (spaceId: string, client: { request: Client['request'] }): Signal =>
+  async (offer) => {
+    const res = await client.request('POST', `/api/spaces/${spaceId}/whip`, offer, {
+      'content-type': 'application/sdp',
+    });
+    if (res.status !== 201) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as string;
+  };
 
 const SAMPLE_RATE = 48_000;
 /**
@@ -91,6 +104,27 @@ export function publishTone(signal: Signal, frequency = 440, amplitude = 0.5) {
 }
 
 /**
+ * A speaker bot that says what it is given (48 kHz PCM, e.g. from test/speech.ts) and is silent
+ * between; `say` resolves when the last sample has gone to the encoder.
+ */
+export async function publishSpeech(signal: Signal) {
+  const queue: Array<{ pcm: Int16Array; at: number; done: () => void }> = [];
+  const mic = await publishAudio(signal, (samples) => {
+    const clip = queue[0];
+    if (!clip) return;
+    const part = clip.pcm.subarray(clip.at, clip.at + samples.length);
+    samples.set(part);
+    clip.at += part.length;
+    if (clip.at >= clip.pcm.length) {
+      queue.shift();
+      clip.done();
+    }
+  });
+  const say = (pcm: Int16Array) => new Promise<void>((done) => queue.push({ pcm, at: 0, done }));
+  return { ...mic, say };
+}
+
+/**
  * A listener bot: receives through WHEP and keeps the RMS of what it hears per 10 ms, per track;
  * `onFrame` sees each decoded frame as it comes out of the jitter buffer.
  */
@@ -159,7 +193,9 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
  * A publisher on node-datachannel, which lets a test send any bytes it likes as "RTP" (libwebrtc
  * only sends what its encoder makes). Resolves once its track is open.
  */
-export async function rawPublisher(signal: Signal) {
+export const rawPublisher = (signal: Signal) => retryIceRace(() => newRawPublisher(signal));
+
+async function newRawPublisher(signal: Signal) {
   const { Audio, PeerConnection } = await import('node-datachannel');
   const pc = new PeerConnection('raw', { iceServers: [] });
   const audio = new Audio('0', 'SendOnly');
@@ -174,9 +210,17 @@ export async function rawPublisher(signal: Signal) {
   );
   pc.setLocalDescription();
   await gathered;
-  const answer = await signal(pc.localDescription()?.sdp ?? '');
-  pc.setRemoteDescription(answer, 'answer');
-  await Promise.race([opened, new Promise((_, reject) => setTimeout(() => reject(new Error('track not open')), 5000))]);
+  try {
+    const answer = await signal(pc.localDescription()?.sdp ?? '');
+    pc.setRemoteDescription(answer, 'answer');
+    await Promise.race([
+      opened,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('track not open')), 5000)),
+    ]);
+  } catch (err) {
+    pc.close();
+    throw err;
+  }
   return {
     send(bytes: Buffer) {
       try {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Client, exitWhenDone, testEnv, uniqueHandle } from './helpers';
-import { connected, publishTone, type Signal } from './media-bots';
+import { connected, publishTone, whip } from './media-bots';
 import { decode, duration, lastSoundMs, recordingReady, toneBetween } from './recordings';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -69,12 +69,7 @@ describe('recording survives a crash', () => {
     const id = (await host.post('/api/spaces', { title: 'Crash', topics: [] })).body.space.id as string;
     await host.post(`/api/spaces/${id}/start`, {});
     assert.equal((await host.post(`/api/spaces/${id}/unmute`, { userId: me.id })).status, 200);
-    const whip: Signal = async (offer) => {
-      const res = await host.request('POST', `/api/spaces/${id}/whip`, offer, { 'content-type': 'application/sdp' });
-      if (res.status !== 201) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
-      return res.body as string;
-    };
-    const mic = await publishTone(whip, 440, 0.4);
+    const mic = await publishTone(whip(id, host), 440, 0.4);
     await connected(mic.pc);
     const talkingFrom = Date.now();
     await sleep(4000);

@@ -5,7 +5,7 @@ import type { Role } from '../src/spaces/rules';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const later = new Date('2026-12-21T12:00:00Z');
-const ACTIONS: RecordingAction[] = ['info', 'play', 'download', 'publish'];
+const ACTIONS: RecordingAction[] = ['info', 'play', 'download', 'publish', 'transcript'];
 type Actor = { name: string; role: Role; moderator: boolean };
 const ACTORS: Actor[] = [
   { name: 'host', role: 'host', moderator: false },
@@ -26,24 +26,24 @@ const status = (action: RecordingAction, actor: Actor, recording: RecordingConte
 
 /** Expected status per actor, per action, for a ready recording (private, then public). */
 const PRIVATE: Record<string, Record<RecordingAction, number>> = {
-  host: { info: 200, play: 200, download: 200, publish: 200 },
-  'co-host': { info: 404, play: 404, download: 404, publish: 403 },
-  speaker: { info: 404, play: 404, download: 404, publish: 403 },
-  listener: { info: 404, play: 404, download: 404, publish: 403 },
-  removed: { info: 404, play: 404, download: 404, publish: 403 },
-  blocked: { info: 404, play: 404, download: 404, publish: 403 },
-  moderator: { info: 200, play: 200, download: 200, publish: 403 },
-  anonymous: { info: 401, play: 401, download: 401, publish: 401 },
+  host: { info: 200, play: 200, download: 200, publish: 200, transcript: 200 },
+  'co-host': { info: 404, play: 404, download: 404, publish: 403, transcript: 404 },
+  speaker: { info: 404, play: 404, download: 404, publish: 403, transcript: 404 },
+  listener: { info: 404, play: 404, download: 404, publish: 403, transcript: 404 },
+  removed: { info: 404, play: 404, download: 404, publish: 403, transcript: 404 },
+  blocked: { info: 404, play: 404, download: 404, publish: 403, transcript: 404 },
+  moderator: { info: 200, play: 200, download: 200, publish: 403, transcript: 200 },
+  anonymous: { info: 401, play: 401, download: 401, publish: 401, transcript: 401 },
 };
 const PUBLIC: Record<string, Record<RecordingAction, number>> = {
-  host: { info: 200, play: 200, download: 200, publish: 200 },
-  'co-host': { info: 200, play: 200, download: 403, publish: 403 },
-  speaker: { info: 200, play: 200, download: 403, publish: 403 },
-  listener: { info: 200, play: 200, download: 403, publish: 403 },
-  removed: { info: 200, play: 200, download: 403, publish: 403 },
-  blocked: { info: 403, play: 403, download: 403, publish: 403 },
-  moderator: { info: 200, play: 200, download: 200, publish: 403 },
-  anonymous: { info: 200, play: 200, download: 401, publish: 401 },
+  host: { info: 200, play: 200, download: 200, publish: 200, transcript: 200 },
+  'co-host': { info: 200, play: 200, download: 403, publish: 403, transcript: 200 },
+  speaker: { info: 200, play: 200, download: 403, publish: 403, transcript: 200 },
+  listener: { info: 200, play: 200, download: 403, publish: 403, transcript: 200 },
+  removed: { info: 200, play: 200, download: 403, publish: 403, transcript: 200 },
+  blocked: { info: 403, play: 403, download: 403, publish: 403, transcript: 403 },
+  moderator: { info: 200, play: 200, download: 200, publish: 403, transcript: 200 },
+  anonymous: { info: 200, play: 200, download: 401, publish: 401, transcript: 200 },
 };
 
 describe('recording rules: every action × every role', () => {
@@ -72,6 +72,8 @@ describe('recording rules: every action × every role', () => {
       assert.equal(status('info', host, recording), 200);
       assert.equal(status('download', host, recording), 409);
       assert.equal(status('play', host, recording), 409);
+      // The transcript grows while the Space is live: its host may read it then.
+      assert.equal(status('transcript', host, recording), 200);
       // Public but not ready: others see nothing yet.
       assert.equal(status('info', ACTORS[3] as Actor, { ...recording, public: true }), 403);
     }

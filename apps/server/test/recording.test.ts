@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, exitWhenDone, type Running, signUp, startEarshot } from './helpers';
-import { connected, publishTone, type Signal } from './media-bots';
+import { connected, publishTone, whip } from './media-bots';
 import { decode, duration, lastSoundMs, recordingReady, rmsBetween, toneBetween } from './recordings';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,13 +22,6 @@ describe('recording: speakers to files, one mixdown when the Space ends', () => 
   exitWhenDone();
 
   const person = (prefix: string) => signUp(server.url, prefix);
-  const whip =
-    (id: string, client: Client): Signal =>
-    async (offer) => {
-      const res = await client.request('POST', `/api/spaces/${id}/whip`, offer, { 'content-type': 'application/sdp' });
-      if (res.status !== 201) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
-      return res.body as string;
-    };
   const download = async (client: Client, url: string) => {
     const res = await fetch(new URL(url, server.url), { headers: { cookie: client.cookie } });
     assert.equal(res.status, 200);

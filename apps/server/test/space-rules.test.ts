@@ -12,7 +12,15 @@ import {
   type UserSummary,
 } from '@earshot/protocol';
 import fc from 'fast-check';
-import { type CommandContext, decide, decideMedia, decideSpeaking, type Limits, roleOf } from '../src/spaces/rules';
+import {
+  type CommandContext,
+  captionable,
+  decide,
+  decideMedia,
+  decideSpeaking,
+  type Limits,
+  roleOf,
+} from '../src/spaces/rules';
 
 const person = (id: string): UserSummary => ({ id, handle: id, displayName: id.toUpperCase() });
 const [H, C, S, L, O, R, B, X] = ['host', 'cohost', 'speaker', 'listener', 'other', 'removed', 'blocked', 'target'].map(
@@ -160,6 +168,11 @@ const matrix: Record<
   },
   pin: { args: { postId: post.id }, expect: () => managers() },
   unpin: { args: { postId: post.id }, prepare: (s) => ({ ...s, pinnedPosts: [post] }), expect: () => managers() },
+  'set-captions': { args: { enabled: true }, expect: () => managers() },
+  'captions-consent': {
+    args: { consent: true },
+    expect: () => ({ host: 'ok', cohost: 'ok', speaker: 'ok', listener: 409, other: 409, ...denied }),
+  },
 };
 
 describe('Space authorization matrix: every command × every role × every policy', () => {
@@ -263,6 +276,38 @@ describe('media authorization matrix: publish and listen × every role × Space 
   });
 });
 
+describe('who is captioned', () => {
+  it('only a consenting, unmuted stage member of a live Space with captions on', () => {
+    const on = applyEvent(room('everyone'), { kind: 'captions_set', enabled: true });
+    const consented = applyEvent(on, { kind: 'captions_consent', userId: S.id, consent: true });
+    assert.equal(captionable(on, S.id), false, 'no consent yet');
+    assert.equal(captionable(consented, S.id), true);
+    assert.equal(captionable(consented, C.id), false, 'someone else consenting is not consent');
+    assert.equal(captionable(consented, L.id), false, 'listeners are not captioned');
+    assert.equal(captionable(applyEvent(consented, { kind: 'muted', userId: S.id, by: H.id }), S.id), false);
+    assert.equal(captionable(applyEvent(consented, { kind: 'captions_set', enabled: false }), S.id), false);
+    assert.equal(captionable(applyEvent(consented, { kind: 'left_stage', userId: S.id, reason: 'left' }), S.id), false);
+    assert.equal(captionable(applyEvent(consented, { kind: 'ended', at: NOW }), S.id), false);
+    // Consent is per stay on stage: back on stage, asked again.
+    const back = [
+      { kind: 'left_stage', userId: S.id, reason: 'left' },
+      { kind: 'joined_stage', user: S, role: 'speaker' },
+      { kind: 'unmuted', userId: S.id },
+    ] as RoomEvent[];
+    assert.equal(captionable(back.reduce(applyEvent, consented), S.id), false);
+  });
+
+  it('whoever turns captions on consents for themselves, nobody else', () => {
+    const ctx = context(room('everyone'), C);
+    const outcome = decide('set-captions', { enabled: true }, ctx);
+    assert.ok(outcome.ok);
+    assert.deepEqual(outcome.events, [
+      { kind: 'captions_set', enabled: true },
+      { kind: 'captions_consent', userId: C.id, consent: true },
+    ]);
+  });
+});
+
 describe('Space rules under random command sequences (fast-check)', () => {
   // Few people and small limits, so that random sequences reach the limits often.
   const people = [H, ...Array.from({ length: 6 }, (_, i) => person(`u${i}`))];
@@ -274,7 +319,11 @@ describe('Space rules under random command sequences (fast-check)', () => {
         ? { emoji: '👏' }
         : name === 'pin' || name === 'unpin'
           ? { postId: post.id }
-          : { userId: target.id };
+          : name === 'set-captions'
+            ? { enabled: target.id.endsWith('1') }
+            : name === 'captions-consent'
+              ? { consent: target.id !== H.id }
+              : { userId: target.id };
 
   it('never exceeds role limits, removed people are never present, exactly one host, seq strictly increases, replay equals state', () => {
     fc.assert(

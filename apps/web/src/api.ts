@@ -1,4 +1,5 @@
 import type {
+  CaptionsInfo,
   CommandArgsOf,
   CommandName,
   Conversation,
@@ -14,6 +15,8 @@ import type {
   RoomState,
   SpaceSummary,
   SpeakerPolicy,
+  Transcript,
+  TranscriptFormat,
   User,
   UserSummary,
   Verdict,
@@ -145,6 +148,13 @@ export const api = {
   setRecordingPublic: (spaceId: string, isPublic: boolean) =>
     request<Recording>('PATCH', `/spaces/${enc(spaceId)}/recording`, { public: isPublic }),
 
+  // Captions
+  /** Whether this server can caption at all (engine null: `problem` says why). */
+  captionsInfo: () => request<CaptionsInfo>('GET', '/captions'),
+  /** The Space's stored transcript (404/401 when the viewer may not read it, like the recording). */
+  transcript: (spaceId: string) =>
+    request<Transcript>('GET', `/spaces/${enc(spaceId)}/transcript`, undefined, { format: 'json' }),
+
   // Safety: moderators' queue, and the accountable person's side
   moderationReports: (status: ReportQueue, page: PageParams = {}) =>
     request<Page<Report>>('GET', '/moderation/reports', undefined, { status, ...page }),
@@ -165,6 +175,11 @@ const asReport = (body: ReportBody): Report => ('report' in body ? body.report :
 /** A recording's audio URL made to come as an attachment (a download) instead of for playing. */
 export function downloadUrl(audioUrl: string): string {
   return `${audioUrl}${audioUrl.includes('?') ? '&' : '?'}download=1`;
+}
+
+/** A transcript file as a download (WebVTT, SRT or plain text). */
+export function transcriptUrl(spaceId: string, format: Exclude<TranscriptFormat, 'json'>, download = true): string {
+  return `/api/spaces/${enc(spaceId)}/transcript?format=${format}${download ? '&download=1' : ''}`;
 }
 
 export const sameHandle = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

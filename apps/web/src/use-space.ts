@@ -1,5 +1,6 @@
 import {
   applyEvent,
+  type Caption,
   type Reaction,
   type RoomEvent,
   type RoomState,
@@ -31,6 +32,8 @@ type Handlers = {
   /** After each applied event, with the state before and after it. */
   onEvent?: (event: RoomEvent, before: RoomState, after: RoomState) => void;
   onReaction?: (user: UserSummary, emoji: Reaction) => void;
+  /** A live caption (partial or final); not sequenced, like reactions. */
+  onCaption?: (caption: Caption) => void;
 };
 
 const PING_EVERY_MS = 25_000;
@@ -204,6 +207,9 @@ export function useSpace(id: string, myId: string | null, handlers: Handlers = {
           return;
         case 'reaction':
           latest.current.onReaction?.(message.user, message.emoji);
+          return;
+        case 'caption':
+          latest.current.onCaption?.(message.caption);
           return;
         case 'error':
           if (!message.id && (message.error.code === 'removed' || message.error.code === 'blocked')) {

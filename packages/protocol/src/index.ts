@@ -1,3 +1,4 @@
+export * from './captions';
 export * from './errors';
 export * from './realtime';
 export * from './recording';

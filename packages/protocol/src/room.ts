@@ -28,6 +28,11 @@ export const StageMember = z.object({
    * and section `slot` plays this member. Held for as long as they are on stage.
    */
   slot: z.number().int().min(0),
+  /**
+   * They agreed to have what they say captioned (asked when they join the stage; the host's
+   * consent is turning captions on). Nothing they say is transcribed without it.
+   */
+  captions: z.boolean().default(false),
 });
 export type StageMember = z.infer<typeof StageMember>;
 
@@ -47,7 +52,7 @@ export const RoomState = z.object({
   /** Ids of people removed from this Space; they cannot rejoin. */
   removed: z.array(z.string()),
   pinnedPosts: z.array(Post),
-  /** The host's setting; captions arrive with the captions issue. */
+  /** The host's setting: live captions of the speakers who consent. */
   captions: z.object({ enabled: z.boolean() }),
   /** Ticketed Spaces arrive later; null = free and open. */
   tickets: z.null(),
@@ -70,6 +75,8 @@ export const RoomEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unmuted'), userId: z.string() }),
   z.object({ kind: z.literal('speaking'), userId: z.string(), speaking: z.boolean() }),
   z.object({ kind: z.literal('removed'), userId: z.string(), blocked: z.boolean() }),
+  z.object({ kind: z.literal('captions_set'), enabled: z.boolean() }),
+  z.object({ kind: z.literal('captions_consent'), userId: z.string(), consent: z.boolean() }),
   z.object({ kind: z.literal('pinned'), post: Post }),
   z.object({ kind: z.literal('unpinned'), postId: z.string() }),
 ]);
@@ -95,7 +102,14 @@ export function applyEvent(state: RoomState, event: RoomEvent): RoomState {
         invitations: without(state.invitations, (i) => i.user.id !== event.user.id),
         stage: sortStage([
           ...state.stage,
-          { user: event.user, role: event.role, muted: true, speaking: false, slot: freeSlot(state.stage) },
+          {
+            user: event.user,
+            role: event.role,
+            muted: true,
+            speaking: false,
+            slot: freeSlot(state.stage),
+            captions: false,
+          },
         ]),
       };
     case 'left_stage':
@@ -138,6 +152,13 @@ export function applyEvent(state: RoomState, event: RoomEvent): RoomState {
         invitations: without(state.invitations, (i) => i.user.id !== event.userId),
         removed: [...state.removed, event.userId],
       };
+    case 'captions_set':
+      return { ...state, captions: { enabled: event.enabled } };
+    case 'captions_consent':
+      return {
+        ...state,
+        stage: state.stage.map((m) => (m.user.id === event.userId ? { ...m, captions: event.consent } : m)),
+      };
     case 'pinned':
       return { ...state, pinnedPosts: [event.post, ...without(state.pinnedPosts, (p) => p.id !== event.post.id)] };
     case 'unpinned':
@@ -177,7 +198,9 @@ export function initialRoom(input: {
     speakerPolicy: input.speakerPolicy,
     status: 'created',
     host: input.host,
-    stage: [{ user: input.host, role: 'host', muted: true, speaking: false, slot: 0 }],
+    stage: [
+      { user: input.host, role: 'host', muted: true, speaking: false, slot: 0, captions: input.captions ?? false },
+    ],
     stageSize: input.stageSize ?? DEFAULT_STAGE_SIZE,
     raisedHands: [],
     invitations: [],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Caption } from './captions';
 import { ErrorBody } from './errors';
 import { Reaction, RoomEvent, RoomState, SpaceStatus, SpeakerPolicy } from './room';
 import { Handle, UserSummary } from './social';
@@ -36,6 +37,10 @@ export const CommandArgs = {
   report: z.strictObject({ userId: z.string().min(1).max(64).optional(), reason: z.string().trim().min(1).max(500) }),
   react: z.strictObject({ emoji: Reaction }),
   pin: z.strictObject({ postId: z.string().min(1).max(64) }),
+  /** Host and co-hosts: captions on or off for the Space. */
+  'set-captions': z.strictObject({ enabled: z.boolean() }),
+  /** Anyone on stage: may what I say be captioned? */
+  'captions-consent': z.strictObject({ consent: z.boolean() }),
   unpin: z.strictObject({ postId: z.string().min(1).max(64) }),
 } as const;
 export type CommandName = keyof typeof CommandArgs;
@@ -77,6 +82,8 @@ export const SpaceServerMessage = z.discriminatedUnion('type', [
   /** Not sequenced: who is here changes too often to be history. */
   z.object({ type: z.literal('presence') }).extend(Presence.shape),
   z.object({ type: z.literal('reaction'), user: UserSummary, emoji: Reaction }),
+  /** Live captions (partial, then final), sent only while the Space has captions on. */
+  z.object({ type: z.literal('caption'), caption: Caption }),
   z.object({ type: z.literal('ack'), id: z.string(), seq: z.number().int() }),
   z.object({ type: z.literal('error'), id: z.string().optional() }).extend(ErrorBody.shape),
   z.object({ type: z.literal('pong') }),

@@ -107,3 +107,17 @@ export class RtpRewriter {
     return out;
   }
 }
+
+/** The payload of an RTP packet: after the header, CSRCs and extension, before padding. */
+export function rtpPayload(rtp: Buffer): Buffer | undefined {
+  const first = rtp[0] ?? 0;
+  if (rtp.length < 12) return undefined;
+  let offset = 12 + (first & 0x0f) * 4;
+  if (first & 0x10) {
+    if (rtp.length < offset + 4) return undefined;
+    offset += 4 + rtp.readUInt16BE(offset + 2) * 4;
+  }
+  let end = rtp.length;
+  if (first & 0x20) end -= rtp[rtp.length - 1] ?? 0;
+  return end > offset ? rtp.subarray(offset, end) : undefined;
+}

@@ -1,6 +1,7 @@
 import type { RoomEvent, RoomState } from '@earshot/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../bus/bus';
+import type { Captioner } from '../captions/captioner';
 import { AppError } from '../http/errors';
 import type { Recorder } from '../recording/recorder';
 import { decideMedia, type MediaAction } from '../spaces/rules';
@@ -37,6 +38,7 @@ export class SpaceMedia {
     private readonly spaces: SpaceService,
     private readonly bus: Bus,
     private readonly recorder: Recorder,
+    private readonly captioner: Captioner,
     private readonly log: FastifyBaseLogger,
   ) {}
 
@@ -90,6 +92,7 @@ export class SpaceMedia {
     if (existing) return existing;
     const room = this.plane.openRoom(spaceId);
     this.recorder.attach(room, spaceId);
+    void this.captioner.attach(room, spaceId);
     room.on('speaking', (key, speaking) => this.#speakingChanged(spaceId, key, speaking));
     room.on('publisherClosed', () => this.#closeIfEmpty(room));
     room.on('subscriberClosed', () => this.#closeIfEmpty(room));

@@ -11,8 +11,11 @@ export function retainUntil(endedAt: Date, violation: boolean): Date {
   return new Date(endedAt.getTime() + (violation ? RETAIN_DAYS_AFTER_VIOLATION : RETAIN_DAYS) * DAY_MS);
 }
 
-/** info: see the recording (status, turns); download: fetch the audio as a file; play: stream it; publish: make it public. */
-export type RecordingAction = 'info' | 'play' | 'download' | 'publish';
+/**
+ * info: see the recording (status, turns); download: fetch the audio as a file; play: stream it;
+ * publish: make it public; transcript: read the captions' transcript (the host's even while live).
+ */
+export type RecordingAction = 'info' | 'play' | 'download' | 'publish' | 'transcript';
 
 export interface RecordingContext {
   /** The viewer's role in the Space (as its room state ended), from spaces/rules `roleOf`. */
@@ -34,7 +37,8 @@ export function decideRecording(action: RecordingAction, ctx: RecordingContext):
     return no(404, ErrorCode.notFound, 'this Space has no recording');
   const owner = role === 'host';
   const isPublic = recording.public && recording.status === 'ready' && role !== 'blocked';
-  const mayHear = owner || moderator || ((action === 'info' || action === 'play') && isPublic);
+  const mayHear =
+    owner || moderator || ((action === 'info' || action === 'play' || action === 'transcript') && isPublic);
   if (action === 'publish' ? !owner : !mayHear) {
     if (role === 'anonymous') return no(401, ErrorCode.unauthenticated, 'sign in to reach this recording');
     // Not public and not yours: say it does not exist rather than that it is hidden.
@@ -42,10 +46,14 @@ export function decideRecording(action: RecordingAction, ctx: RecordingContext):
     return no(
       403,
       ErrorCode.forbidden,
-      action === 'publish' ? 'only the host can publish the recording' : 'only the host can download the recording',
+      action === 'publish'
+        ? 'only the host can publish the recording'
+        : action === 'transcript'
+          ? 'only the host can read the transcript'
+          : 'only the host can download the recording',
     );
   }
-  if (action !== 'info' && recording.status !== 'ready')
+  if (action !== 'info' && action !== 'transcript' && recording.status !== 'ready')
     return no(
       409,
       ErrorCode.conflict,

@@ -122,7 +122,7 @@ export function createRecordingService(services: Services, recorder: Recorder, l
     },
   };
 
-  /** Deletes every recording whose retention has passed, files first, then rows; runs hourly. */
+  /** Deletes every recording (and transcript) whose retention has passed, files first, then rows; runs hourly. */
   const retentionJob: JobHandler = {
     async run() {
       const now = clock.now();
@@ -131,6 +131,7 @@ export function createRecordingService(services: Services, recorder: Recorder, l
         await rm(path.join(dir, space_id), { recursive: true, force: true });
         await db.transaction().execute(async (tx) => {
           await tx.deleteFrom('recording_tracks').where('space_id', '=', space_id).execute();
+          await tx.deleteFrom('transcript_segments').where('space_id', '=', space_id).execute();
           await tx.deleteFrom('recordings').where('space_id', '=', space_id).execute();
         });
         log.info({ spaceId: space_id }, 'expired recording deleted');
@@ -230,6 +231,7 @@ export function createRecordingService(services: Services, recorder: Recorder, l
 
   return {
     statusChanged,
+    load,
     info,
     setPublic,
     audioFile,

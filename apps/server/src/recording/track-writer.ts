@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { EncodedAudioPacketSource, EncodedPacket, OggOutputFormat, Output, StreamTarget } from 'mediabunny';
-import { OPUS_SILENCE } from '../media/rtp';
+import { OPUS_SILENCE, rtpPayload } from '../media/rtp';
 
 /** Opus always counts 48,000 samples a second; a WebRTC frame is 20 ms. */
 const RATE = 48_000;
@@ -132,18 +132,4 @@ function framesIn(data: Uint8Array): number {
     config < 12 ? [10, 20, 40, 60][config & 3] : config < 16 ? [10, 20][config & 1] : [2.5, 5, 10, 20][config & 3];
   const count = code === 0 ? 1 : code === 3 ? (data[1] ?? 0) & 0x3f : 2;
   return ((tenths ?? 20) * count) / 20;
-}
-
-/** The payload of an RTP packet: after the header, CSRCs and extension, before padding. */
-function rtpPayload(rtp: Buffer): Buffer | undefined {
-  const first = rtp[0] ?? 0;
-  if (rtp.length < 12) return undefined;
-  let offset = 12 + (first & 0x0f) * 4;
-  if (first & 0x10) {
-    if (rtp.length < offset + 4) return undefined;
-    offset += 4 + rtp.readUInt16BE(offset + 2) * 4;
-  }
-  let end = rtp.length;
-  if (first & 0x20) end -= rtp[rtp.length - 1] ?? 0;
-  return end > offset ? rtp.subarray(offset, end) : undefined;
 }

@@ -28,7 +28,7 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
   const { db, bus, config } = services;
   const spaces = createSpaceService(services);
   const hub = new SpaceHub(bus, db, spaces, config.PRESENCE_GRACE_MS, app.log);
-  const media = new SpaceMedia(services.media, spaces, bus, services.recorder, app.log);
+  const media = new SpaceMedia(services.media, spaces, bus, services.recorder, services.captioner, app.log);
   app.addHook('onClose', async () => {
     media.close();
     await hub.close();

@@ -237,6 +237,24 @@ export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, c
       if (!PRESENT.includes(role)) return forbidden('join the Space to react');
       return ok([], [{ kind: 'react', emoji: (args as CommandArgsOf<'react'>).emoji }]);
 
+    case 'set-captions': {
+      if (!MANAGERS.includes(role)) return forbidden('only the host and co-hosts turn captions on or off');
+      const { enabled } = args as CommandArgsOf<'set-captions'>;
+      if (state.captions.enabled === enabled) return ok();
+      // Whoever turns captions on agrees to be captioned, as the host does by creating a Space with them.
+      const me = state.stage.find((m) => m.user.id === actor.id);
+      const consent: RoomEvent[] =
+        enabled && me && !me.captions ? [{ kind: 'captions_consent', userId: actor.id, consent: true }] : [];
+      return ok([{ kind: 'captions_set', enabled }, ...consent]);
+    }
+
+    case 'captions-consent': {
+      const member = state.stage.find((m) => m.user.id === actor.id);
+      if (!member) return conflict('you are not on stage');
+      const { consent } = args as CommandArgsOf<'captions-consent'>;
+      return member.captions === consent ? ok() : ok([{ kind: 'captions_consent', userId: actor.id, consent }]);
+    }
+
     case 'pin':
     case 'unpin': {
       if (!MANAGERS.includes(role)) return forbidden('only the host and co-hosts pin posts');
@@ -276,6 +294,12 @@ export function decideMedia(action: MediaAction, state: RoomState, role: Role): 
   if (role === 'listener') return forbidden('only the host, co-hosts and speakers can publish audio');
   return { ok: true };
 }
+
+/** Whether what `userId` says is captioned now: the Space has captions on and they consented. */
+export const captionable = (state: RoomState, userId: string) =>
+  state.status === 'live' &&
+  state.captions.enabled &&
+  state.stage.some((m) => m.user.id === userId && m.captions && !m.muted);
 
 /** The media plane heard `userId` start or stop speaking: an event, if it changes anything. */
 export function decideSpeaking(state: RoomState, userId: string, speaking: boolean): Outcome {

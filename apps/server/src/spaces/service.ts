@@ -1,5 +1,6 @@
 import {
   applyEvent,
+  type Caption,
   CommandArgs,
   type CommandName,
   ErrorCode,
@@ -11,7 +12,7 @@ import {
 } from '@earshot/protocol';
 import type { Services } from '../context';
 import type { Viewer } from '../http/auth';
-import { AppError, notFound } from '../http/errors';
+import { AppError } from '../http/errors';
 import { newId } from '../ids';
 import { sendMessage } from '../social/dms';
 import { getPost } from '../social/posts';
@@ -36,6 +37,7 @@ export const spaceChannel = (spaceId: string) => `space:${spaceId}`;
 export type SpaceBusMessage =
   | { type: 'event'; seq: number; event: RoomEvent }
   | { type: 'reaction'; user: UserSummary; emoji: string }
+  | { type: 'caption'; caption: Caption }
   | { type: 'presence-node'; nodeId: string; count: number; sample: UserSummary[]; at: number };
 
 export function createSpaceService(services: Services) {
@@ -187,8 +189,11 @@ export function createSpaceService(services: Services) {
           room: JSON.stringify(next),
           seq: newSeq,
           status: next.status,
-          ...(next.status !== state.status && next.status === 'live' && { started_at: new Date() }),
-          ...(next.status !== state.status && next.status === 'ended' && { ended_at: new Date() }),
+          // The same instants as the room's startedAt/endedAt (a second new Date() could differ by a ms).
+          ...(next.status !== state.status &&
+            next.status === 'live' && { started_at: new Date(next.startedAt ?? Date.now()) }),
+          ...(next.status !== state.status &&
+            next.status === 'ended' && { ended_at: new Date(next.endedAt ?? Date.now()) }),
         })
         .where('id', '=', spaceId)
         .execute();

@@ -83,6 +83,16 @@ export interface Database {
     offset_ms: number;
     created_at: CreatedAt;
   };
+  transcript_segments: {
+    id: string;
+    space_id: string;
+    user_id: string;
+    start_ms: number;
+    end_ms: number;
+    text: string;
+    engine: string;
+    created_at: CreatedAt;
+  };
   jobs: {
     id: string;
     kind: string;

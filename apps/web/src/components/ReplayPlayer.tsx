@@ -1,7 +1,10 @@
-import type { Recording, SpeakerTurn } from '@earshot/protocol';
+import type { Recording, SpeakerTurn, Transcript } from '@earshot/protocol';
 import { type CSSProperties, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { transcriptUrl } from '../api';
 import { avatarColor, clock, spokenDuration } from '../format';
+import { segmentAt } from '../use-transcript';
 import { Avatar } from './Avatar';
+import { CaptionsToggle } from './CaptionsToggle';
 import { PauseIcon, PlayIcon } from './Icons';
 
 /** How far an arrow key moves the seek bar; Page Up/Down move further. */
@@ -24,9 +27,18 @@ function joined(names: string[]): string {
 /**
  * A recording's replay: an <audio> element behind our own controls (play/pause, a seek bar that
  * arrow keys move by 5 s, elapsed/total) and who spoke when, with whoever speaks now highlighted.
+ * With a transcript, the line under the playhead shows as a caption (speaker and words).
  * `startMs` is where it starts, e.g. where a report was made.
  */
-export function ReplayPlayer({ recording, startMs = 0 }: { recording: Recording; startMs?: number }) {
+export function ReplayPlayer({
+  recording,
+  startMs = 0,
+  transcript = null,
+}: {
+  recording: Recording;
+  startMs?: number;
+  transcript?: Transcript | null;
+}) {
   const id = useId();
   const audio = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(false);
@@ -39,6 +51,18 @@ export function ReplayPlayer({ recording, startMs = 0 }: { recording: Recording;
   const totalMs = Math.max(recording.durationMs ?? mediaMs ?? 0, 0);
   const turns = [...recording.turns].sort((a, b) => a.startMs - b.startMs);
   const now = speakersAt(turns, at);
+  const segments = transcript?.segments ?? []; // in time order from the server
+  // The server's WebVTT as the <audio>'s captions track.
+  const vttUrl = segments.length > 0 ? transcriptUrl(recording.spaceId, 'vtt', false) : null;
+  const [captionsOn, setCaptionsOn] = useState(true);
+  const showCaptions = segments.length > 0 && captionsOn;
+  const said = showCaptions ? segmentAt(segments, at) : null;
+
+  // The track follows the same switch, for anything that reads the element's text tracks.
+  useEffect(() => {
+    const track = audio.current?.textTracks[0];
+    if (track) track.mode = showCaptions ? 'showing' : 'hidden';
+  }, [showCaptions, vttUrl]);
 
   const seek = (ms: number) => {
     const el = audio.current;
@@ -69,7 +93,8 @@ export function ReplayPlayer({ recording, startMs = 0 }: { recording: Recording;
       setWaiting(false);
       setProblem('');
     };
-    const onError = () => {
+    const onError = (event: Event) => {
+      if (event.target instanceof HTMLTrackElement) return; // captions only; the sound plays on
       setPlaying(false);
       setWaiting(false);
       setProblem('The recording could not be played. Try again, or download it.');
@@ -140,10 +165,11 @@ export function ReplayPlayer({ recording, startMs = 0 }: { recording: Recording;
 
   return (
     <div className="replay" data-testid="replay" data-playing={playing}>
-      {/* biome-ignore lint/a11y/useMediaCaption: the speakers are listed below; captions come with the transcript */}
       <audio ref={audio} preload="metadata">
         {audioUrls && <source src={audioUrls.opus} type='audio/ogg; codecs="opus"' />}
         {audioUrls && <source src={audioUrls.m4a} type="audio/mp4" />}
+        {/* Empty until the transcript is in (a track error is not the recording's: see onError). */}
+        <track kind="captions" src={vttUrl ?? undefined} srcLang="en" label="Captions" default />
       </audio>
       <div className="replay-controls">
         <button
@@ -203,6 +229,24 @@ export function ReplayPlayer({ recording, startMs = 0 }: { recording: Recording;
         <p className="error-note" role="alert">
           {problem}
         </p>
+      )}
+      {segments.length > 0 && (
+        <div className="replay-captions">
+          <CaptionsToggle on={captionsOn} setOn={setCaptionsOn} />
+          {showCaptions && (
+            <p
+              className={said ? 'replay-caption' : 'replay-caption idle'}
+              aria-live={playing ? 'polite' : 'off'}
+              data-testid="replay-caption"
+            >
+              {said && (
+                <>
+                  <strong>{said.speaker.displayName}</strong> {said.text}
+                </>
+              )}
+            </p>
+          )}
+        </div>
       )}
       <p className="replay-now" aria-live="polite" data-testid="now-speaking">
         {now.length > 0 ? (

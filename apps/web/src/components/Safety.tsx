@@ -3,6 +3,7 @@ import { Link } from 'wouter';
 import { api } from '../api';
 import { clock, dayDate, fullDate, timeAgo } from '../format';
 import { useLoad } from '../use-load';
+import { useTranscript } from '../use-transcript';
 import { ReplayPlayer } from './ReplayPlayer';
 import { ErrorNote, Loading } from './Status';
 
@@ -71,6 +72,7 @@ export function ReportRecording({ report }: { report: Report }) {
   const info = useLoad(`report-recording:${report.space.id}:${ready}`, () =>
     ready ? api.recording(report.space.id) : Promise.resolve(null),
   );
+  const transcript = useTranscript(report.space.id, ready ? 'ready' : null);
   const start = report.offsetMs ?? 0;
   if (!report.recording) return <p className="muted">This Space has no recording, or it has been deleted.</p>;
   const kept = report.recording.retainUntil ? (
@@ -100,7 +102,7 @@ export function ReportRecording({ report }: { report: Report }) {
           ? `Starts at ${clock(start)}, where the report was made.`
           : 'The report was made before the recording started.'}
       </p>
-      <ReplayPlayer recording={info.data} startMs={start} />
+      <ReplayPlayer recording={info.data} startMs={start} transcript={transcript} />
       {kept}
     </>
   );

@@ -1,4 +1,4 @@
-import type { Reaction, UserSummary } from '@earshot/protocol';
+import type { Reaction, RoomState, UserSummary } from '@earshot/protocol';
 import { useRef, useState } from 'react';
 import { api } from '../api';
 import { Loading } from '../components/Status';
@@ -7,7 +7,9 @@ import { describe } from '../space/describe';
 import { Room } from '../space/Room';
 import { Final, RoomActivity } from '../space/RoomNotes';
 import { useFloatingReactions } from '../space/use-floating-reactions';
+import { useCaptionAnnouncer, useLiveCaptions } from '../space/use-live-captions';
 import { useSpace } from '../use-space';
+import { useStoredFlag } from '../use-stored-flag';
 import { useTitle } from '../use-title';
 
 export function SpaceRoomPage({ id }: { id: string }) {
@@ -19,6 +21,13 @@ export function SpaceRoomPage({ id }: { id: string }) {
   const ownPending = useRef(new Map<string, number>());
   const listenersRef = useRef<UserSummary[]>([]);
   const managesRef = useRef(false);
+  const roomRef = useRef<RoomState | null>(null);
+  // Reading captions is the viewer's own choice, kept by the browser for every Space.
+  const [captionsOn, setCaptionsOn] = useStoredFlag('earshot-captions', false);
+  const captionsOnRef = useRef(captionsOn);
+  captionsOnRef.current = captionsOn;
+  const liveCaptions = useLiveCaptions();
+  const captionAnnouncer = useCaptionAnnouncer();
 
   const live = useSpace(
     id,
@@ -39,10 +48,18 @@ export function SpaceRoomPage({ id }: { id: string }) {
         }
         add(emoji);
       },
+      onCaption: (caption) => {
+        liveCaptions.add(caption);
+        const room = roomRef.current;
+        if (!caption.final || !caption.text.trim() || !captionsOnRef.current || !room?.captions.enabled) return;
+        const speaker = room.stage.find((m) => m.user.id === caption.userId)?.user.displayName ?? 'Someone';
+        captionAnnouncer.announce(`${speaker}: ${caption.text.trim()}`);
+      },
     },
     user !== undefined,
   );
   listenersRef.current = live.listeners;
+  roomRef.current = live.room;
   managesRef.current =
     !!myId &&
     !!live.room &&
@@ -90,9 +107,21 @@ export function SpaceRoomPage({ id }: { id: string }) {
   const room = live.room;
   return (
     <>
-      <Room live={{ ...live, room }} me={user} id={id} floating={floating} react={react} hostMuted={hostMuted} />
+      <Room
+        live={{ ...live, room }}
+        me={user}
+        id={id}
+        floating={floating}
+        react={react}
+        hostMuted={hostMuted}
+        captions={{ live: liveCaptions.captions, on: captionsOn, setOn: setCaptionsOn }}
+      />
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="room-announcer">
         {announcement}
+      </p>
+      {/* Apart from the room's announcer, which also shows its text on screen. */}
+      <p className="visually-hidden" aria-live="polite" data-testid="caption-announcer">
+        {captionsOn && room.captions.enabled ? captionAnnouncer.text : ''}
       </p>
       <RoomActivity text={announcement} />
     </>

@@ -132,6 +132,8 @@ export function Controls({
   clearNote,
   toggleMute,
   audio,
+  captions,
+  above,
 }: {
   me: User | null;
   room: RoomState;
@@ -148,6 +150,10 @@ export function Controls({
   toggleMute: () => void;
   /** The audio bar: listening and microphone state. */
   audio: ReactNode;
+  /** Captions on/off for the viewer, and their consent when on stage. */
+  captions: ReactNode;
+  /** At the top of the bar, always in view: the captions question, subtitles. */
+  above: ReactNode;
 }) {
   useEffect(() => {
     if (!note) return;
@@ -158,7 +164,11 @@ export function Controls({
   if (!me) {
     return (
       <div className="room-controls">
-        {audio}
+        {above}
+        <div className="control-row">
+          {audio}
+          {captions}
+        </div>
         <div className="signed-out">
           <p>Sign in to raise your hand and react</p>
           <span className="actions">
@@ -176,6 +186,7 @@ export function Controls({
 
   return (
     <div className="room-controls">
+      {above}
       {(error || note) && (
         <div className="control-messages">
           <ErrorNote error={error} />
@@ -199,6 +210,7 @@ export function Controls({
           run={run}
           toggleMute={toggleMute}
         />
+        {captions}
         {isHost && room.status !== 'ended' && (
           <button
             type="button"

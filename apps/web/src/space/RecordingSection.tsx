@@ -1,13 +1,14 @@
-import type { Recording } from '@earshot/protocol';
+import type { Recording, Transcript } from '@earshot/protocol';
 import { useEffect, useId, useState } from 'react';
 import { Link } from 'wouter';
-import { ApiError, api, downloadUrl } from '../api';
+import { ApiError, api, downloadUrl, transcriptUrl } from '../api';
 import { DownloadIcon } from '../components/Icons';
 import { ReplayPlayer } from '../components/ReplayPlayer';
 import { ErrorNote, Loading } from '../components/Status';
 import { clock, dayDate, fileSize } from '../format';
 import { useServerMessages } from '../realtime';
 import { useLoad } from '../use-load';
+import { useTranscript } from '../use-transcript';
 
 /** While the mixdown is made, the page asks again this often (and at once on "recording_ready"). */
 const POLL_MS = 3000;
@@ -98,12 +99,42 @@ function Downloads({ recording }: { recording: Recording }) {
   );
 }
 
+function TranscriptDownloads({ spaceId, transcript }: { spaceId: string; transcript: Transcript | null }) {
+  if (!transcript?.segments.length) return null;
+  const files = [
+    ['vtt', 'WebVTT'],
+    ['srt', 'SRT'],
+    ['txt', 'Text'],
+  ] as const;
+  return (
+    <p className="transcript-downloads" data-testid="transcript-downloads">
+      <DownloadIcon />
+      <span className="muted">Transcript:</span>
+      {files.map(([format, label], i) => (
+        <span key={format} className="transcript-file">
+          {i > 0 && (
+            <span aria-hidden="true" className="muted">
+              ·
+            </span>
+          )}
+          <a href={transcriptUrl(spaceId, format)} download data-testid={`transcript-${format}`}>
+            {label}
+            <span className="visually-hidden"> transcript</span>
+          </a>
+        </span>
+      ))}
+    </p>
+  );
+}
+
 /** The ended Space's recording: the host's status, downloads and public switch; a replay for who may hear it. */
 export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewerId: string | null }) {
   const info = useLoad(`recording:${spaceId}:${viewerId ?? ''}`, () => api.recording(spaceId));
   const recording = info.state === 'ready' ? info.data : null;
   const waiting = !!recording && preparing(recording);
   const { reload } = info;
+  // The transcript has the recording's visibility; asked again once the recording is ready.
+  const transcript = useTranscript(spaceId, recording ? `${viewerId ?? ''}:${recording.status}` : null);
 
   useEffect(() => {
     if (!waiting) return;
@@ -183,6 +214,7 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
       {owner && (
         <div className={playable ? 'recording-owner above-player' : 'recording-owner'}>
           <Downloads recording={r} />
+          {r.canDownload && <TranscriptDownloads spaceId={spaceId} transcript={transcript} />}
           {r.retainUntil && (
             <p className="muted recording-kept" data-testid="kept-until">
               Kept until {dayDate(r.retainUntil)}, then deleted.
@@ -191,7 +223,7 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
           {r.canPublish && <PublicSwitch recording={r} onChange={(next) => info.setData(() => next)} />}
         </div>
       )}
-      {playable && <ReplayPlayer recording={r} />}
+      {playable && <ReplayPlayer recording={r} transcript={transcript} />}
     </section>
   );
 }

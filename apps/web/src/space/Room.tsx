@@ -1,5 +1,5 @@
 import type { Reaction, RoomState, User, UserSummary } from '@earshot/protocol';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { api } from '../api';
 import { useListener, type Volumes } from '../media/use-listener';
@@ -16,6 +16,7 @@ import { ConnectionBanner, RoomHead } from './RoomHead';
 import { StageSection } from './StageSection';
 import type { Run } from './types';
 import type { Floating } from './use-floating-reactions';
+import { type CaptionsView, useRoomCaptions } from './use-room-captions';
 import { VolumePanel } from './VolumePanel';
 
 /** Nobody speaks in an ended Space, whatever the last level said. */
@@ -30,6 +31,7 @@ export function Room({
   floating,
   react,
   hostMuted,
+  captions,
 }: {
   live: LiveSpace & { room: RoomState };
   me: User | null;
@@ -38,6 +40,7 @@ export function Room({
   react: (emoji: Reaction) => Promise<void>;
   /** The viewer's last mute came from a host, not themselves. */
   hostMuted: boolean;
+  captions: CaptionsView;
 }) {
   const { room, listenerCount, connection } = live;
   const myId = me?.id ?? null;
@@ -119,6 +122,9 @@ export function Room({
     navigate('/');
   };
 
+  const stageRef = useRef<HTMLElement>(null);
+  const cc = useRoomCaptions({ spaceId: id, room, myMember, manages, ended, busy, run, captions, stageRef });
+
   const menu = { room, myId, isHost, manages, ended, run, report };
   const stageIds = new Set(room.stage.map((m) => m.user.id));
 
@@ -135,7 +141,14 @@ export function Room({
       />
       <ConnectionBanner ended={ended} connection={connection} />
       {ended && <RecordingSection spaceId={id} viewerId={myId} />}
-      <StageSection room={ended ? quiet(room) : room} optionsFor={(u, m) => personMenu(menu, u, m)} floating={floating}>
+      <StageSection
+        room={ended ? quiet(room) : room}
+        optionsFor={(u, m) => personMenu(menu, u, m)}
+        floating={floating}
+        captionFor={cc.captionFor}
+        headExtra={cc.headExtra}
+        sectionRef={stageRef}
+      >
         {listen.state !== 'off' && (
           <VolumePanel stage={room.stage} myId={myId} volumes={volumes} setVolume={setVolume} />
         )}
@@ -166,6 +179,13 @@ export function Room({
           note={note}
           clearNote={() => setNote('')}
           toggleMute={toggleMute}
+          captions={cc.buttons}
+          above={
+            <>
+              {cc.notice}
+              {cc.strip}
+            </>
+          }
           audio={
             audible && (
               <AudioBar

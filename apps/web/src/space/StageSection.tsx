@@ -1,5 +1,5 @@
 import type { RoomState, StageMember, UserSummary } from '@earshot/protocol';
-import type { ReactNode } from 'react';
+import type { ReactNode, Ref } from 'react';
 import { Link } from 'wouter';
 import { Avatar } from '../components/Avatar';
 import { MicOffIcon, MoreIcon } from '../components/Icons';
@@ -8,7 +8,7 @@ import { SpeakingNow } from './SpeakingNow';
 import { roleLabel } from './types';
 import type { Floating } from './use-floating-reactions';
 
-function StageTile({ member, items }: { member: StageMember; items: MenuItem[] }) {
+function StageTile({ member, items, caption }: { member: StageMember; items: MenuItem[]; caption: ReactNode }) {
   const { user } = member;
   return (
     <li
@@ -33,6 +33,7 @@ function StageTile({ member, items }: { member: StageMember; items: MenuItem[] }
         {roleLabel[member.role]}
         {member.speaking && <span className="visually-hidden">, speaking</span>}
       </span>
+      {caption}
       <MenuButton label={`Options for ${user.displayName}`} items={items} className="tile-menu">
         <MoreIcon />
       </MenuButton>
@@ -44,21 +45,32 @@ export function StageSection({
   room,
   optionsFor,
   floating,
+  captionFor,
+  headExtra,
+  sectionRef,
   children,
 }: {
   room: RoomState;
   optionsFor: (target: UserSummary, member: StageMember | null) => MenuItem[];
   floating: Floating[];
+  /** Under each name while the viewer reads captions: what they say now; null = not reading captions. */
+  captionFor?: ((member: StageMember) => ReactNode) | null;
+  /** Beside the heading: the hosts' captions switch. */
+  headExtra?: ReactNode;
+  sectionRef?: Ref<HTMLElement>;
   /** Under the grid: the volume sliders while listening. */
   children?: ReactNode;
 }) {
   return (
-    <section className="card stage" aria-labelledby="stage-heading">
-      <h2 id="stage-heading">Stage</h2>
+    <section className="card stage" aria-labelledby="stage-heading" ref={sectionRef}>
+      <div className="stage-head">
+        <h2 id="stage-heading">Stage</h2>
+        {headExtra}
+      </div>
       <SpeakingNow stage={room.stage} />
-      <ul className="stage-grid">
+      <ul className={captionFor ? 'stage-grid with-captions' : 'stage-grid'}>
         {room.stage.map((m) => (
-          <StageTile key={m.user.id} member={m} items={optionsFor(m.user, m)} />
+          <StageTile key={m.user.id} member={m} items={optionsFor(m.user, m)} caption={captionFor?.(m)} />
         ))}
       </ul>
       {children}

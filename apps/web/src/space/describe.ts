@@ -50,6 +50,8 @@ export function describe(
       return null;
     case 'removed':
       return `${name(event.userId)} was removed`;
+    case 'captions_set':
+      return event.enabled ? 'Captions are on' : 'Captions are off';
     case 'pinned':
       return `A post by ${event.post.author.displayName} was pinned`;
     case 'unpinned':

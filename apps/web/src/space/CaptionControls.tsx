@@ -1,0 +1,104 @@
+import type { StageMember } from '@earshot/protocol';
+import { useId, useState } from 'react';
+import { api } from '../api';
+import { CcMark } from '../components/CaptionsToggle';
+import { useLoad } from '../use-load';
+import type { Run } from './types';
+
+/** A stage member's consent, to change at any time. */
+export function CaptionMeToggle({
+  member,
+  busy,
+  run,
+  answered,
+}: {
+  member: StageMember;
+  busy: boolean;
+  run: Run;
+  answered: () => void;
+}) {
+  return (
+    <button
+      type="button"
+      className="button secondary small toggle"
+      aria-pressed={member.captions}
+      disabled={busy}
+      onClick={() => {
+        answered();
+        void run('captions-consent', { consent: !member.captions });
+      }}
+      data-testid="caption-me"
+    >
+      <span className="toggle-check" aria-hidden="true">
+        ✓
+      </span>
+      Caption me
+    </button>
+  );
+}
+
+/** Asked once per Space of someone on stage while captions are on, without stopping them. */
+export function CaptionsConsent({ busy, run, answered }: { busy: boolean; run: Run; answered: () => void }) {
+  const id = useId();
+  return (
+    <section className="captions-ask" aria-labelledby={`${id}-ask`} data-testid="captions-consent">
+      <p id={`${id}-ask`}>
+        <CcMark /> <strong>Captions are on in this Space.</strong> Caption what you say?
+      </p>
+      <div className="actions">
+        <button
+          type="button"
+          className="button small"
+          disabled={busy}
+          onClick={() => {
+            answered();
+            void run('captions-consent', { consent: true });
+          }}
+        >
+          Allow captions
+        </button>
+        <button type="button" className="button secondary small" onClick={answered}>
+          Not now
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** Hosts and co-hosts: captions on or off for everyone; says so when the server cannot caption. */
+export function CaptionsSwitch({ enabled, run }: { enabled: boolean; run: Run }) {
+  const id = useId();
+  const info = useLoad('captions-info', () => api.captionsInfo());
+  // Unknown (not loaded, or an older server): let them try; the server has the last word.
+  const problem = info.state === 'ready' && info.data.engine === null ? (info.data.problem ?? 'unavailable') : null;
+  const [pending, setPending] = useState<boolean | null>(null);
+  const on = pending ?? enabled;
+  const toggle = async (value: boolean) => {
+    setPending(value);
+    await run('set-captions', { enabled: value });
+    setPending(null);
+  };
+  return (
+    <div className="switch-field captions-switch">
+      <label className="switch" htmlFor={`${id}-captions`}>
+        <input
+          id={`${id}-captions`}
+          type="checkbox"
+          role="switch"
+          checked={on}
+          aria-checked={on}
+          disabled={pending !== null || (!on && problem !== null)}
+          onChange={(e) => void toggle(e.target.checked)}
+          aria-describedby={problem ? `${id}-captions-problem` : undefined}
+        />
+        <span className="switch-track" aria-hidden="true" />
+        <span>Live captions</span>
+      </label>
+      {problem && (
+        <small id={`${id}-captions-problem`} className="hint captions-problem" data-testid="captions-problem">
+          This server cannot caption: {problem}
+        </small>
+      )}
+    </div>
+  );
+}
