@@ -96,8 +96,10 @@ describe('media plane: WHIP/WHEP with real WebRTC peers', () => {
     assert.equal(mediaRoom(id)?.publishers().length ?? 0, 0);
     // Unknown Space: 404; an ended one: 409.
     await assert.rejects(listen(signal('whep', 'nope')), (err: { status: number }) => err.status === 404);
+    assert.equal(mediaRoom('nope'), undefined, 'no room is left for an unknown Space');
     await host.c.post(`/api/spaces/${id}/end`, {});
     await assert.rejects(listen(signal('whep', id)), (err: { status: number }) => err.status === 409);
+    assert.equal(mediaRoom(id), undefined, 'no room is left for an ended Space');
   });
 
   it('a listener made a speaker publishes without interrupting what they hear; moved back, their publish session closes', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client, exitWhenDone, type Running, signUp, startEarshot } from './helpers';
-import { connected, publishTone, whip } from './media-bots';
+import { connected, publishTone, sampleOffer, whip } from './media-bots';
 import { decode, duration, lastSoundMs, recordingReady, rmsBetween, toneBetween } from './recordings';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -164,6 +164,22 @@ describe('recording: speakers to files, one mixdown when the Space ends', () => 
     assert.ok(Math.abs(duration(file) * 1000 - info.durationMs) < 500);
     assert.ok(rmsBetween(decode(file), 0, info.durationMs) < 50);
     assert.deepEqual(info.turns, []);
+  });
+
+  it('a listener reconnecting just after the end is refused and does not hold up the mixdown', async () => {
+    const host = await person('lhost');
+    const created = await host.c.post('/api/spaces', { title: 'Late ear', topics: [] });
+    const id = created.body.space.id as string;
+    await host.c.post(`/api/spaces/${id}/start`, {});
+    await sleep(500);
+    await host.c.post(`/api/spaces/${id}/end`, {});
+    // A phone whose connection dropped with the end tries again before it hears that the Space ended.
+    const late = await host.c.request('POST', `/api/spaces/${id}/whep`, await sampleOffer('recvonly'), {
+      'content-type': 'application/sdp',
+    });
+    assert.equal(late.status, 409, JSON.stringify(late.body));
+    const info = await recordingReady(host.c, id, 8000);
+    assert.ok(info.durationMs >= 400 && info.durationMs < 2000, String(info.durationMs));
   });
 
   it('bad requests: an unknown format is 400, an unknown Space 404, a body with unknown fields 400', async () => {

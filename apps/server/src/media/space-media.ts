@@ -46,9 +46,19 @@ export class SpaceMedia {
   async connect(action: MediaAction, spaceId: string, userId: string | null, offer: string) {
     const room = await this.#room(spaceId);
     // Authorize after the room follows the Space's events, so no change between the two is missed.
-    const { state, role } = await this.spaces.standing(spaceId, userId);
+    // A refused offer must not leave a room open: one opened for an unknown or ended Space would
+    // never close, and an ended Space's mixdown waits for its room to close.
+    const { state, role } = await this.spaces.standing(spaceId, userId).catch((err) => {
+      const { publishers, subscribers } = room.stats();
+      if (publishers === 0 && subscribers === 0) room.close();
+      throw err;
+    });
     const verdict = decideMedia(action, state, role);
-    if (!verdict.ok) throw new AppError(verdict.status, verdict.code, verdict.message);
+    if (!verdict.ok) {
+      if (state.status === 'ended') room.close();
+      else this.#closeIfEmpty(room);
+      throw new AppError(verdict.status, verdict.code, verdict.message);
+    }
     const key = userId ?? 'anonymous';
     try {
       let connected: { peer: Peer; answer: string };
