@@ -6,8 +6,9 @@
 //     listener (p50/p95), and the worker's CPU while one speaker is captioned.
 //   npm run bench:captions -- cpu [SECONDS=30]
 //     three captioned speakers talk at once; the worker's and the server's CPU.
-//   npm run bench:captions -- sweep
-//     the engine alone on the corpus (16 kHz PCM, no network) for each setting of its knobs.
+//   npm run bench:captions -- sweep [search]
+//     the engine alone on the corpus (16 kHz PCM, no network) for each setting of its knobs (WER and
+//     the CPU it took); `search` tries only the search knobs (HMMs per frame, passes, frame skipping).
 // CAPTIONS_ENGINE / CAPTIONS_MODEL pass through to the server (default: PocketSphinx).
 import WebSocket from 'ws';
 import { loadPocketSphinx, type PocketSphinxOptions } from '../apps/server/src/captions/engines/pocketsphinx';
@@ -18,6 +19,7 @@ import { cpuSeconds, httpSignal, liveStage, now, percentile, sleep, startServer 
 
 const [mode = 'accuracy', ...args] = process.argv.slice(2);
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 interface Heard {
   at: number;
@@ -177,14 +179,22 @@ async function sweep() {
     return { text, pcm };
   });
   const settings: PocketSphinxOptions[] = [];
-  for (const languageWeight of [4, 6.5, 9])
-    for (const vadThreshold of [2, 3]) settings.push({ languageWeight, vadThreshold });
+  if (!args.includes('search'))
+    for (const languageWeight of [4, 6.5, 9])
+      for (const vadThreshold of [2, 3]) settings.push({ languageWeight, vadThreshold });
+  // The search: the second (flat) pass, the lattice's best path, the beams' width and frame skipping
+  // trade words for CPU.
+  for (const maxHmmPerFrame of [30_000, 10_000, 3000]) settings.push({ maxHmmPerFrame });
+  for (const flags of [[['-fwdflat', 'no']], [['-bestpath', 'no']], [['-pl_window', '5']], [['-ds', '2']]] as Array<
+    Array<[string, string]>
+  >)
+    settings.push({ flags });
   const results = [];
   for (const options of settings) {
     const engine = loadPocketSphinx(undefined, options);
     let errors = 0;
     let words = 0;
-    const t0 = now();
+    const cpu0 = process.cpuUsage();
     // One stream for the corpus, as for a speaker: its cepstral mean adapts over the first seconds.
     let finals: string[] = [];
     const stream = engine.start({ onResult: (r) => r.final && finals.push(r.text) });
@@ -197,7 +207,11 @@ async function sweep() {
       words += wer.words;
     }
     stream.stop();
-    results.push({ ...options, wer_percent: round((errors / words) * 100), ms: Math.round(now() - t0) });
+    results.push({
+      ...options,
+      wer_percent: round((errors / words) * 100),
+      cpu_ms: Math.round(cpuMs(process.cpuUsage(cpu0))),
+    });
   }
   return { sentences: clips.length, results };
 }

@@ -19,6 +19,13 @@ export interface PocketSphinxOptions {
   postSpeechFrames?: number;
   /** Speech/noise threshold of the VAD in dB-ish units (-vad_threshold). */
   vadThreshold?: number;
+  /**
+   * Most HMMs the search keeps per frame (-maxhmmpf, its default 30,000): 10,000 cost the same words
+   * on the corpus for about a fifth less CPU (BENCHMARKS.md).
+   */
+  maxHmmPerFrame?: number;
+  /** Other pocketsphinx flags (`-name value`), as the benchmark's sweep tries them. */
+  flags?: Array<[string, string]>;
 }
 
 /** The C functions we use from libpocketsphinx 5prealpha (Debian bookworm's 0.8+5prealpha). */
@@ -76,7 +83,9 @@ export function loadPocketSphinx(modelDir = DEBIAN_MODEL, options: PocketSphinxO
     ['-lw', String(options.languageWeight ?? 6.5)],
     ['-vad_postspeech', String(postSpeechFrames)],
     ['-vad_threshold', String(options.vadThreshold ?? 3.0)],
+    ['-maxhmmpf', String(options.maxHmmPerFrame ?? 10_000)],
     ['-logfn', '/dev/null'],
+    ...(options.flags ?? []),
   ];
 
   function decoder() {
