@@ -2,6 +2,7 @@ import type { StageMember } from '@earshot/protocol';
 import { useId, useState } from 'react';
 import { api } from '../api';
 import { CcMark } from '../components/CaptionsToggle';
+import { SwitchField } from '../components/SwitchField';
 import { useLoad } from '../use-load';
 import type { Run } from './types';
 
@@ -67,7 +68,6 @@ export function CaptionsConsent({ busy, run, answered }: { busy: boolean; run: R
 
 /** Hosts and co-hosts: captions on or off for everyone; says so when the server cannot caption. */
 export function CaptionsSwitch({ enabled, run }: { enabled: boolean; run: Run }) {
-  const id = useId();
   const info = useLoad('captions-info', () => api.captionsInfo());
   // Unknown (not loaded, or an older server): let them try; the server has the last word.
   const problem = info.state === 'ready' && info.data.engine === null ? (info.data.problem ?? 'unavailable') : null;
@@ -79,26 +79,15 @@ export function CaptionsSwitch({ enabled, run }: { enabled: boolean; run: Run })
     setPending(null);
   };
   return (
-    <div className="switch-field captions-switch">
-      <label className="switch" htmlFor={`${id}-captions`}>
-        <input
-          id={`${id}-captions`}
-          type="checkbox"
-          role="switch"
-          checked={on}
-          aria-checked={on}
-          disabled={pending !== null || (!on && problem !== null)}
-          onChange={(e) => void toggle(e.target.checked)}
-          aria-describedby={problem ? `${id}-captions-problem` : undefined}
-        />
-        <span className="switch-track" aria-hidden="true" />
-        <span>Live captions</span>
-      </label>
-      {problem && (
-        <small id={`${id}-captions-problem`} className="hint captions-problem" data-testid="captions-problem">
-          This server cannot caption: {problem}
-        </small>
-      )}
-    </div>
+    <SwitchField
+      className="captions-switch"
+      label="Live captions"
+      checked={on}
+      disabled={pending !== null || (!on && problem !== null)}
+      onChange={(value) => void toggle(value)}
+      hint={problem && `This server cannot caption: ${problem}`}
+      hintClass="captions-problem"
+      hintTestId="captions-problem"
+    />
   );
 }

@@ -1,10 +1,11 @@
 import type { Recording, Transcript } from '@earshot/protocol';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { ApiError, api, downloadUrl, transcriptUrl } from '../api';
 import { DownloadIcon } from '../components/Icons';
 import { ReplayPlayer } from '../components/ReplayPlayer';
 import { ErrorNote, Loading } from '../components/Status';
+import { SwitchField } from '../components/SwitchField';
 import { clock, dayDate, fileSize } from '../format';
 import { useServerMessages } from '../realtime';
 import { useLoad } from '../use-load';
@@ -39,7 +40,6 @@ function StatusLine({ recording }: { recording: Recording }) {
 }
 
 function PublicSwitch({ recording, onChange }: { recording: Recording; onChange: (r: Recording) => void }) {
-  const id = useId();
   // Shown switched at once; back to the server's answer when it comes (or fails).
   const [pending, setPending] = useState<boolean | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -57,28 +57,19 @@ function PublicSwitch({ recording, onChange }: { recording: Recording; onChange:
     }
   };
   return (
-    <div className="switch-field">
-      <label className="switch" htmlFor={`${id}-public`}>
-        <input
-          id={`${id}-public`}
-          type="checkbox"
-          role="switch"
-          checked={on}
-          aria-checked={on}
-          disabled={busy}
-          onChange={(e) => void toggle(e.target.checked)}
-          aria-describedby={`${id}-public-hint`}
-        />
-        <span className="switch-track" aria-hidden="true" />
-        <span>Public replay</span>
-      </label>
-      <small id={`${id}-public-hint`} className="hint">
-        {on
+    <SwitchField
+      label="Public replay"
+      checked={on}
+      disabled={busy}
+      onChange={(value) => void toggle(value)}
+      hint={
+        on
           ? 'On: anyone who opens this Space can play the recording.'
-          : 'Off: only you (and moderators, for reports) can play it.'}
-      </small>
+          : 'Off: only you (and moderators, for reports) can play it.'
+      }
+    >
       <ErrorNote error={error} />
-    </div>
+    </SwitchField>
   );
 }
 
