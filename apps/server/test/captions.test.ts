@@ -6,11 +6,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Caption, Transcript } from '@earshot/protocol';
 import { Decoder, Encoder } from '@evan/opus';
+import type { Bus } from '../src/bus/bus';
+import { Captioner } from '../src/captions/captioner';
 import { EngineError, type Recognition } from '../src/captions/engine';
 import { loadEngine } from '../src/captions/engines';
 import { loadPocketSphinx } from '../src/captions/engines/pocketsphinx';
 import { formatTranscript } from '../src/captions/transcript';
 import { VoiceTrack } from '../src/captions/voicing';
+import { CaptionsWorker } from '../src/captions/worker-client';
 import { exitWhenDone, type Running, signUp, startEarshot, watch } from './helpers';
 import { connected, publishSpeech, rawPublisher, whip } from './media-bots';
 import { recordingReady } from './recordings';
@@ -312,5 +315,33 @@ describe('live captions: wrtc speakers → WHIP → SFU → worker → captions 
     assert.equal(captions().length, count, 'nothing while the Space has captions off');
     mic.close();
     listener.close();
+  });
+
+  it('a room that closes while captions attach leaves no subscription behind', async () => {
+    const { services, app } = server.earshot;
+    let active = 0;
+    const bus: Bus = {
+      ...services.bus,
+      async subscribe(channel, handler) {
+        const off = await services.bus.subscribe(channel, handler);
+        active++;
+        return () => {
+          active--;
+          return off();
+        };
+      },
+    };
+    const captioner = new Captioner(
+      services.db,
+      bus,
+      new CaptionsWorker({ CAPTIONS_ENGINE: 'pocketsphinx' }, app.log),
+      app.log,
+    );
+    const room = services.media.openRoom('closes-at-once');
+    const attached = captioner.attach(room, 'closes-at-once');
+    room.close(); // as SpaceMedia does when the offer that opened it is refused
+    await attached;
+    assert.equal(active, 0);
+    await captioner.close();
   });
 });

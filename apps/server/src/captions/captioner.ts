@@ -116,6 +116,8 @@ export class Captioner {
         this.#revoke(live, byPublisher, (userId) => userId === e.userId);
       void refresh();
     });
+    // The room may have closed while we subscribed (an offer refused for an ended or unknown Space).
+    if (room.closed) return unsubscribe();
     const untap = room.tap((from, packet) => {
       if (!live.allowed.has(from.key)) return;
       const payload = rtpPayload(packet);
@@ -128,7 +130,7 @@ export class Captioner {
       }
       const at = Date.now() - live.startedAt;
       if (worker.ready) {
-        for (const p of stream.waiting.splice(0)) this.#send(stream, p.payload, p.at);
+        if (stream.waiting.length > 0) for (const p of stream.waiting.splice(0)) this.#send(stream, p.payload, p.at);
         return this.#send(stream, payload, at);
       }
       // The first packet to wait asks for the worker; the queue goes out once it is ready.
