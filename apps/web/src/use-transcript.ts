@@ -1,6 +1,6 @@
 import type { Transcript, TranscriptSegment } from '@earshot/protocol';
-import { useEffect, useState } from 'react';
 import { api } from './api';
+import { useLoad } from './use-load';
 
 /**
  * A Space's transcript when the viewer may read it, else null (no transcript, not allowed, or an
@@ -8,20 +8,8 @@ import { api } from './api';
  * null to wait (e.g. until the recording is there).
  */
 export function useTranscript(spaceId: string, when: string | null): Transcript | null {
-  const [transcript, setTranscript] = useState<Transcript | null>(null);
-  useEffect(() => {
-    setTranscript(null);
-    if (when === null) return;
-    let stale = false;
-    api.transcript(spaceId).then(
-      (t) => stale || setTranscript(t),
-      () => stale || setTranscript(null),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [spaceId, when]);
-  return transcript;
+  const load = useLoad(`${spaceId}:${when}`, () => (when === null ? Promise.resolve(null) : api.transcript(spaceId)));
+  return load.state === 'ready' ? load.data : null;
 }
 
 /** The segment being said at `ms` (held a moment after its end, so that short gaps do not blink). */
