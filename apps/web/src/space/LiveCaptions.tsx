@@ -46,11 +46,10 @@ export function StageCaption({ member, line }: { member: StageMember; line: Capt
 /**
  * TV-style subtitles at the bottom of the screen, the two newest lines with who said them; shown
  * while the stage itself is scrolled out of view (so a line is never on screen twice). Screen
- * readers hear the finals from the announcer instead.
+ * readers hear the finals from the announcer instead. Its room is kept while no line shows.
  */
 export function CaptionStrip({ recent, stage }: { recent: CaptionLine[]; stage: StageMember[] }) {
   const lines = recent.filter((l) => l.caption.text.trim() && stage.some((m) => m.user.id === l.caption.userId));
-  if (lines.length === 0) return null;
   return (
     <div className="caption-strip" aria-hidden="true" data-testid="caption-strip">
       {lines.map(({ caption }) => (
