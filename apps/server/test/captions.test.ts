@@ -228,10 +228,13 @@ describe('live captions: wrtc speakers → WHIP → SFU → worker → captions 
       await sleep(20);
     }
     await sleep(1500);
+    // The replaced microphone's stream is closed meanwhile and may send its last words' final late
+    // (a caption's id is Space:connection:utterance): only the garbage connection is judged here.
+    const oldMic = hostFinal.id.slice(0, hostFinal.id.lastIndexOf(':') + 1);
     assert.deepEqual(
       captions()
         .slice(before)
-        .filter((c) => c.userId === host.user.id),
+        .filter((c) => c.userId === host.user.id && !c.id.startsWith(oldMic)),
       [],
       'random packets are not speech',
     );
@@ -239,7 +242,7 @@ describe('live captions: wrtc speakers → WHIP → SFU → worker → captions 
     const hostMic2 = await publishSpeech(whip(id, host.c));
     await connected(hostMic2.pc);
     await hostMic2.say(speak('we are still here'));
-    await listener.until(() => finalsOf(host.user.id).length > 1, 10_000);
+    await listener.until(() => finalsOf(host.user.id).some((c) => !c.id.startsWith(oldMic)), 10_000);
 
     // The host's transcript, live and after the end.
     const live = await host.c.get(`/api/spaces/${id}/transcript`);
