@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { Redis } from 'ioredis';
 import { type Bus, memoryBus, redisBus } from './bus/bus';
 import { Captioner } from './captions/captioner';
+import { CAPTIONS_SINK } from './captions/feed-sink';
 import { captionsRoutes } from './captions/routes';
 import { CaptionsWorker } from './captions/worker-client';
 import { type Clock, systemClock } from './clock';
@@ -19,10 +20,11 @@ import type { Services } from './context';
 import { installAuth } from './http/auth';
 import { installErrorHandling } from './http/errors';
 import { JobRunner } from './jobs/jobs';
-import { MediaPlane } from './media/plane';
+import type { SinkSpec } from './media/api';
+import { createMediaPlane } from './media/plane';
 import { opsRoutes } from './ops/ops';
 import { realtimeRoutes } from './realtime/hub';
-import { Recorder } from './recording/recorder';
+import { Recorder, TRACK_SINK } from './recording/recorder';
 import { recordingRoutes } from './recording/routes';
 import { createRecordingService } from './recording/service';
 import { safetyRoutes } from './safety/routes';
@@ -31,7 +33,10 @@ import { dmRoutes } from './social/dms';
 import { createNotifier, notificationRoutes } from './social/notifications';
 import { postRoutes } from './social/posts';
 import { userRoutes } from './social/users';
+import { SpaceHub } from './spaces/live';
+import { SpaceMedia } from './spaces/media';
 import { spaceRoutes } from './spaces/routes';
+import { createSpaceService } from './spaces/service';
 import { openStore, type Store } from './store/db';
 
 export interface Earshot {
@@ -43,6 +48,8 @@ export interface Earshot {
   /** Stops accepting work, then closes sockets, bus and database, in that order. */
   close(): Promise<void>;
 }
+
+const sinkModule = (relative: string) => new URL(relative, import.meta.url).href;
 
 const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
 
@@ -61,15 +68,6 @@ export async function createEarshot(
   });
   const bus: Bus = config.REDIS_URL ? redisBus(config.REDIS_URL, config.REDIS_PREFIX) : memoryBus();
   const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
-  const media = await MediaPlane.create({
-    port: config.MEDIA_PORT,
-    bindAddress: config.MEDIA_BIND_ADDRESS,
-    publicIp: config.MEDIA_PUBLIC_IP,
-    iceServers: config.ICE_SERVERS,
-    answerTimeoutMs: 5000,
-    peerTimeoutMs: config.MEDIA_PEER_TIMEOUT_MS,
-    onError: (err) => log?.error({ err }, 'a media peer failed'),
-  });
   const app = Fastify({
     logger: { level: config.LOG_LEVEL },
     bodyLimit: 64 * 1024,
@@ -77,23 +75,48 @@ export async function createEarshot(
     forceCloseConnections: true,
   });
   log = app.log;
-  const recorder = new Recorder(store.db, config.RECORDINGS_DIR ?? path.join(config.DATA_DIR, 'recordings'), app.log);
+  const recordingsDir = config.RECORDINGS_DIR ?? path.join(config.DATA_DIR, 'recordings');
+  // Sinks run beside each room, in the media worker that owns it: they are named by module.
+  const sinks: SinkSpec[] = [
+    { name: TRACK_SINK, module: sinkModule('./recording/track-sink.ts'), options: { dir: recordingsDir } },
+  ];
+  if (config.CAPTIONS_ENGINE !== 'off')
+    sinks.push({ name: CAPTIONS_SINK, module: sinkModule('./captions/feed-sink.ts'), options: {} });
+  const media = await createMediaPlane({
+    port: config.MEDIA_PORT,
+    workers: config.MEDIA_WORKERS,
+    bindAddress: config.MEDIA_BIND_ADDRESS,
+    publicIp: config.MEDIA_PUBLIC_IP,
+    iceServers: config.ICE_SERVERS,
+    answerTimeoutMs: 5000,
+    peerTimeoutMs: config.MEDIA_PEER_TIMEOUT_MS,
+    sinks,
+    onError: (err) => app.log.error({ err }, 'a media peer failed'),
+    log: app.log,
+  });
+  const clock = options.clock ?? systemClock;
+  const notifier = createNotifier(store.db, bus);
+  const recorder = new Recorder(store.db, media, recordingsDir, app.log);
   const captionsWorker =
     config.CAPTIONS_ENGINE === 'off'
       ? null
       : new CaptionsWorker({ CAPTIONS_ENGINE: config.CAPTIONS_ENGINE, CAPTIONS_MODEL: config.CAPTIONS_MODEL }, app.log);
-  const captioner = new Captioner(store.db, bus, captionsWorker, app.log);
-  const services = {
+  const captioner = new Captioner(store.db, bus, media, captionsWorker, app.log);
+  const recordings = createRecordingService({ db: store.db, config, clock, notifier, recorder, log: app.log });
+  const spaces = createSpaceService({ db: store.db, bus, config, notifier, recordings });
+  const services: Services = {
     config,
     db: store.db,
     bus,
-    notifier: createNotifier(store.db, bus),
-    clock: options.clock ?? systemClock,
+    notifier,
+    clock,
     media,
-    recorder,
+    recordings,
     captioner,
-  } as Services;
-  services.recordings = createRecordingService(services, recorder, app.log);
+    spaces,
+    spaceMedia: new SpaceMedia(media, spaces, bus, app.log),
+    spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log),
+  };
   const jobs = new JobRunner(store.db, services.clock, services.recordings.jobs, app.log);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -173,7 +196,9 @@ export async function createEarshot(
       closed = true;
       await app.close();
       await jobs.stop();
-      media.close();
+      await services.spaceMedia.close();
+      await services.spaceHub.close();
+      await media.close();
       await captioner.close();
       await recorder.close();
       await bus.close();

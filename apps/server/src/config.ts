@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const optionalUrl = (protocols: string[]) =>
@@ -40,6 +41,8 @@ export const ConfigSchema = z.object({
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** The one UDP port every WebRTC peer uses (0 = any free port, for tests). */
   MEDIA_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
+  /** Media worker processes, each on its own UDP port from MEDIA_PORT up; 0 runs media in the main process. */
+  MEDIA_WORKERS: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
   /** Address to bind the media port to; unset = every interface. */
   MEDIA_BIND_ADDRESS: z.string().trim().min(1).optional(),
   /** The address peers should send media to, when it is not the machine's own (1:1 NAT, cloud). */

@@ -2,13 +2,19 @@ import type { Bus } from './bus/bus';
 import type { Captioner } from './captions/captioner';
 import type { Clock } from './clock';
 import type { Config } from './config';
-import type { MediaPlane } from './media/plane';
-import type { Recorder } from './recording/recorder';
+import type { MediaPlane } from './media/api';
 import type { RecordingService } from './recording/service';
 import type { Notifier } from './social/notifications';
+import type { SpaceHub } from './spaces/live';
+import type { SpaceMedia } from './spaces/media';
+import type { SpaceService } from './spaces/service';
 import type { Db } from './store/db';
 
-/** What the composition root hands every capability. Nothing reaches for a global. */
+/**
+ * What the composition root (app.ts) builds once and hands every route plugin. Nothing reaches
+ * for a global. Services themselves take only what they use (their own deps interfaces), so no
+ * module below imports this one: only route plugins do.
+ */
 export interface Services {
   config: Config;
   db: Db;
@@ -16,14 +22,14 @@ export interface Services {
   notifier: Notifier;
   /** Time for retention and jobs (a manual clock in tests). */
   clock: Clock;
-  /** This node's WebRTC media plane. */
+  /** This node's WebRTC media plane (in-process or worker processes), addressed by ids. */
   media: MediaPlane;
-  /** Writes this node's live Spaces to files. */
-  recorder: Recorder;
   recordings: RecordingService;
   /** Live captions of this node's Spaces. */
   captioner: Captioner;
+  spaces: SpaceService;
+  /** WHIP/WHEP sessions of Spaces and their enforcement. */
+  spaceMedia: SpaceMedia;
+  /** The live sockets of Spaces on this node. */
+  spaceHub: SpaceHub;
 }
-
-/** The bus channel that reaches every open connection of one user. */
-export const userChannel = (userId: string) => `user:${userId}`;

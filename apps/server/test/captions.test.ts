@@ -15,7 +15,7 @@ import { formatTranscript } from '../src/captions/transcript';
 import { VoiceTrack } from '../src/captions/voicing';
 import { CaptionsWorker } from '../src/captions/worker-client';
 import { exitWhenDone, type Running, signUp, startEarshot, watch } from './helpers';
-import { connected, publishSpeech, rawPublisher, whip } from './media-bots';
+import { connected, publishSpeech, rawPublisher, until, whip } from './media-bots';
 import { recordingReady } from './recordings';
 import { speak, wordErrorRate } from './speech';
 
@@ -334,16 +334,28 @@ describe('live captions: wrtc speakers → WHIP → SFU → worker → captions 
         };
       },
     };
+    let subscribed = 0;
+    const counting: Bus = {
+      ...bus,
+      async subscribe(channel, handler) {
+        subscribed++;
+        return bus.subscribe(channel, handler);
+      },
+    };
     const captioner = new Captioner(
       services.db,
-      bus,
+      counting,
+      services.media,
       new CaptionsWorker({ CAPTIONS_ENGINE: 'pocketsphinx' }, app.log),
       app.log,
     );
-    const room = services.media.openRoom('closes-at-once');
-    const attached = captioner.attach(room, 'closes-at-once');
-    room.close(); // as SpaceMedia does when the offer that opened it is refused
-    await attached;
+    // Opening the room attaches the captioner; closing it at once (as SpaceMedia does when the offer
+    // that opened it is refused) lands while the subscription is under way.
+    await services.media.openRoom('closes-at-once');
+    await services.media.closeRoom('closes-at-once');
+    await until(() => subscribed === 1, 2000, 'the captioner attached');
+    await until(() => active === 0, 2000, 'its subscription removed');
+    await sleep(200);
     assert.equal(active, 0);
     await captioner.close();
   });

@@ -22,6 +22,8 @@ export async function testEnv(env: Record<string, string> = {}) {
     ...process.env,
     PORT: '0',
     MEDIA_PORT: '0',
+    // CI's second pass runs the media plane in worker processes (MEDIA_WORKERS=2); the default is in-process.
+    MEDIA_WORKERS: process.env.MEDIA_WORKERS ?? '0',
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT_PER_IP: '10000',
     AUTH_RATE_LIMIT_PER_HANDLE: '10000',
@@ -72,6 +74,18 @@ export async function startEarshot(
   };
 }
 export type Running = Awaited<ReturnType<typeof startEarshot>>;
+
+/** A Space's media room as the plane knows it (undefined: no room), in-process or in workers alike. */
+export function mediaRoom(server: Running, spaceId: string) {
+  const media = server.earshot.services.media;
+  if (!media.hasRoom(spaceId)) return undefined;
+  const peers = media.peers(spaceId);
+  return {
+    publishers: () => peers.filter((p) => p.kind === 'publisher'),
+    subscribers: () => peers.filter((p) => p.kind === 'subscriber'),
+    peersOf: (key: string) => peers.filter((p) => p.key === key),
+  };
+}
 
 /**
  * For test files with WebRTC peers: once the file's tests are done, leave without the native

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, exitWhenDone, type Running, signUp, startEarshot, watch } from './helpers';
+import { Client, exitWhenDone, type Running, mediaRoom as roomOf, signUp, startEarshot, watch } from './helpers';
 import { connected, listen, publishTone, type Signal, until } from './media-bots';
 
 /**
@@ -34,7 +34,7 @@ describe('media plane: WHIP/WHEP with real WebRTC peers', () => {
       sessions.push(res.headers.get('location') ?? '');
       return res.body as string;
     };
-  const mediaRoom = (id: string) => server.earshot.services.media.room(id);
+  const mediaRoom = (id: string) => roomOf(server, id);
 
   it('three listeners hear a speaker; a host mute silences them within 300 ms; unmute brings the sound back', async () => {
     const host = await person('mhost');

@@ -74,3 +74,6 @@ export function redisBus(url: string, prefix: string): Bus {
     },
   };
 }
+
+/** The bus channel that reaches every open connection of one user. */
+export const userChannel = (userId: string) => `user:${userId}`;

@@ -1,13 +1,12 @@
 import type { Caption, CaptionsInfo, RoomEvent, RoomState } from '@earshot/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../bus/bus';
-import type { Publisher } from '../media/publisher';
-import type { MediaRoom } from '../media/room';
-import { rtpPayload } from '../media/rtp';
+import type { MediaPlane } from '../media/api';
 import { captionable } from '../spaces/rules';
 import { type SpaceBusMessage, spaceChannel } from '../spaces/service';
 import { loadRoom } from '../spaces/store';
 import type { Db } from '../store/db';
+import { CAPTIONS_SINK, type FeedControl } from './feed-sink';
 import { type Segment, saveSegments } from './transcript';
 import type { CaptionsWorker, WorkerResult } from './worker-client';
 
@@ -30,48 +29,42 @@ interface Live {
   allowed: Set<string>;
   startedAt: number;
   vocabulary: string[];
-}
-
-interface Stream {
-  id: string;
-  live: Live;
-  userId: string;
-  opened: boolean;
-  /** Its speaker connection ended; the worker's last results may still come. */
-  closing?: boolean;
-  /** Packets heard while the worker starts (about a second), sent once it is ready. */
-  waiting: Array<{ payload: Uint8Array; at: number }>;
+  unsubscribe?: () => void;
 }
 
 const SEGMENT_BATCH_MS = 1000;
 
-/** At most this much audio (20 ms packets) waits for the worker per stream. */
-const MAX_WAITING = 250;
-
 /**
- * Live captions on this node: a tap on each Space's media room sends the Opus packets of the
- * speakers who may be captioned (and nobody else's) to the captions worker, and turns its results
- * into `caption` messages on the Space's channel and final ones into the stored transcript.
+ * Live captions on this node. Each Space's media room has a captions feed sink beside it (in the
+ * media worker that owns the room: captions/feed-sink.ts) that sends the Opus packets of the
+ * speakers who may be captioned, and nobody else's, to the captions worker. Here we decide who
+ * that is, from the Space's events, and turn the worker's results into `caption` messages on the
+ * Space's channel and final ones into the stored transcript.
  */
 export class Captioner {
-  readonly #streams = new Map<string, Stream>();
+  readonly #rooms = new Map<string, Live>();
   readonly #segments: Segment[] = [];
+  readonly #off: () => void;
   #segmentsTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly bus: Bus,
+    private readonly media: MediaPlane,
     private readonly worker: CaptionsWorker | null,
     private readonly log: FastifyBaseLogger,
   ) {
+    this.#off = media.on((event) => {
+      if (event.type === 'room-opened') void this.attach(event.roomId);
+      if (event.type === 'room-closed') this.#detach(event.roomId);
+    });
     worker?.on('result', (r) => void this.#result(r));
-    worker?.on('closed', (id) => this.#streams.delete(id));
-    // A restarted worker knows no streams: each is opened again with its next packet.
+    // A (re)started worker listens on a new port: every feed is told.
+    worker?.on('ready', () => {
+      for (const live of this.#rooms.values()) this.#push(live);
+    });
     worker?.on('lost', () => {
-      for (const s of this.#streams.values()) {
-        if (s.closing) this.#streams.delete(s.id);
-        s.opened = false;
-      }
+      for (const live of this.#rooms.values()) this.#push(live);
     });
   }
 
@@ -94,15 +87,16 @@ export class Captioner {
     return { engine: this.worker.problem ? null : (this.worker.engine ?? 'starting'), problem: this.worker.problem };
   }
 
-  /** Captions `room` (the media of Space `spaceId`) until it closes. */
-  async attach(room: MediaRoom, spaceId: string) {
-    const worker = this.worker;
-    if (!worker) return;
+  /** Captions the media room of Space `spaceId` until it closes (a room opened again is told again). */
+  async attach(spaceId: string) {
+    if (!this.worker) return;
+    const existing = this.#rooms.get(spaceId);
+    if (existing) return this.#push(existing);
     const live: Live = { spaceId, allowed: new Set(), startedAt: Date.now(), vocabulary: [] };
-    const byPublisher = new Map<Publisher, Stream>();
+    this.#rooms.set(spaceId, live);
     const refresh = () =>
       loadRoom(this.db, spaceId)
-        .then(({ state }) => this.#apply(live, state, byPublisher))
+        .then(({ state }) => this.#rooms.get(spaceId) === live && this.#apply(live, state))
         .catch((err) => this.log.warn({ err, spaceId }, 'captions could not read the room'));
 
     const unsubscribe = await this.bus.subscribe(spaceChannel(spaceId), (message) => {
@@ -110,50 +104,21 @@ export class Captioner {
       if (m.type !== 'event' || !RELEVANT.has(m.event.kind)) return;
       // Withdrawals act at once; grants wait for the stored state.
       const e = m.event;
-      if (e.kind === 'captions_set' && !e.enabled) this.#revoke(live, byPublisher, () => true);
+      if (e.kind === 'captions_set' && !e.enabled) this.#revoke(live, () => true);
       const gone = e.kind === 'muted' || e.kind === 'left_stage' || e.kind === 'removed';
-      if (gone || (e.kind === 'captions_consent' && !e.consent))
-        this.#revoke(live, byPublisher, (userId) => userId === e.userId);
+      if (gone || (e.kind === 'captions_consent' && !e.consent)) this.#revoke(live, (userId) => userId === e.userId);
       void refresh();
     });
     // The room may have closed while we subscribed (an offer refused for an ended or unknown Space).
-    if (room.closed) return unsubscribe();
-    const untap = room.tap((from, packet) => {
-      if (!live.allowed.has(from.key)) return;
-      const payload = rtpPayload(packet);
-      if (!payload?.length) return;
-      let stream = byPublisher.get(from);
-      if (!stream) {
-        stream = { id: `${spaceId}:${from.id}`, live, userId: from.key, opened: false, waiting: [] };
-        byPublisher.set(from, stream);
-        this.#streams.set(stream.id, stream);
-      }
-      const at = Date.now() - live.startedAt;
-      if (worker.ready) {
-        if (stream.waiting.length > 0) for (const p of stream.waiting.splice(0)) this.#send(stream, p.payload, p.at);
-        return this.#send(stream, payload, at);
-      }
-      // The first packet to wait asks for the worker; the queue goes out once it is ready.
-      if (stream.waiting.length === 0) {
-        const waiting = stream;
-        void worker.start().then((ok) => {
-          if (!ok || byPublisher.get(from) !== waiting) return;
-          for (const p of waiting.waiting.splice(0)) this.#send(waiting, p.payload, p.at);
-        });
-      }
-      if (stream.waiting.length < MAX_WAITING) stream.waiting.push({ payload: Buffer.from(payload), at });
-    });
-    room.on('publisherClosed', (publisher) => this.#end(byPublisher, publisher));
-    room.once('closed', () => {
-      untap();
-      unsubscribe();
-      for (const publisher of [...byPublisher.keys()]) this.#end(byPublisher, publisher);
-    });
+    if (this.#rooms.get(spaceId) !== live) return unsubscribe();
+    live.unsubscribe = unsubscribe;
     await refresh();
   }
 
   /** Stops the worker and stores the finals still waiting. */
   async close() {
+    this.#off();
+    for (const spaceId of [...this.#rooms.keys()]) this.#detach(spaceId);
     this.worker?.close();
     await this.#flushSegments();
   }
@@ -177,52 +142,47 @@ export class Captioner {
     );
   }
 
-  #send(stream: Stream, payload: Uint8Array, at: number) {
-    if (!this.worker) return;
-    if (!stream.opened) {
-      this.worker.send({ type: 'open', stream: stream.id, vocabulary: stream.live.vocabulary });
-      stream.opened = true;
-    }
-    this.worker.send({ type: 'packet', stream: stream.id, payload, at });
+  #detach(spaceId: string) {
+    const live = this.#rooms.get(spaceId);
+    this.#rooms.delete(spaceId);
+    live?.unsubscribe?.();
   }
 
-  #apply(live: Live, state: RoomState, byPublisher: Map<Publisher, Stream>) {
+  /** Tells the room's feed sink who may be captioned and where the worker listens. */
+  #push(live: Live) {
+    const control: FeedControl = {
+      allowed: [...live.allowed],
+      port: this.worker?.port ?? null,
+      vocabulary: live.vocabulary,
+      startedAt: live.startedAt,
+    };
+    this.media.control(live.spaceId, CAPTIONS_SINK, control);
+  }
+
+  #apply(live: Live, state: RoomState) {
     if (state.startedAt) live.startedAt = new Date(state.startedAt).getTime();
     live.vocabulary = [...state.title.split(/\s+/), ...state.topics].filter(Boolean);
-    const allowed = new Set(state.stage.filter((m) => captionable(state, m.user.id)).map((m) => m.user.id));
-    this.#revoke(live, byPublisher, (userId) => !allowed.has(userId));
-    live.allowed = allowed;
-    if (allowed.size > 0 && this.worker && !this.worker.ready) void this.worker.start();
+    live.allowed = new Set(state.stage.filter((m) => captionable(state, m.user.id)).map((m) => m.user.id));
+    this.#push(live);
+    if (live.allowed.size > 0 && this.worker && !this.worker.ready) void this.worker.start();
   }
 
-  /** Stops captioning the people `which` picks: their streams are flushed and closed at once. */
-  #revoke(live: Live, byPublisher: Map<Publisher, Stream>, which: (userId: string) => boolean) {
+  /** Stops captioning the people `which` picks: the feed closes their streams at once. */
+  #revoke(live: Live, which: (userId: string) => boolean) {
     for (const userId of [...live.allowed]) if (which(userId)) live.allowed.delete(userId);
-    for (const [publisher, stream] of byPublisher) if (which(stream.userId)) this.#end(byPublisher, publisher);
-  }
-
-  #end(byPublisher: Map<Publisher, Stream>, publisher: Publisher) {
-    const stream = byPublisher.get(publisher);
-    if (!stream) return;
-    byPublisher.delete(publisher);
-    stream.closing = true;
-    // Kept until the worker says it is closed, so the last final (however late) finds its Space.
-    if (stream.opened && this.worker?.ready) this.worker.send({ type: 'close', stream: stream.id });
-    else this.#streams.delete(stream.id);
+    this.#push(live);
   }
 
   async #result(r: WorkerResult) {
-    const stream = this.#streams.get(r.stream);
-    if (!stream) return;
     const caption: Caption = {
       id: `${r.stream}:${r.utterance}`,
-      userId: stream.userId,
+      userId: r.userId,
       text: r.text,
       final: r.final,
       startMs: Math.max(0, r.startMs),
       endMs: Math.max(0, r.endMs),
     };
-    const { spaceId } = stream.live;
+    const { spaceId } = r;
     try {
       if (caption.final) this.#store(spaceId, caption);
       await this.bus.publish(spaceChannel(spaceId), { type: 'caption', caption } satisfies SpaceBusMessage);

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
-import type { ToParent, ToWorker } from './worker-protocol';
+import type { ToParent } from './worker-protocol';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const RESTART_MS = [1000, 5000, 30_000];
@@ -15,10 +15,16 @@ export type WorkerResult = Extract<ToParent, { type: 'result' }>;
  * backoff) if it dies, never restarted when the engine cannot load (the problem is kept for
  * GET /api/captions). Sends are dropped while it is not ready: captions are best effort, audio is not.
  */
-export class CaptionsWorker extends EventEmitter<{ result: [WorkerResult]; closed: [string]; lost: [] }> {
+export class CaptionsWorker extends EventEmitter<{
+  result: [WorkerResult];
+  closed: [string];
+  lost: [];
+  ready: [];
+}> {
   #child: ChildProcess | null = null;
   #ready = false;
   #engine: string | null = null;
+  #port: number | null = null;
   #problem: string | null = null;
   #crashes = 0;
   #closed = false;
@@ -66,8 +72,9 @@ export class CaptionsWorker extends EventEmitter<{ result: [WorkerResult]; close
     return this.#starting;
   }
 
-  send(message: ToWorker) {
-    if (this.#ready && this.#child?.connected) this.#child.send(message);
+  /** The loopback port the feed sinks send audio to, while the worker is ready. */
+  get port(): number | null {
+    return this.#ready ? this.#port : null;
   }
 
   get ready() {
@@ -101,8 +108,10 @@ export class CaptionsWorker extends EventEmitter<{ result: [WorkerResult]; close
       if (m.type === 'ready') {
         this.#ready = true;
         this.#engine = m.engine;
+        this.#port = m.port;
         this.#problem = null;
         this.log.info({ engine: m.engine, pid: child.pid }, 'captions engine ready');
+        this.emit('ready');
       } else if (m.type === 'failed') {
         this.#problem = m.message;
         this.log.error({ engine: this.env.CAPTIONS_ENGINE }, `captions are unavailable: ${m.message}`);

@@ -1,19 +1,19 @@
-/** Messages between the server and its captions worker process (captions/worker.ts). */
-
-export type ToWorker =
-  | { type: 'open'; stream: string; vocabulary: string[] }
-  /** An Opus packet of the stream, `at` ms into the Space when the server forwarded it. */
-  | { type: 'packet'; stream: string; payload: Uint8Array; at: number }
-  | { type: 'close'; stream: string };
+/**
+ * Messages from the captions worker process (captions/worker.ts) to the server. Audio reaches the
+ * worker from the media rooms' feed sinks on its loopback UDP port (captions/feed-wire.ts).
+ */
 
 export type ToParent =
-  | { type: 'ready'; engine: string }
+  /** `port`: where the feed sinks send the streams. */
+  | { type: 'ready'; engine: string; port: number }
   /** The engine could not be loaded; the worker exits. */
   | { type: 'failed'; message: string }
   /** `utterance` counts the stream's utterances: a partial and its final share it. Times in Space ms. */
   | {
       type: 'result';
       stream: string;
+      spaceId: string;
+      userId: string;
       utterance: number;
       text: string;
       final: boolean;

@@ -4,11 +4,13 @@
  * decodes them at the engine's sample rate, feeds the engine and sends results back. A crash or a
  * slow engine here never touches the media path in the server's process.
  */
+import { createSocket } from 'node:dgram';
 import { Decoder } from '@evan/opus';
 import type { EngineName, Recognition, SpeechEngine, SpeechStream } from './engine';
 import { loadEngine } from './engines';
+import { decodeFeedMessage, type FeedMessage } from './feed-wire';
 import { VoiceTrack } from './voicing';
-import type { ToParent, ToWorker } from './worker-protocol';
+import type { ToParent } from './worker-protocol';
 
 /** A pause longer than this in the packets (mute, loss, DTX) ends the utterance. */
 const GAP_MS = 400;
@@ -25,6 +27,8 @@ interface Anchor {
 }
 
 interface Stream {
+  spaceId: string;
+  userId: string;
   speech: SpeechStream;
   decoder: Decoder;
   samples: number;
@@ -42,8 +46,11 @@ const send = (message: ToParent) => process.send?.(message);
 const streams = new Map<string, Stream>();
 let engine: SpeechEngine;
 
-function open(id: string, vocabulary: string[]) {
+function open(id: string, vocabulary: string[], spaceId: string, userId: string) {
+  if (streams.has(id)) return;
   const stream: Stream = {
+    spaceId,
+    userId,
     speech: engine.start({ vocabulary, onResult: (r) => result(id, r) }),
     decoder: new Decoder({ channels: 1, sample_rate: engine.sampleRate as 16000 }),
     samples: 0,
@@ -73,6 +80,8 @@ function result(id: string, r: Recognition) {
     send({
       type: 'result',
       stream: id,
+      spaceId: stream.spaceId,
+      userId: stream.userId,
       utterance: stream.utterance,
       text: r.text,
       final: r.final,
@@ -129,9 +138,9 @@ function close(id: string) {
   send({ type: 'closed', stream: id });
 }
 
-function handle(message: ToWorker) {
+function handle(message: FeedMessage) {
   try {
-    if (message.type === 'open') open(message.stream, message.vocabulary);
+    if (message.type === 'open') open(message.stream, message.vocabulary, message.spaceId, message.userId);
     else if (message.type === 'packet') packet(message.stream, message.payload, message.at);
     else if (message.type === 'close') close(message.stream);
   } catch (err) {
@@ -148,13 +157,18 @@ async function main() {
     send({ type: 'failed', message: (err as Error).message });
     process.exit(1);
   }
-  process.on('message', (m) => handle(m as ToWorker));
+  const feed = createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
+  feed.on('message', (datagram) => {
+    const message = decodeFeedMessage(datagram);
+    if (message) handle(message);
+  });
+  await new Promise<void>((resolve) => feed.bind(0, '127.0.0.1', () => resolve()));
   process.on('disconnect', () => process.exit(0));
   setInterval(() => {
     const now = Date.now();
     for (const stream of streams.values()) if (now - stream.lastPacketAt > IDLE_MS) flush(stream);
   }, 100);
-  send({ type: 'ready', engine: engine.name });
+  send({ type: 'ready', engine: engine.name, port: feed.address().port });
 }
 
 void main();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { PeerConnection, type RtcConfig } from 'node-datachannel';
+import type { CloseReason } from './api';
 import { announceAddress } from './sdp';
 
 /** How peers reach this server: one UDP port for all of them, and what to announce. */
@@ -13,8 +14,6 @@ export interface PeerSettings {
   /** Offers are answered within this time or refused. */
   answerTimeoutMs: number;
 }
-
-export type CloseReason = 'closed' | 'failed' | 'timeout' | 'room-closed' | 'replaced';
 
 /**
  * node-datachannel aborts the whole process when a callback throws, so every callback body runs

@@ -1,99 +1,88 @@
-import { createSocket } from 'node:dgram';
-import type { PeerSettings } from './peer';
-import { MediaRoom } from './room';
+import type { CloseReason, MediaEvent, MediaPlane, MediaStats, PublishOptions } from './api';
+import { LocalMedia, loadSinks } from './local';
+import { freeUdpPort, type MediaPlaneOptions } from './options';
+import { WorkerPlane } from './workers';
 
-/** A free UDP port, for MEDIA_PORT=0 (tests run side by side). */
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(0, resolve);
-  });
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
+export type { MediaPlaneOptions } from './options';
+
+/** The media plane of this node: in this process (`workers: 0`) or in one child process per worker. */
+export async function createMediaPlane(options: MediaPlaneOptions): Promise<MediaPlane> {
+  if (options.workers > 0) return WorkerPlane.start(options);
+  return InProcessPlane.start(options);
 }
 
-export interface MediaPlaneOptions extends Omit<PeerSettings, 'port'> {
-  port: number;
-  /** A peer silent this long (no media, RTCP or ICE consent) is closed. */
-  peerTimeoutMs: number;
-  onError: (err: unknown) => void;
-}
-
-/**
- * The media plane of this node: the rooms of the Spaces whose audio it carries, all peers on one
- * UDP port. In-process today; the interface (room, publish, subscribe, setMuted, close, speaking
- * events) is what a worker per core would offer tomorrow.
- */
-export class MediaPlane {
-  readonly #rooms = new Map<string, MediaRoom>();
-  readonly #reaper: NodeJS.Timeout;
-  /** Packets forwarded by rooms that have closed since. */
-  #forwardedBefore = 0;
+/** Every room in the main process: for tests and tiny machines. */
+class InProcessPlane implements MediaPlane {
+  readonly #listeners = new Set<(event: MediaEvent) => void>();
+  readonly #local: LocalMedia;
 
   private constructor(
-    readonly settings: PeerSettings,
-    private readonly options: MediaPlaneOptions,
+    readonly ports: number[],
+    options: MediaPlaneOptions,
+    sinks: Awaited<ReturnType<typeof loadSinks>>,
   ) {
-    const every = Math.max(250, Math.min(5000, Math.floor(options.peerTimeoutMs / 4)));
-    this.#reaper = setInterval(() => {
-      const now = Date.now();
-      for (const room of this.#rooms.values()) room.reap(now, options.peerTimeoutMs);
-    }, every);
-    this.#reaper.unref();
+    const { peerTimeoutMs, onError, workers: _w, sinks: _s, log: _l, ...settings } = options;
+    this.#local = new LocalMedia({
+      settings: { ...settings, port: ports[0] as number },
+      peerTimeoutMs,
+      onError,
+      sinks,
+      worker: 0,
+      emit: (event) => {
+        for (const listener of this.#listeners) {
+          try {
+            listener(event);
+          } catch (err) {
+            onError(err);
+          }
+        }
+      },
+    });
   }
 
-  static async create(options: MediaPlaneOptions) {
+  static async start(options: MediaPlaneOptions) {
     const port = options.port === 0 ? await freeUdpPort() : options.port;
-    const { peerTimeoutMs: _t, onError: _e, ...settings } = options;
-    return new MediaPlane({ ...settings, port }, options);
+    return new InProcessPlane([port], options, await loadSinks(options.sinks));
   }
 
-  get port() {
-    return this.settings.port;
+  async openRoom(roomId: string) {
+    this.#local.openRoom(roomId);
   }
-
-  room(spaceId: string): MediaRoom | undefined {
-    return this.#rooms.get(spaceId);
+  closeRoom(roomId: string) {
+    return this.#local.closeRoom(roomId);
   }
-
-  /** The Space's room, made on first use. */
-  openRoom(spaceId: string): MediaRoom {
-    let room = this.#rooms.get(spaceId);
-    if (!room) {
-      const created = new MediaRoom(spaceId, this.settings, this.options.onError);
-      created.once('closed', () => {
-        this.#forwardedBefore += created.forwarded;
-        this.#rooms.delete(spaceId);
-      });
-      this.#rooms.set(spaceId, created);
-      room = created;
-    }
-    return room;
+  hasRoom(roomId: string) {
+    return this.#local.hasRoom(roomId);
   }
-
-  rooms() {
-    return [...this.#rooms.values()];
+  publish(roomId: string, offer: string, options: PublishOptions) {
+    return this.#local.publish(roomId, offer, options);
   }
-
-  /** For /metrics: rooms, peers, and packets forwarded since start. */
-  stats() {
-    const total = { rooms: this.#rooms.size, publishers: 0, subscribers: 0, forwarded: this.#forwardedBefore };
-    for (const room of this.#rooms.values()) {
-      const s = room.stats();
-      total.publishers += s.publishers;
-      total.subscribers += s.subscribers;
-      total.forwarded += s.forwarded;
-    }
-    return total;
+  subscribe(roomId: string, offer: string, options: { key: string }) {
+    return this.#local.subscribe(roomId, offer, options);
   }
-
-  #closed = false;
+  setMuted(roomId: string, key: string, muted: boolean) {
+    this.#local.setMuted(roomId, key, muted);
+  }
+  closePeer(peerId: string, reason?: CloseReason) {
+    this.#local.closePeer(peerId, reason);
+  }
+  control(roomId: string, sink: string, message: unknown) {
+    this.#local.control(roomId, sink, message);
+  }
+  peers(roomId: string) {
+    return this.#local.peers(roomId);
+  }
+  peer(peerId: string) {
+    return this.#local.peer(peerId);
+  }
+  on(listener: (event: MediaEvent) => void) {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  stats(): MediaStats {
+    return { ...this.#local.stats(), workers: [], crashes: 0 };
+  }
   close() {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearInterval(this.#reaper);
-    for (const room of [...this.#rooms.values()]) room.close();
+    return this.#local.close();
   }
 }

@@ -1,4 +1,5 @@
 import { RtcpReceivingSession, type Track } from 'node-datachannel';
+import type { SinkSource } from './api';
 import { guard, Peer, type PeerSettings } from './peer';
 import { audioLevel, isRtp, OPUS_SILENCE, SILENT } from './rtp';
 import type { AudioSection } from './sdp';
@@ -12,6 +13,8 @@ export class Publisher extends Peer {
   /** Loudest level (lowest -dBov) since the room last looked. */
   peakLevel = SILENT;
   packets = 0;
+  /** How sinks see this publisher. */
+  readonly sinkSource: SinkSource;
   /** The last packet's fixed header, to continue its numbering with silence frames. */
   readonly #lastHeader = Buffer.alloc(12);
   // node-datachannel stops delivering on a track that JavaScript lets go of: keep it here.
@@ -26,6 +29,7 @@ export class Publisher extends Peer {
     onPacket: (from: Publisher, packet: Buffer) => void,
   ) {
     super(settings, onError);
+    this.sinkSource = { peerId: this.id, key, slot };
     this.pc.onTrack(
       guard(onError, (track: Track) => {
         this.#track = track;

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
+import type { CloseReason, PeerKind, RoomSink } from './api';
 import type { PeerSettings } from './peer';
 import { Publisher } from './publisher';
 import { SILENT } from './rtp';
 import { parseListenOffer, parsePublishOffer } from './sdp';
-import { Subscriber } from './subscriber';
+import { type Source, Subscriber } from './subscriber';
 
 /** Louder than this (in -dBov; 0 is loudest) counts as speaking. Speech sits around 20–45. */
 const SPEAKING_LEVEL = 55;
@@ -17,30 +18,26 @@ const KEEPALIVE_MS = 2000;
 export interface RoomEvents {
   /** A publisher started or stopped speaking (by key). */
   speaking: [key: string, speaking: boolean];
-  publisherClosed: [Publisher];
-  subscriberClosed: [Subscriber];
+  peerClosed: [peer: Publisher | Subscriber, kind: PeerKind, reason: CloseReason];
   closed: [];
 }
 
-/** Sees every packet the room forwards (unmuted speakers only): the recorder, captions. */
-export type AudioTap = (from: Publisher, packet: Buffer) => void;
-
-export interface RoomStats {
-  publishers: number;
-  subscribers: number;
-  forwarded: number;
-}
+/** Receives every packet the room forwards, for listeners elsewhere (the feed to another worker). */
+export type Output = (from: Source, packet: Buffer, dominant: boolean) => void;
 
 /**
- * One live Space's media: it owns the publishers (speakers) and subscribers (listeners), forwards
- * every unmuted speaker's packets to every listener, and reads speaking levels from the packets.
- * It knows nothing of users or HTTP: peers carry opaque keys and slot numbers.
+ * One room's media in this process. A home room owns the publishers (speakers), forwards every
+ * unmuted speaker's packets to its subscribers (listeners), its sinks and its outputs (other
+ * workers), and reads speaking levels. A relay room has no publishers: it delivers packets fed
+ * from the home room's worker to the listeners of this worker. It knows nothing of users or HTTP.
  */
 export class MediaRoom extends EventEmitter<RoomEvents> {
   readonly #publishers = new Set<Publisher>();
   readonly #subscribers = new Set<Subscriber>();
   readonly #speaking = new Map<Publisher, number>();
-  readonly #taps = new Set<AudioTap>();
+  readonly #outputs = new Set<Output>();
+  /** Fed sources by slot, reused so a relayed packet allocates nothing. */
+  readonly #fed = new Map<number, Source>();
   readonly #tick: NodeJS.Timeout;
   #dominant?: Publisher;
   #closed = false;
@@ -50,6 +47,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     readonly id: string,
     private readonly settings: PeerSettings,
     private readonly onError: (err: unknown) => void,
+    readonly sinks: RoomSink[] = [],
   ) {
     super();
     this.#tick = setInterval(() => {
@@ -73,11 +71,12 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     );
     publisher.muted = options.muted;
     this.#publishers.add(publisher);
-    publisher.once('closed', () => {
+    publisher.once('closed', (reason) => {
       this.#publishers.delete(publisher);
       if (this.#speaking.delete(publisher)) this.emit('speaking', publisher.key, false);
       if (this.#dominant === publisher) this.#dominant = undefined;
-      this.emit('publisherClosed', publisher);
+      for (const sink of this.sinks) this.#guard(() => sink.publisherClosed(publisher.id));
+      this.emit('peerClosed', publisher, 'publisher', reason);
     });
     return { peer: publisher, answer: await this.#start(publisher, offer.trimmed) };
   }
@@ -88,9 +87,9 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     this.#assertOpen();
     const subscriber = new Subscriber(this.settings, this.onError, options.key, offer);
     this.#subscribers.add(subscriber);
-    subscriber.once('closed', () => {
+    subscriber.once('closed', (reason) => {
       this.#subscribers.delete(subscriber);
-      this.emit('subscriberClosed', subscriber);
+      this.emit('peerClosed', subscriber, 'subscriber', reason);
     });
     return { peer: subscriber, answer: await this.#start(subscriber, offer.trimmed) };
   }
@@ -104,15 +103,23 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     }
   }
 
-  /** Adds a tap; returns its removal. A tap must not throw or keep the packet (it is reused). */
-  tap(tap: AudioTap) {
-    this.#taps.add(tap);
-    return () => this.#taps.delete(tap);
+  /** Adds an output; returns its removal. An output must not keep the packet (it is reused). */
+  output(output: Output) {
+    this.#outputs.add(output);
+    return () => this.#outputs.delete(output);
   }
 
-  /** Every connection of `key` (both directions), e.g. when a person is removed. */
-  peersOf(key: string) {
-    return [...this.#publishers, ...this.#subscribers].filter((p) => p.key === key);
+  /** A packet fed from the home room's worker, for this worker's listeners. */
+  relayed(slot: number, source: number, dominant: boolean, packet: Buffer) {
+    if (this.#closed) return;
+    let from = this.#fed.get(slot);
+    if (!from) {
+      from = { slot, source };
+      this.#fed.set(slot, from);
+    }
+    from.source = source;
+    const now = performance.now();
+    for (const s of this.#subscribers) if (s.deliver(from, packet, dominant, now)) this.forwarded += 1;
   }
 
   publishers() {
@@ -123,7 +130,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     return [...this.#subscribers];
   }
 
-  stats(): RoomStats {
+  stats() {
     return { publishers: this.#publishers.size, subscribers: this.#subscribers.size, forwarded: this.forwarded };
   }
 
@@ -132,12 +139,23 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     for (const peer of [...this.#publishers, ...this.#subscribers]) if (peer.idle(now, idleMs)) peer.close('timeout');
   }
 
-  close() {
+  /** Closes every peer, then waits for the sinks to finish. */
+  async close() {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#tick);
+    this.#outputs.clear();
     for (const peer of [...this.#publishers, ...this.#subscribers]) peer.close('room-closed');
+    await Promise.allSettled(this.sinks.map((sink) => sink.close()));
     this.emit('closed');
+  }
+
+  #guard(fn: () => void) {
+    try {
+      fn();
+    } catch (err) {
+      this.onError(err);
+    }
   }
 
   async #start(peer: Publisher | Subscriber, trimmed: string) {
@@ -156,9 +174,10 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
   #forward(from: Publisher, packet: Buffer) {
     if (from.muted || from.closed) return;
     const now = performance.now();
-    const dominant = this.#dominant;
+    const dominant = from === this.#dominant;
     for (const s of this.#subscribers) if (s.deliver(from, packet, dominant, now)) this.forwarded += 1;
-    for (const tap of this.#taps) tap(from, packet);
+    for (const output of this.#outputs) output(from, packet, dominant);
+    for (const sink of this.sinks) this.#guard(() => sink.packet(from.sinkSource, packet));
   }
 
   /** Turns packet levels into speaking changes and picks the dominant speaker. */

@@ -28,6 +28,7 @@ export class SdpError extends Error {
     message: string,
   ) {
     super(message);
+    this.name = 'SdpError';
   }
 }
 

@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Audio, RtcpSrReporter, RtpPacketizationConfig, type Track } from 'node-datachannel';
 import { guard, Peer, type PeerSettings } from './peer';
-import type { Publisher } from './publisher';
 import { OPUS_SILENCE, RtpRewriter } from './rtp';
 import type { Offer } from './sdp';
 
 /** An RTP packet of 20 ms of Opus silence; its source id differs from every publisher's. */
 const KEEPALIVE = Buffer.concat([Buffer.from([0x80, 111, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), OPUS_SILENCE]);
 const KEEPALIVE_SOURCE = -1;
+
+/** Where a forwarded packet comes from: a publisher here, or one fed from another worker. */
+export interface Source {
+  slot: number;
+  /** Changes with each new publisher connection, so players renumber smoothly. */
+  source: number;
+}
 
 interface Output {
   track: Track;
@@ -55,8 +61,8 @@ export class Subscriber extends Peer {
   }
 
   /** Sends one packet of `from` on its slot's track, or on the single track if `from` is dominant. */
-  deliver(from: Publisher, packet: Buffer, dominant: Publisher | undefined, now: number): boolean {
-    const output = this.perSpeaker ? this.#outputs[from.slot] : from === dominant ? this.#outputs[0] : undefined;
+  deliver(from: Source, packet: Buffer, dominant: boolean, now: number): boolean {
+    const output = this.perSpeaker ? this.#outputs[from.slot] : dominant ? this.#outputs[0] : undefined;
     if (!output?.open) return false;
     this.#lastSentAt = now;
     try {

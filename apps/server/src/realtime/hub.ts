@@ -1,7 +1,8 @@
 import { ClientMessage, ErrorCode, type ServerMessage } from '@earshot/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
-import { type Services, userChannel } from '../context';
+import { userChannel } from '../bus/bus';
+import type { Services } from '../context';
 import { errorBody } from '../http/errors';
 import { getUserById, summary } from '../social/users-store';
 

@@ -2,11 +2,13 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Recording, RoomEvent, RoomState } from '@earshot/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Services } from '../context';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
 import type { Viewer } from '../http/auth';
 import { AppError } from '../http/errors';
 import { enqueue, type JobHandler } from '../jobs/jobs';
 import { hasStandingViolation } from '../safety/store';
+import type { Notifier } from '../social/notifications';
 import { summary } from '../social/users-store';
 import { roleOf } from '../spaces/rules';
 import { blockedByHost, loadRoom } from '../spaces/store';
@@ -30,8 +32,16 @@ export const mixFile = (dir: string, spaceId: string, format: 'opus' | 'm4a') =>
  * ends (in the same transaction as the end, so a crash cannot lose it), "recording ready", who
  * may see or download it, and the retention sweep that deletes expired ones, files and rows.
  */
-export function createRecordingService(services: Services, recorder: Recorder, log: FastifyBaseLogger) {
-  const { db, config, clock, notifier } = services;
+export interface RecordingDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  notifier: Notifier;
+  recorder: Recorder;
+  log: FastifyBaseLogger;
+}
+
+export function createRecordingService({ db, config, clock, notifier, recorder, log }: RecordingDeps) {
   const dir = recorder.dir;
 
   /** Called by the Space's command path, inside its transaction, when the status changes. */

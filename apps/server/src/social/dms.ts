@@ -3,12 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { type Services, userChannel } from '../context';
+import { type Bus, userChannel } from '../bus/bus';
 import { requireViewer } from '../http/auth';
 import { AppError } from '../http/errors';
 import { toPage } from '../http/pagination';
 import { newId } from '../ids';
 import type { Db } from '../store/db';
+import type { Notifier } from './notifications';
 import { decide } from './rules';
 import { findUser, relation, summary } from './users-store';
 
@@ -60,8 +61,15 @@ const betweenPair = (a: string, b: string) => sql<boolean>`(
  * Sends a DM (the social rules decide whether `fromId` may message `toId`), pushes it to both
  * people's open connections and notifies the recipient. Space invitations come through here too.
  */
+/** What sending a message needs (the Space service sends invitations with it too). */
+export interface MessageDeps {
+  db: Db;
+  bus: Bus;
+  notifier: Notifier;
+}
+
 export async function sendMessage(
-  { db, bus, notifier }: Services,
+  { db, bus, notifier }: MessageDeps,
   fromId: string,
   toId: string,
   text: string,
@@ -87,7 +95,7 @@ export async function sendMessage(
   return message;
 }
 
-export async function dmRoutes(app: FastifyInstance, services: Services) {
+export async function dmRoutes(app: FastifyInstance, services: MessageDeps) {
   const { db } = services;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const HandleParams = z.strictObject({ handle: Handle });

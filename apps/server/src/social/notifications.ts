@@ -8,8 +8,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Bus } from '../bus/bus';
-import { type Services, userChannel } from '../context';
+import { type Bus, userChannel } from '../bus/bus';
 import { requireViewer } from '../http/auth';
 import { toPage } from '../http/pagination';
 import { newId } from '../ids';
@@ -86,7 +85,7 @@ export function createNotifier(db: Db, bus: Bus): Notifier {
   };
 }
 
-export async function notificationRoutes(app: FastifyInstance, { db, notifier }: Services) {
+export async function notificationRoutes(app: FastifyInstance, { db, notifier }: { db: Db; notifier: Notifier }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/notifications',

@@ -15,25 +15,15 @@ import { z } from 'zod';
 import type { Services } from '../context';
 import { requireViewer } from '../http/auth';
 import { AppError, errorBody } from '../http/errors';
-import { mediaRoutes } from '../media/routes';
-import { SpaceMedia } from '../media/space-media';
 import { getUserById, summary } from '../social/users-store';
-import { SpaceHub } from './live';
-import { createSpaceService } from './service';
+import { mediaRoutes } from './media-routes';
 import { bubbles, listLive, summaryOf } from './store';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export async function spaceRoutes(app: FastifyInstance, services: Services) {
-  const { db, bus, config } = services;
-  const spaces = createSpaceService(services);
-  const hub = new SpaceHub(bus, db, spaces, config.PRESENCE_GRACE_MS, app.log);
-  const media = new SpaceMedia(services.media, spaces, bus, services.recorder, services.captioner, app.log);
-  app.addHook('onClose', async () => {
-    media.close();
-    await hub.close();
-  });
-  await mediaRoutes(app, media, config.ICE_SERVERS);
+  const { db, config, spaces, spaceHub: hub } = services;
+  await mediaRoutes(app, services.spaceMedia, config.ICE_SERVERS);
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(

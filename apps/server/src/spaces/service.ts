@@ -10,11 +10,14 @@ import {
   type SpeakerPolicy,
   type UserSummary,
 } from '@earshot/protocol';
-import type { Services } from '../context';
+import type { Bus } from '../bus/bus';
+import type { Config } from '../config';
 import type { Viewer } from '../http/auth';
 import { AppError } from '../http/errors';
 import { newId } from '../ids';
+import type { RecordingService } from '../recording/service';
 import { sendMessage } from '../social/dms';
+import type { Notifier } from '../social/notifications';
 import { getPost } from '../social/posts';
 import { findUser, getUserById, summary } from '../social/users-store';
 import type { Db } from '../store/db';
@@ -40,7 +43,16 @@ export type SpaceBusMessage =
   | { type: 'caption'; caption: Caption }
   | { type: 'presence-node'; nodeId: string; count: number; sample: UserSummary[]; at: number };
 
-export function createSpaceService(services: Services) {
+export interface SpaceDeps {
+  db: Db;
+  bus: Bus;
+  config: Config;
+  notifier: Notifier;
+  /** Told of each status change inside the Space's transaction (a recording starts, a mixdown is queued). */
+  recordings: Pick<RecordingService, 'statusChanged'>;
+}
+
+export function createSpaceService(services: SpaceDeps) {
   const { db, bus, config, notifier } = services;
   const limits = { maxCohosts: config.MAX_COHOSTS, maxSpeakers: config.MAX_SPEAKERS, maxPinnedPosts: 5 };
   // Reactions: at most 10 per user per 5 s per node (a burst of applause, not a flood).

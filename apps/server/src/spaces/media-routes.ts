@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../http/errors';
-import type { MediaAction } from '../spaces/rules';
-import type { SpaceMedia } from './space-media';
+import type { SpaceMedia } from './media';
+import type { MediaAction } from './rules';
 
 const SpaceParams = z.strictObject({ id: z.string().min(1).max(64) });
 const SessionParams = SpaceParams.extend({ session: z.string().min(1).max(64) });

@@ -1,0 +1,196 @@
+import type { RoomEvent, RoomState } from '@earshot/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Bus } from '../bus/bus';
+import { AppError } from '../http/errors';
+import type { Connected, MediaEvent, MediaPlane } from '../media/api';
+import { SdpError } from '../media/sdp';
+import { decideMedia, type MediaAction } from './rules';
+import { type SpaceBusMessage, type SpaceService, spaceChannel } from './service';
+
+const EMPTY_ROOM_MS = 10_000;
+
+/** Room-state events that change what the media plane must do. */
+const ENFORCED = new Set<RoomEvent['kind']>(['muted', 'unmuted', 'left_stage', 'removed', 'ended']);
+
+/**
+ * Spaces meet the media plane here: who may publish or listen (the rules decide), which WHIP/WHEP
+ * session (a media peer id) belongs to which Space, server-side enforcement of mutes, removals and
+ * the end of a Space (from the Space's events, on whichever node carries its audio), and speaking
+ * changes from audio levels back into the room state. A Space's media room has the Space's id.
+ */
+export class SpaceMedia {
+  readonly #watches = new Map<string, Promise<() => void>>();
+  readonly #speaking = new Map<string, { wanted: Map<string, boolean>; busy: boolean }>();
+  readonly #off: () => void;
+
+  constructor(
+    private readonly plane: MediaPlane,
+    private readonly spaces: SpaceService,
+    private readonly bus: Bus,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.#off = plane.on((event) => this.#onMedia(event));
+  }
+
+  /** Answers a WHIP (publish) or WHEP (listen) offer for `userId` (null = signed out). */
+  async connect(action: MediaAction, spaceId: string, userId: string | null, offer: string) {
+    await this.#room(spaceId);
+    // Authorize after the room follows the Space's events, so no change between the two is missed.
+    // A refused offer must not leave a room open: one opened for an unknown or ended Space would
+    // never close, and an ended Space's mixdown waits for its room to close.
+    const { state, role } = await this.spaces.standing(spaceId, userId).catch(async (err) => {
+      if (this.plane.peers(spaceId).length === 0) await this.plane.closeRoom(spaceId);
+      throw err;
+    });
+    const verdict = decideMedia(action, state, role);
+    if (!verdict.ok) {
+      if (state.status === 'ended') await this.plane.closeRoom(spaceId);
+      else this.#closeIfEmpty(spaceId);
+      throw new AppError(verdict.status, verdict.code, verdict.message);
+    }
+    const key = userId ?? 'anonymous';
+    try {
+      let connected: Connected;
+      if (action === 'publish') {
+        const member = state.stage.find((m) => m.user.id === userId);
+        if (!member) throw new AppError(403, 'forbidden', 'only the host, co-hosts and speakers can publish audio');
+        connected = await this.plane.publish(spaceId, offer, { key, slot: member.slot, muted: member.muted });
+        // One microphone per speaker: a new WHIP session (a reconnect) replaces the old one.
+        for (const p of this.plane.peers(spaceId))
+          if (p.kind === 'publisher' && p.key === key && p.peerId !== connected.peerId)
+            this.plane.closePeer(p.peerId, 'replaced');
+      } else connected = await this.plane.subscribe(spaceId, offer, { key });
+      // A change that landed while we negotiated is applied now.
+      void this.#sync(spaceId);
+      return { sessionId: connected.peerId, answer: connected.answer };
+    } catch (err) {
+      this.#closeIfEmpty(spaceId);
+      if (err instanceof SdpError) throw new AppError(400, err.code, err.message);
+      if (err instanceof AppError) throw err;
+      throw new AppError(400, 'invalid_sdp', `the offer could not be answered: ${(err as Error).message}`);
+    }
+  }
+
+  /** Ends a session (DELETE on its WHIP/WHEP resource). The session id is the capability. */
+  end(spaceId: string, sessionId: string) {
+    const peer = this.plane.peer(sessionId);
+    if (!peer || peer.roomId !== spaceId) return false;
+    this.plane.closePeer(sessionId, 'closed');
+    return true;
+  }
+
+  async close() {
+    this.#off();
+    for (const watch of this.#watches.values()) void watch.then((unsubscribe) => unsubscribe());
+    this.#watches.clear();
+  }
+
+  /** Opens the Space's media room and follows the Space's events while it is open. */
+  async #room(spaceId: string) {
+    await this.plane.openRoom(spaceId);
+    let watch = this.#watches.get(spaceId);
+    if (!watch) {
+      watch = this.bus.subscribe(spaceChannel(spaceId), (message) => {
+        const m = message as SpaceBusMessage;
+        if (m.type === 'event' && ENFORCED.has(m.event.kind)) this.#enforce(spaceId, m.event);
+      });
+      this.#watches.set(spaceId, watch);
+      // The room may have closed while we subscribed.
+      const unsubscribe = await watch;
+      if (!this.plane.hasRoom(spaceId) && this.#watches.get(spaceId) === watch) {
+        this.#watches.delete(spaceId);
+        unsubscribe();
+      }
+    }
+    await watch;
+  }
+
+  #onMedia(event: MediaEvent) {
+    if (event.type === 'speaking') this.#speakingChanged(event.roomId, event.key, event.speaking);
+    else if (event.type === 'peer-closed') this.#closeIfEmpty(event.roomId);
+    else if (event.type === 'room-closed') {
+      const watch = this.#watches.get(event.roomId);
+      this.#watches.delete(event.roomId);
+      void watch?.then((unsubscribe) => unsubscribe());
+    }
+  }
+
+  /** A room nobody uses is closed after a pause (a reconnect often follows a close). */
+  #closeIfEmpty(spaceId: string) {
+    setTimeout(() => {
+      if (this.plane.hasRoom(spaceId) && this.plane.peers(spaceId).length === 0)
+        void this.plane
+          .closeRoom(spaceId)
+          .catch((err) => this.log.warn({ err, spaceId }, 'closing a media room failed'));
+    }, EMPTY_ROOM_MS).unref();
+  }
+
+  /** Acts on an event at once, then re-reads the room: events from several nodes may arrive out of order. */
+  #enforce(spaceId: string, event: RoomEvent) {
+    try {
+      if (event.kind === 'muted' || event.kind === 'unmuted')
+        this.plane.setMuted(spaceId, event.userId, event.kind === 'muted');
+      if (event.kind === 'left_stage')
+        this.#closeWhere(spaceId, (p) => p.kind === 'publisher' && p.key === event.userId);
+      if (event.kind === 'removed') this.#closeWhere(spaceId, (p) => p.key === event.userId);
+      if (event.kind === 'ended') void this.plane.closeRoom(spaceId);
+    } catch (err) {
+      this.log.error({ err, spaceId }, 'media enforcement failed');
+    }
+    void this.#sync(spaceId);
+  }
+
+  #closeWhere(spaceId: string, which: (p: { kind: string; key: string; slot?: number }) => boolean) {
+    for (const p of this.plane.peers(spaceId)) if (which(p)) this.plane.closePeer(p.peerId, 'closed');
+  }
+
+  /** Makes the media match the stored room: who is on stage, who is muted, who is removed. */
+  async #sync(spaceId: string) {
+    try {
+      if (!this.plane.hasRoom(spaceId)) return;
+      const { state } = await this.spaces.load(spaceId);
+      this.#apply(spaceId, state);
+    } catch (err) {
+      this.log.warn({ err, spaceId }, 'media sync failed');
+    }
+  }
+
+  /** Closes what the state no longer allows and sets mutes from it. */
+  #apply(spaceId: string, state: RoomState) {
+    if (state.status === 'ended') return void this.plane.closeRoom(spaceId);
+    const stage = new Map(state.stage.map((m) => [m.user.id, m]));
+    this.#closeWhere(spaceId, (p) => {
+      if (p.kind === 'subscriber') return state.removed.includes(p.key);
+      const member = stage.get(p.key);
+      return !member || member.slot !== p.slot;
+    });
+    for (const member of state.stage) this.plane.setMuted(spaceId, member.user.id, member.muted);
+  }
+
+  /** Speaking changes go through the Space's command path one at a time; bursts collapse. */
+  #speakingChanged(spaceId: string, userId: string, speaking: boolean) {
+    let entry = this.#speaking.get(spaceId);
+    if (!entry) {
+      entry = { wanted: new Map(), busy: false };
+      this.#speaking.set(spaceId, entry);
+    }
+    entry.wanted.set(userId, speaking);
+    if (!entry.busy) void this.#flushSpeaking(spaceId, entry);
+  }
+
+  async #flushSpeaking(spaceId: string, entry: { wanted: Map<string, boolean>; busy: boolean }) {
+    entry.busy = true;
+    try {
+      while (entry.wanted.size > 0) {
+        const [userId, speaking] = entry.wanted.entries().next().value as [string, boolean];
+        entry.wanted.delete(userId);
+        await this.spaces
+          .recordSpeaking(spaceId, userId, speaking)
+          .catch((err) => this.log.warn({ err, spaceId }, 'recording a speaking change failed'));
+      }
+    } finally {
+      entry.busy = false;
+      if (entry.wanted.size === 0) this.#speaking.delete(spaceId);
+    }
+  }
+}
