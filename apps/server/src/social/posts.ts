@@ -2,7 +2,6 @@ import { CreatePostBody, Handle, PageQuery, Post, page } from '@earshot/protocol
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Services } from '../context';
 import { requireViewer } from '../http/auth';
 import { notFound } from '../http/errors';
 import { toPage } from '../http/pagination';
@@ -31,7 +30,7 @@ export async function getPost(db: Db, id: string): Promise<Post> {
   return toPost(row);
 }
 
-export async function postRoutes(app: FastifyInstance, { db }: Services) {
+export async function postRoutes(app: FastifyInstance, { db }: { db: Db }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const PostResponse = z.object({ post: Post });
 
