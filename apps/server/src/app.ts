@@ -60,21 +60,12 @@ export async function createEarshot(
 ): Promise<Earshot> {
   // `dataDir: null` keeps the embedded database in memory (tests).
   const dataDir = options.dataDir === null ? undefined : (options.dataDir ?? config.DATA_DIR);
-  let log: FastifyInstance['log'] | undefined;
-  const store = await openStore({
-    databaseUrl: config.DATABASE_URL,
-    dataDir,
-    onConnectionError: (err) => log?.warn({ err }, 'an idle database connection failed'),
-  });
-  const bus: Bus = config.REDIS_URL ? redisBus(config.REDIS_URL, config.REDIS_PREFIX) : memoryBus();
-  const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   const app = Fastify({
     logger: { level: config.LOG_LEVEL },
     bodyLimit: 64 * 1024,
     trustProxy: Boolean(config.PUBLIC_URL),
     forceCloseConnections: true,
   });
-  log = app.log;
   const recordingsDir = config.RECORDINGS_DIR ?? path.join(config.DATA_DIR, 'recordings');
   // Sinks run beside each room, in the media worker that owns it: they are named by module.
   const sinks: SinkSpec[] = [
@@ -82,7 +73,8 @@ export async function createEarshot(
   ];
   if (config.CAPTIONS_ENGINE !== 'off')
     sinks.push({ name: CAPTIONS_SINK, module: sinkModule('./captions/feed-sink.ts'), options: {} });
-  const media = await createMediaPlane({
+  // The media workers start while the database opens (both take a while on a cold start).
+  const mediaStarting = createMediaPlane({
     port: config.MEDIA_PORT,
     workers: config.MEDIA_WORKERS,
     bindAddress: config.MEDIA_BIND_ADDRESS,
@@ -94,6 +86,20 @@ export async function createEarshot(
     onError: (err) => app.log.error({ err }, 'a media peer failed'),
     log: app.log,
   });
+  const store = await openStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir,
+    onConnectionError: (err) => app.log.warn({ err }, 'an idle database connection failed'),
+  }).catch(async (err) => {
+    await mediaStarting.then((m) => m.close()).catch(() => {});
+    throw err;
+  });
+  const media = await mediaStarting.catch(async (err) => {
+    await store.close();
+    throw err;
+  });
+  const bus: Bus = config.REDIS_URL ? redisBus(config.REDIS_URL, config.REDIS_PREFIX) : memoryBus();
+  const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   const clock = options.clock ?? systemClock;
   const notifier = createNotifier(store.db, bus);
   const recorder = new Recorder(store.db, media, recordingsDir, app.log);

@@ -26,7 +26,8 @@ async function startProcess(env: Record<string, string | undefined>) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${env.PORT}`;
-  for (let i = 0; i < 200; i++) {
+  // Up to a minute: on a loaded machine a cold start (tsx, the database, the media workers) is slow.
+  for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
     const ok = await fetch(`${url}/api/ready`).then(
       (r) => r.ok,

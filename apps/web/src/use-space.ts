@@ -9,6 +9,7 @@ import {
 } from '@earshot/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, api } from './api';
+import { MEDIA_LOST_EVENT } from './media/session';
 
 /**
  * The live state of one Space's room, as the viewer sees it:
@@ -210,6 +211,10 @@ export function useSpace(id: string, myId: string | null, handlers: Handlers = {
           return;
         case 'caption':
           latest.current.onCaption?.(message.caption);
+          return;
+        case 'media_lost':
+          // The media sessions of this page (media/session.ts) check whether they are among them.
+          window.dispatchEvent(new CustomEvent(MEDIA_LOST_EVENT, { detail: message.sessions }));
           return;
         case 'error':
           if (!message.id && (message.error.code === 'removed' || message.error.code === 'blocked')) {

@@ -84,6 +84,12 @@ export const SpaceServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reaction'), user: UserSummary, emoji: Reaction }),
   /** Live captions (partial, then final), sent only while the Space has captions on. */
   z.object({ type: z.literal('caption'), caption: Caption }),
+  /**
+   * These media sessions ended because the server process carrying them stopped: their clients
+   * reconnect now instead of waiting for ICE to notice. Session ids are capabilities (DELETE ends
+   * one), so the room only sees `mediaSessionTag`s of them.
+   */
+  z.object({ type: z.literal('media_lost'), sessions: z.array(z.string()) }),
   z.object({ type: z.literal('ack'), id: z.string(), seq: z.number().int() }),
   z.object({ type: z.literal('error'), id: z.string().optional() }).extend(ErrorBody.shape),
   z.object({ type: z.literal('pong') }),
@@ -100,3 +106,17 @@ export const SpaceClientMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('ping') }),
 ]);
 export type SpaceClientMessage = z.infer<typeof SpaceClientMessage>;
+
+/**
+ * The tag of a WHIP/WHEP session id in `media_lost`: SHA-256 of the id, base64url, first 16
+ * characters. `digest` is SHA-256 (node:crypto on the server, SubtleCrypto in browsers).
+ */
+export async function mediaSessionTag(
+  sessionId: string,
+  digest: (data: Uint8Array<ArrayBuffer>) => Promise<ArrayBuffer | Uint8Array>,
+): Promise<string> {
+  const bytes = new Uint8Array(await digest(new TextEncoder().encode(sessionId)));
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '').slice(0, 16);
+}

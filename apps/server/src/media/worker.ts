@@ -6,8 +6,9 @@
 import { LocalMedia, loadSinks } from './local';
 import type { FromMediaWorker, ToMediaWorker, WorkerConfig } from './worker-protocol';
 
+// A send after the main process went away fails quietly: the disconnect handler is ending us.
 const send = (message: FromMediaWorker) => {
-  if (process.connected) process.send?.(message);
+  if (process.connected) process.send?.(message, undefined, undefined, () => {});
 };
 const config = JSON.parse(process.env.EARSHOT_MEDIA_WORKER ?? '{}') as WorkerConfig;
 

@@ -23,19 +23,43 @@ export async function opsRoutes(app: FastifyInstance, { db, media }: Services) {
     registers: [registry],
   });
   new Gauge({
-    name: 'earshot_media_peers',
-    help: 'WebRTC peers on this node: publishers (speakers) and subscribers (listeners)',
-    labelNames: ['kind'],
+    name: 'earshot_media_workers',
+    help: 'Media worker processes running (0: the media plane runs in the main process)',
     registers: [registry],
     collect() {
+      this.set(media.stats().workers.filter((w) => w.pid !== null).length);
+    },
+  });
+  new Gauge({
+    name: 'earshot_media_peers',
+    help: 'WebRTC peers on this node by worker ("main" in-process): publishers (speakers) and subscribers (listeners)',
+    labelNames: ['kind', 'worker'],
+    registers: [registry],
+    collect() {
+      this.reset();
       const s = media.stats();
-      this.set({ kind: 'publisher' }, s.publishers);
-      this.set({ kind: 'subscriber' }, s.subscribers);
+      if (s.workers.length === 0) {
+        this.set({ kind: 'publisher', worker: 'main' }, s.publishers);
+        this.set({ kind: 'subscriber', worker: 'main' }, s.subscribers);
+      }
+      for (const w of s.workers) {
+        this.set({ kind: 'publisher', worker: String(w.worker) }, w.publishers);
+        this.set({ kind: 'subscriber', worker: String(w.worker) }, w.subscribers);
+      }
+    },
+  });
+  new Counter({
+    name: 'earshot_media_worker_crashes_total',
+    help: 'Media workers that died (each is restarted; its peers were told to reconnect)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(media.stats().crashes);
     },
   });
   new Counter({
     name: 'earshot_media_forwarded_packets_total',
-    help: 'RTP packets sent to listeners',
+    help: 'RTP packets sent to listeners (workers report theirs every second)',
     registers: [registry],
     collect() {
       this.reset();

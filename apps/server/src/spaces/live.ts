@@ -156,7 +156,7 @@ export class SpaceHub {
   #receive(feed: RoomFeed, message: SpaceBusMessage) {
     try {
       if (message.type === 'event') this.#onEvent(feed, message.seq, message.event);
-      else if (message.type === 'reaction' || message.type === 'caption') {
+      else if (message.type === 'reaction' || message.type === 'caption' || message.type === 'media_lost') {
         const text = JSON.stringify(message);
         for (const s of feed.sockets) if (!s.queue) s.ws.send(text);
       } else if (message.type === 'presence-node') {

@@ -1,4 +1,5 @@
-import type { RoomEvent, RoomState } from '@earshot/protocol';
+import { createHash } from 'node:crypto';
+import { mediaSessionTag, type RoomEvent, type RoomState } from '@earshot/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../bus/bus';
 import { AppError } from '../http/errors';
@@ -21,6 +22,7 @@ const ENFORCED = new Set<RoomEvent['kind']>(['muted', 'unmuted', 'left_stage', '
 export class SpaceMedia {
   readonly #watches = new Map<string, Promise<() => void>>();
   readonly #speaking = new Map<string, { wanted: Map<string, boolean>; busy: boolean }>();
+  readonly #lostBatches = new Map<string, Promise<string>[]>();
   readonly #off: () => void;
 
   constructor(
@@ -107,12 +109,32 @@ export class SpaceMedia {
 
   #onMedia(event: MediaEvent) {
     if (event.type === 'speaking') this.#speakingChanged(event.roomId, event.key, event.speaking);
-    else if (event.type === 'peer-closed') this.#closeIfEmpty(event.roomId);
-    else if (event.type === 'room-closed') {
+    else if (event.type === 'peer-closed') {
+      if (event.reason === 'worker-lost') this.#lost(event.roomId, event.peerId);
+      this.#closeIfEmpty(event.roomId);
+    } else if (event.type === 'room-closed') {
       const watch = this.#watches.get(event.roomId);
       this.#watches.delete(event.roomId);
       void watch?.then((unsubscribe) => unsubscribe());
     }
+  }
+
+  /** Sessions that ended with their media worker: their clients are told to reconnect (one message per room). */
+  #lost(spaceId: string, sessionId: string) {
+    let batch = this.#lostBatches.get(spaceId);
+    if (!batch) {
+      const sessions: Promise<string>[] = [];
+      batch = sessions;
+      this.#lostBatches.set(spaceId, sessions);
+      setTimeout(async () => {
+        this.#lostBatches.delete(spaceId);
+        const message: SpaceBusMessage = { type: 'media_lost', sessions: await Promise.all(sessions) };
+        await this.bus
+          .publish(spaceChannel(spaceId), message)
+          .catch((err) => this.log.warn({ err, spaceId }, 'could not tell listeners to reconnect'));
+      }, 20).unref();
+    }
+    batch.push(mediaSessionTag(sessionId, async (data) => createHash('sha256').update(data).digest()));
   }
 
   /** A room nobody uses is closed after a pause (a reconnect often follows a close). */

@@ -41,6 +41,7 @@ export type SpaceBusMessage =
   | { type: 'event'; seq: number; event: RoomEvent }
   | { type: 'reaction'; user: UserSummary; emoji: string }
   | { type: 'caption'; caption: Caption }
+  | { type: 'media_lost'; sessions: string[] }
   | { type: 'presence-node'; nodeId: string; count: number; sample: UserSummary[]; at: number };
 
 export interface SpaceDeps {

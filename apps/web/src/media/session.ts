@@ -1,5 +1,9 @@
+import { mediaSessionTag } from '@earshot/protocol';
 import { ApiError } from '../api';
 import { endSession, negotiate, retryable } from './negotiate';
+
+/** Dispatched on window with the tags of media sessions the server lost (a `media_lost` message). */
+export const MEDIA_LOST_EVENT = 'earshot:media-lost';
 
 /**
  * connecting: first offer under way; connected: media flows; reconnecting: the connection dropped
@@ -40,6 +44,7 @@ export class MediaSession {
     // Unmount does not run when the tab closes; pagehide does (and fires on mobile where unload doesn't).
     window.addEventListener('pagehide', this.#hide);
     window.addEventListener('pageshow', this.#show);
+    window.addEventListener(MEDIA_LOST_EVENT, this.#lost);
     void this.#open();
   }
 
@@ -57,6 +62,7 @@ export class MediaSession {
     window.removeEventListener('online', this.#online);
     window.removeEventListener('pagehide', this.#hide);
     window.removeEventListener('pageshow', this.#show);
+    window.removeEventListener(MEDIA_LOST_EVENT, this.#lost);
     clearTimeout(this.#retryTimer);
     this.#dropPeer();
   };
@@ -74,6 +80,29 @@ export class MediaSession {
       this.#attempt = 1;
       void this.#open();
     }
+  };
+
+  /**
+   * The server's media worker carrying this session stopped: start over at once rather than wait
+   * for ICE to notice (seconds). Without SubtleCrypto (plain http off localhost) every session
+   * of the Space starts over, which costs a blip.
+   */
+  #lost = (event: Event) => {
+    const location = this.#location;
+    if (this.#closed || !location) return;
+    const tags = (event as CustomEvent<string[]>).detail ?? [];
+    const subtle = globalThis.crypto?.subtle;
+    const mine = subtle
+      ? mediaSessionTag(location.split('/').pop() ?? '', (data) => subtle.digest('SHA-256', data)).then((tag) =>
+          tags.includes(tag),
+        )
+      : Promise.resolve(true);
+    void mine.then((lost) => {
+      if (lost && this.#location === location) {
+        this.#attempt = 0;
+        this.#retry();
+      }
+    });
   };
 
   /** Back online: try now instead of waiting out the backoff. */
