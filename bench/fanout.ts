@@ -9,6 +9,8 @@
 //     wrtc listener's decoded audio shows it; p50/p95 over the clicks.
 //   npm run bench:fanout -- join [JOINS=40]
 //     WHEP POST sent → first audio packet at a node-datachannel listener, while one speaker talks.
+// MEDIA_WORKERS=N (default 0 here) runs the server's media plane in N worker processes; CPU then
+// counts every process of the server (main, media workers, captions worker).
 import { type ChildProcess, fork } from 'node:child_process';
 import path from 'node:path';
 import { connected, listen, publishAudio } from '../apps/server/test/media-bots';
@@ -18,7 +20,12 @@ import { countingListener, pacedSpeaker } from './media-clients';
 
 const [mode = 'load', ...args] = process.argv.slice(2);
 // Load clients answer sender reports, but a loaded machine may delay them: do not reap here.
-const server = await startServer({ MEDIA_PEER_TIMEOUT_MS: '120000' });
+const mediaWorkers = process.env.MEDIA_WORKERS ?? '0';
+const server = await startServer({
+  MEDIA_PEER_TIMEOUT_MS: '120000',
+  MEDIA_WORKERS: mediaWorkers,
+  MEDIA_PORT: process.env.MEDIA_PORT ?? '0',
+});
 const base = server.base;
 const children: ChildProcess[] = [];
 const round = (x: number, digits = 1) => Number(x.toFixed(digits));
@@ -88,11 +95,15 @@ async function load() {
   const cpu0 = server.cpuSeconds();
   const worker = server.captionsWorker();
   const workerCpu0 = worker ? cpuSeconds(worker) : 0;
+  const media = server.mediaWorkers();
+  const mediaCpu0 = media.map(cpuSeconds);
   const wall0 = now();
   await tick(now() + seconds * 1000);
   const sent = mics.reduce((a, m) => a + m.sent, 0) - sent0;
   const cpu = server.cpuSeconds() - cpu0;
   const workerCpu = worker ? cpuSeconds(worker) - workerCpu0 : 0;
+  const mediaCpu = media.map((pid, i) => cpuSeconds(pid) - (mediaCpu0[i] ?? 0));
+  const allCpu = cpu + workerCpu + mediaCpu.reduce((a, b) => a + b, 0);
   const wall = (now() - wall0) / 1000;
   // prom-client's figures include the histogram's 10 ms sampling interval: subtract it.
   const loop = await server.metrics(['p50', 'p99', 'max'].map((p) => `earshot_nodejs_eventloop_lag_${p}_seconds`));
@@ -104,6 +115,7 @@ async function load() {
   const received = counts.reduce((a, c) => a + c.received, 0);
   const expected = sent * listeners;
   return {
+    media_workers: Number(mediaWorkers),
     speakers,
     listeners,
     seconds,
@@ -117,8 +129,10 @@ async function load() {
     delivered_percent: round((received / expected) * 100, 2),
     client_joins_retried: retries,
     listeners_hearing_nothing: counts.reduce((a, c) => a + c.silent, 0),
-    server_cpu_percent_of_one_core: round((cpu / wall) * 100),
-    server_cpu_us_per_forwarded_packet: round((cpu / forwarded) * 1e6, 2),
+    main_process_cpu_percent_of_one_core: round((cpu / wall) * 100),
+    media_worker_cpu_percent_of_one_core: mediaCpu.map((c) => round((c / wall) * 100)),
+    server_cpu_percent_of_one_core: round((allCpu / wall) * 100),
+    server_cpu_us_per_delivered_packet: round((allCpu / received) * 1e6, 2),
     server_event_loop_delay_p50_ms: lagMs(loop[0]),
     server_event_loop_delay_p99_ms: lagMs(loop[1]),
     server_event_loop_delay_max_ms: lagMs(loop[2]),

@@ -42,12 +42,9 @@ export async function startServer(env: Record<string, string> = {}) {
     /** utime + stime of the server process, in seconds (clock ticks of 10 ms). */
     cpuSeconds: () => cpuSeconds(server.pid as number),
     /** The captions worker process, if the server started it (tsx's esbuild is a child too). */
-    captionsWorker: () =>
-      (spawnSync('pgrep', ['-P', String(server.pid)]).stdout?.toString() ?? '')
-        .split('\n')
-        .filter(Boolean)
-        .map(Number)
-        .find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('captions/worker')),
+    captionsWorker: () => children(server.pid as number, 'captions/worker')[0],
+    /** The media worker processes (MEDIA_WORKERS > 0). */
+    mediaWorkers: () => children(server.pid as number, 'media/worker'),
     /** Values from one read of /metrics (reading the event-loop figures also resets them). */
     async metrics(names: string[]) {
       const lines = (await (await fetch(`${base}/metrics`)).text()).split('\n');
@@ -69,6 +66,21 @@ export async function startServer(env: Record<string, string> = {}) {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Child processes of `pid` whose command line contains `what`. */
+function children(pid: number, what: string) {
+  return (spawnSync('pgrep', ['-P', String(pid)]).stdout?.toString() ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((child) => {
+      try {
+        return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes(what);
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** Posts an offer to a WHIP/WHEP endpoint, as the test bots' `Signal`. */

@@ -369,6 +369,8 @@ export class WorkerPlane implements MediaPlane {
         kind: p.kind,
         reason: 'worker-lost',
       });
+      // Its room may have reported it speaking; nobody will say otherwise now.
+      if (p.kind === 'publisher') this.#emit({ type: 'speaking', roomId: p.roomId, key: p.key, speaking: false });
     }
     const oldFeed = worker.feedPort;
     const quick = Date.now() - worker.startedAt < 10_000;
