@@ -30,6 +30,14 @@ const OWNERS: Record<string, string> = {
   reports: 'safety',
   report_decisions: 'safety',
   appeals: 'safety',
+  ticket_offers: 'tickets',
+  tickets: 'tickets',
+  ticket_sellers: 'tickets',
+  host_revenue: 'tickets',
+  ledger_accounts: 'tickets',
+  ledger_entries: 'tickets',
+  ledger_lines: 'tickets',
+  stripe_events: 'tickets',
 };
 
 /**

@@ -4,11 +4,33 @@
  *
  *   npm run admin -- moderator grant|revoke <handle>
  *   npm run admin -- suspend|unsuspend <handle>
+ *   npm run admin -- credit <handle> <amountMinor> [currency]
+ *   npm run admin -- ticketing grant|revoke <handle>
+ *   npm run admin -- earnings
  */
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
+import { type AdminCommand, credit, grantTicketing, platformEarnings } from './tickets/admin';
 
 const USAGE = `usage: npm run admin -- moderator grant|revoke <handle>
-       npm run admin -- suspend|unsuspend <handle>`;
+       npm run admin -- suspend|unsuspend <handle>
+       npm run admin -- credit <handle> <amountMinor> [currency]
+       npm run admin -- ticketing grant|revoke <handle>
+       npm run admin -- earnings`;
+
+/** Ticketing's commands (tickets/admin.ts), or null when `args` is not one of them. */
+function parseTicketing(args: string[], config: Config): AdminCommand | null {
+  const [first, second, third, fourth] = args;
+  if (first === 'credit' && second && third && args.length <= 4) {
+    const amount = Number(third);
+    const currency = (fourth ?? config.TICKETS_DEFAULT_CURRENCY).toUpperCase();
+    if (!Number.isSafeInteger(amount) || amount <= 0 || !/^[A-Z]{3}$/.test(currency)) return null;
+    return credit(second, amount, currency);
+  }
+  if (first === 'ticketing' && (second === 'grant' || second === 'revoke') && third && args.length === 3)
+    return grantTicketing(third, second === 'grant');
+  if (first === 'earnings' && args.length === 1) return platformEarnings;
+  return null;
+}
 
 type Change = { set: { moderator: boolean } | { suspended_at: Date | null }; done: string };
 
@@ -35,16 +57,25 @@ function parse(args: string[]): { handle: string; change: Change } | null {
 }
 
 async function main(args: string[]): Promise<number> {
+  const config = loadConfig(process.env);
+  const ticketing = parseTicketing(args, config);
   const command = parse(args);
-  if (!command) {
+  if (!command && !ticketing) {
     console.error(USAGE);
     return 2;
   }
-  const handle = command.handle.replace(/^@/, '');
-  const config = loadConfig(process.env);
   // Loaded only for a valid command: the embedded database takes a while to load.
   const { openStore } = await import('./store/db');
   const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  if (ticketing) {
+    try {
+      return await ticketing(store.db, (line) => console.log(line));
+    } finally {
+      await store.close();
+    }
+  }
+  if (!command) return 2;
+  const handle = command.handle.replace(/^@/, '');
   try {
     let q = store.db.updateTable('users').set(command.change.set).where('handle_lower', '=', handle.toLowerCase());
     // Suspending again keeps the first date.

@@ -38,6 +38,9 @@ import { SpaceMedia } from './spaces/media';
 import { spaceRoutes } from './spaces/routes';
 import { createSpaceService } from './spaces/service';
 import { openStore, type Store } from './store/db';
+import { paymentProvider } from './tickets/payments';
+import { ticketRoutes } from './tickets/routes';
+import { createTicketService } from './tickets/service';
 
 export interface Earshot {
   app: FastifyInstance;
@@ -108,8 +111,17 @@ export async function createEarshot(
       ? null
       : new CaptionsWorker({ CAPTIONS_ENGINE: config.CAPTIONS_ENGINE, CAPTIONS_MODEL: config.CAPTIONS_MODEL }, app.log);
   const captioner = new Captioner(store.db, bus, media, captionsWorker, app.log);
-  const recordings = createRecordingService({ db: store.db, config, clock, notifier, recorder, log: app.log });
-  const spaces = createSpaceService({ db: store.db, bus, config, notifier, recordings });
+  const tickets = createTicketService({ db: store.db, config, clock, notifier, log: app.log }, paymentProvider(config));
+  const recordings = createRecordingService({
+    db: store.db,
+    config,
+    clock,
+    notifier,
+    recorder,
+    admission: tickets.admission,
+    log: app.log,
+  });
+  const spaces = createSpaceService({ db: store.db, bus, config, notifier, recordings, tickets });
   const services: Services = {
     config,
     db: store.db,
@@ -122,8 +134,9 @@ export async function createEarshot(
     spaces,
     spaceMedia: new SpaceMedia(media, spaces, bus, app.log),
     spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log),
+    tickets,
   };
-  const jobs = new JobRunner(store.db, services.clock, services.recordings.jobs, app.log);
+  const jobs = new JobRunner(store.db, services.clock, { ...services.recordings.jobs, ...tickets.jobs }, app.log);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const webDir = config.WEB_DIR ?? defaultWebDir;
@@ -178,6 +191,7 @@ export async function createEarshot(
     safetyRoutes,
     recordingRoutes,
     captionsRoutes,
+    ticketRoutes,
   ]) {
     await app.register(async (scope) => routes(scope, services));
   }

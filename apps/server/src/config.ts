@@ -18,75 +18,103 @@ const optionalUrl = (protocols: string[]) =>
     .optional();
 
 /** Every setting Earshot reads, from the environment, validated once at start. */
-export const ConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  /** PostgreSQL server; unset = embedded PGlite in DATA_DIR. */
-  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
-  /** Redis for events and presence across nodes; unset = in-memory bus. */
-  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
-  /** Key prefix in Redis, so several deployments (or test runs) can share one server. */
-  REDIS_PREFIX: z.string().default('earshot:'),
-  /** The address people use to reach Earshot (origin check, Secure cookies, links). */
-  PUBLIC_URL: optionalUrl(['http:', 'https:']),
-  /** Sign-up and log-in attempts allowed per minute from one IP address, and for one handle. */
-  AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
-  AUTH_RATE_LIMIT_PER_HANDLE: z.coerce.number().int().min(1).default(10),
-  /** Spaces: role limits, who may host, and how long a dropped listener still counts as present. */
-  // Every stage member is an audio track for each listener of our web app: keep the stage small.
-  MAX_COHOSTS: z.coerce.number().int().min(0).max(5).default(2),
-  MAX_SPEAKERS: z.coerce.number().int().min(1).max(24).default(10),
-  HOST_MIN_FOLLOWERS: z.coerce.number().int().min(0).default(0),
-  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
-  /** The one UDP port every WebRTC peer uses (0 = any free port, for tests). */
-  MEDIA_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
-  /** Media worker processes, each on its own UDP port from MEDIA_PORT up; 0 runs media in the main process. */
-  MEDIA_WORKERS: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
-  /** Address to bind the media port to; unset = every interface. */
-  MEDIA_BIND_ADDRESS: z.string().trim().min(1).optional(),
-  /** The address peers should send media to, when it is not the machine's own (1:1 NAT, cloud). */
-  MEDIA_PUBLIC_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
-  /** STUN/TURN servers for the server's side, comma-separated: stun:host:port, turn:user:pass@host:port. */
-  ICE_SERVERS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^(stun|turns?):\S+$/, 'each entry starts with stun: turn: or turns:'))),
-  /** A media peer that sends nothing at all (not even ICE consent checks) this long is closed. */
-  MEDIA_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
-  /** Where recordings are kept (speaker tracks and mixdowns); unset = DATA_DIR/recordings. */
-  RECORDINGS_DIR: z.string().min(1).optional(),
-  /** The ffmpeg that makes the downloadable mixdown (Debian: apt-get install ffmpeg). */
-  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
-  /**
-   * Live captions' speech engine: pocketsphinx (Debian's pocketsphinx + pocketsphinx-en-us, offline,
-   * inaccurate), sherpa-onnx (a model you download, see README) or off.
-   */
-  CAPTIONS_ENGINE: z.enum(['pocketsphinx', 'sherpa-onnx', 'off']).default('pocketsphinx'),
-  /** The engine's model: a sherpa-onnx model directory (required), or another pocketsphinx model directory. */
-  CAPTIONS_MODEL: z.string().min(1).optional(),
-  /** How often each node looks for due jobs (mixdowns, retention). */
-  JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
-  /** Handles of moderators (the admin role), comma-separated; also granted with `npm run admin`. */
-  MODERATORS: z
-    .string()
-    .default('')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean),
-    ),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Folder of the built web app; unset = apps/web/dist. */
-  WEB_DIR: z.string().optional(),
-});
+export const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    /** PostgreSQL server; unset = embedded PGlite in DATA_DIR. */
+    DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+    /** Redis for events and presence across nodes; unset = in-memory bus. */
+    REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+    /** Key prefix in Redis, so several deployments (or test runs) can share one server. */
+    REDIS_PREFIX: z.string().default('earshot:'),
+    /** The address people use to reach Earshot (origin check, Secure cookies, links). */
+    PUBLIC_URL: optionalUrl(['http:', 'https:']),
+    /** Sign-up and log-in attempts allowed per minute from one IP address, and for one handle. */
+    AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
+    AUTH_RATE_LIMIT_PER_HANDLE: z.coerce.number().int().min(1).default(10),
+    /** Spaces: role limits, who may host, and how long a dropped listener still counts as present. */
+    // Every stage member is an audio track for each listener of our web app: keep the stage small.
+    MAX_COHOSTS: z.coerce.number().int().min(0).max(5).default(2),
+    MAX_SPEAKERS: z.coerce.number().int().min(1).max(24).default(10),
+    HOST_MIN_FOLLOWERS: z.coerce.number().int().min(0).default(0),
+    PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    /** The one UDP port every WebRTC peer uses (0 = any free port, for tests). */
+    MEDIA_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
+    /** Media worker processes, each on its own UDP port from MEDIA_PORT up; 0 runs media in the main process. */
+    MEDIA_WORKERS: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
+    /** Address to bind the media port to; unset = every interface. */
+    MEDIA_BIND_ADDRESS: z.string().trim().min(1).optional(),
+    /** The address peers should send media to, when it is not the machine's own (1:1 NAT, cloud). */
+    MEDIA_PUBLIC_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
+    /** STUN/TURN servers for the server's side, comma-separated: stun:host:port, turn:user:pass@host:port. */
+    ICE_SERVERS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^(stun|turns?):\S+$/, 'each entry starts with stun: turn: or turns:'))),
+    /** A media peer that sends nothing at all (not even ICE consent checks) this long is closed. */
+    MEDIA_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+    /** Where recordings are kept (speaker tracks and mixdowns); unset = DATA_DIR/recordings. */
+    RECORDINGS_DIR: z.string().min(1).optional(),
+    /** The ffmpeg that makes the downloadable mixdown (Debian: apt-get install ffmpeg). */
+    FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+    /**
+     * Live captions' speech engine: pocketsphinx (Debian's pocketsphinx + pocketsphinx-en-us, offline,
+     * inaccurate), sherpa-onnx (a model you download, see README) or off.
+     */
+    CAPTIONS_ENGINE: z.enum(['pocketsphinx', 'sherpa-onnx', 'off']).default('pocketsphinx'),
+    /** The engine's model: a sherpa-onnx model directory (required), or another pocketsphinx model directory. */
+    CAPTIONS_MODEL: z.string().min(1).optional(),
+    /** How often each node looks for due jobs (mixdowns, retention). */
+    JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    /** Handles of moderators (the admin role), comma-separated; also granted with `npm run admin`. */
+    MODERATORS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    /** Ticketed Spaces: how buyers pay (ledger: balances an admin tops up; stripe: Stripe Checkout). */
+    PAYMENTS_PROVIDER: z.enum(['ledger', 'stripe']).default('ledger'),
+    STRIPE_SECRET_KEY: z.string().trim().min(1).optional(),
+    STRIPE_WEBHOOK_SECRET: z.string().trim().min(1).optional(),
+    /** Another Stripe API address (a test server); unset = api.stripe.com. */
+    STRIPE_API_BASE: optionalUrl(['http:', 'https:']),
+    /** Who may sell tickets (the admin may grant it by hand), and at what price (minor units). */
+    TICKETS_MIN_FOLLOWERS: z.coerce.number().int().min(0).default(1000),
+    TICKETS_MIN_HOSTED_SPACES: z.coerce.number().int().min(0).default(3),
+    TICKETS_HOSTED_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    TICKETS_REQUIRE_ADULT: z.stringbool().default(true),
+    TICKETS_MIN_PRICE_MINOR: z.coerce.number().int().min(1).default(100),
+    TICKETS_MAX_PRICE_MINOR: z.coerce.number().int().min(1).default(99_900),
+    /** Revenue share: the host's basis points below and beyond the lifetime-gross threshold. */
+    TICKETS_HOST_SHARE_BP: z.coerce.number().int().min(0).max(10_000).default(9700),
+    TICKETS_HOST_SHARE_AFTER_BP: z.coerce.number().int().min(0).max(10_000).default(8000),
+    TICKETS_SHARE_THRESHOLD_MINOR: z.coerce.number().int().min(0).default(5_000_000),
+    /** The currency of `npm run admin -- credit` when none is named. */
+    TICKETS_DEFAULT_CURRENCY: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+      .default('USD'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Folder of the built web app; unset = apps/web/dist. */
+    WEB_DIR: z.string().optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.PAYMENTS_PROVIDER !== 'stripe') return;
+    for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const)
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required with PAYMENTS_PROVIDER=stripe' });
+  });
 
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -9,6 +9,7 @@ import type { SpaceHub } from './spaces/live';
 import type { SpaceMedia } from './spaces/media';
 import type { SpaceService } from './spaces/service';
 import type { Db } from './store/db';
+import type { TicketService } from './tickets/service';
 
 /**
  * What the composition root (app.ts) builds once and hands every route plugin. Nothing reaches
@@ -32,4 +33,6 @@ export interface Services {
   spaceMedia: SpaceMedia;
   /** The live sockets of Spaces on this node. */
   spaceHub: SpaceHub;
+  /** Ticketed Spaces: offers, tickets, payments, refunds, and who a ticket admits. */
+  tickets: TicketService;
 }

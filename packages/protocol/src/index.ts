@@ -6,3 +6,4 @@ export * from './room';
 export * from './safety';
 export * from './social';
 export * from './spaces';
+export * from './tickets';

@@ -67,6 +67,8 @@ export const NotificationKind = z.enum([
   'report_decided',
   /** { reportId, spaceId, title, verdict, reason } */
   'appeal_decided',
+  /** { spaceId, title, ticketId, amountMinor, currency, reason } */
+  'ticket_refunded',
 ]);
 export const Notification = z.object({
   id: z.string(),

@@ -3,6 +3,7 @@ import { Caption } from './captions';
 import { ErrorBody } from './errors';
 import { Reaction, RoomEvent, RoomState, SpaceStatus, SpeakerPolicy } from './room';
 import { Handle, UserSummary } from './social';
+import { TicketingInput, TicketingView } from './tickets';
 
 export const Topic = z.string().trim().min(1).max(30);
 export const CreateSpaceBody = z.strictObject({
@@ -10,6 +11,8 @@ export const CreateSpaceBody = z.strictObject({
   topics: z.array(Topic).max(3, 'at most 3 topics').default([]),
   speakerPolicy: SpeakerPolicy.default('everyone'),
   captions: z.boolean().default(false),
+  /** A ticketed Space: only ticket holders (and the stage) get in. */
+  ticketing: TicketingInput.optional(),
 });
 
 const UserTarget = z.strictObject({ userId: z.string().min(1).max(64) });
@@ -64,6 +67,8 @@ export const SpaceSummary = RoomState.pick({
   listenerCount: z.number().int(),
   /** Bubbles only: how many people you follow are hosting or speaking. */
   followedOnStage: z.number().int().optional(),
+  /** Ticketed Spaces only: price, seats left, whether you hold a ticket. */
+  ticketing: TicketingView.nullable().optional(),
 });
 export type SpaceSummary = z.infer<typeof SpaceSummary>;
 export const SpaceListQuery = z.strictObject({
@@ -73,7 +78,9 @@ export const SpaceListQuery = z.strictObject({
 });
 
 export const Presence = z.object({ listenerCount: z.number().int(), listeners: z.array(UserSummary) });
-export const SpaceView = z.object({ seq: z.number().int(), space: RoomState }).extend(Presence.shape);
+export const SpaceView = z
+  .object({ seq: z.number().int(), space: RoomState, ticketing: TicketingView.nullable() })
+  .extend(Presence.shape);
 
 /** Messages the server sends on GET /api/spaces/:id/live. */
 export const SpaceServerMessage = z.discriminatedUnion('type', [

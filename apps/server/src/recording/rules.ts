@@ -36,7 +36,10 @@ export function decideRecording(action: RecordingAction, ctx: RecordingContext):
   if (!recording || (recording.retainUntil && recording.retainUntil <= now))
     return no(404, ErrorCode.notFound, 'this Space has no recording');
   const owner = role === 'host';
-  const isPublic = recording.public && recording.status === 'ready' && role !== 'blocked';
+  // A ticketed Space's replay is for the people its rules let in (spaces/rules roleOf).
+  if (role === 'unticketed' && !moderator && recording.public)
+    return no(403, 'ticket_required', 'this Space was ticketed: only ticket holders can hear its recording');
+  const isPublic = recording.public && recording.status === 'ready' && role !== 'blocked' && role !== 'unticketed';
   const mayHear =
     owner || moderator || ((action === 'info' || action === 'play' || action === 'transcript') && isPublic);
   if (action === 'publish' ? !owner : !mayHear) {

@@ -10,7 +10,7 @@ import { enqueue, type JobHandler } from '../jobs/jobs';
 import { hasStandingViolation } from '../safety/store';
 import type { Notifier } from '../social/notifications';
 import { summary } from '../social/users-store';
-import { roleOf } from '../spaces/rules';
+import { type Admission, roleOf } from '../spaces/rules';
 import { blockedByHost, loadRoom } from '../spaces/store';
 import type { Db } from '../store/db';
 import { mixdown } from './mixdown';
@@ -33,6 +33,8 @@ export const mixFile = (dir: string, spaceId: string, format: 'opus' | 'm4a') =>
  * may see or download it, and the retention sweep that deletes expired ones, files and rows.
  */
 export interface RecordingDeps {
+  /** What tickets/ says of a viewer of a ticketed Space (spaces/rules roleOf places them with it). */
+  admission: (exec: Db, spaceId: string, userId: string | null) => Promise<Admission>;
   db: Db;
   config: Config;
   clock: Clock;
@@ -41,7 +43,7 @@ export interface RecordingDeps {
   log: FastifyBaseLogger;
 }
 
-export function createRecordingService({ db, config, clock, notifier, recorder, log }: RecordingDeps) {
+export function createRecordingService({ db, config, clock, notifier, recorder, admission, log }: RecordingDeps) {
   const dir = recorder.dir;
 
   /** Called by the Space's command path, inside its transaction, when the status changes. */
@@ -165,7 +167,7 @@ export function createRecordingService({ db, config, clock, notifier, recorder, 
     const recording = await db.selectFrom('recordings').selectAll().where('space_id', '=', spaceId).executeTakeFirst();
     const blocked = viewerId ? (await blockedByHost(db, hostId, [viewerId])).has(viewerId) : false;
     const context = {
-      role: roleOf(state, viewerId, blocked),
+      role: roleOf(state, viewerId, blocked, await admission(db, spaceId, viewerId)),
       moderator: viewer?.moderator ?? false,
       recording: recording
         ? { status: recording.status, public: recording.public, retainUntil: recording.retain_until }

@@ -86,3 +86,20 @@ export async function profile(db: Db, user: UserRow, viewerId: string | null) {
     blocksYou: rel.blocksViewer,
   };
 }
+
+/** How many people follow `userId` (ticketing's eligibility reads it). */
+export async function followerCount(db: Db, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('follows')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('followee_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Summaries of these users, by id (unknown ids are left out). */
+export async function summariesById(db: Db, ids: string[]): Promise<Map<string, UserSummary>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('users').select(['id', 'handle', 'display_name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, summary(r)]));
+}

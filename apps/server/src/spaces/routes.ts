@@ -17,12 +17,13 @@ import { requireViewer } from '../http/auth';
 import { AppError, errorBody } from '../http/errors';
 import { getUserById, summary } from '../social/users-store';
 import { mediaRoutes } from './media-routes';
+import { ticketRequired } from './rules';
 import { bubbles, listLive, summaryOf } from './store';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export async function spaceRoutes(app: FastifyInstance, services: Services) {
-  const { db, config, spaces, spaceHub: hub } = services;
+  const { db, config, spaces, spaceHub: hub, tickets } = services;
   await mediaRoutes(app, services.spaceMedia, config.ICE_SERVERS);
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -36,8 +37,16 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
       },
     },
     async (request, reply) => {
-      const { room, seq } = await spaces.create(requireViewer(request), request.body);
-      return reply.status(201).send({ space: summaryOf(room, 0), seq });
+      const viewer = requireViewer(request);
+      const { ticketing, ...input } = request.body;
+      if (ticketing) await tickets.assertMaySell(viewer.id, ticketing);
+      const { room, seq } = await spaces.create(
+        viewer,
+        input,
+        ticketing && ((tx, spaceId) => tickets.createOffer(tx, spaceId, viewer.id, ticketing)),
+      );
+      const view = ticketing ? await tickets.view(room.id, viewer.id, room.status) : null;
+      return reply.status(201).send({ space: { ...summaryOf(room, 0), ticketing: view }, seq });
     },
   );
 
@@ -50,13 +59,18 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
         response: { 200: z.object({ items: z.array(SpaceSummary) }) },
       },
     },
-    async (request) => ({ items: await listLive(db, request.query.q, request.query.limit) }),
+    async (request) => ({
+      items: await withTicketing(await listLive(db, request.query.q, request.query.limit), request.viewer?.id ?? null),
+    }),
   );
 
   r.get(
     '/api/spaces/bubbles',
     { schema: { tags: ['spaces'], response: { 200: z.object({ items: z.array(SpaceSummary) }) } } },
-    async (request) => ({ items: await bubbles(db, requireViewer(request).id, 20) }),
+    async (request) => {
+      const viewerId = requireViewer(request).id;
+      return { items: await withTicketing(await bubbles(db, viewerId, 20), viewerId) };
+    },
   );
 
   r.get(
@@ -64,7 +78,15 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
     { schema: { tags: ['spaces'], params: IdParams, response: { 200: SpaceView } } },
     async (request) => {
       const { state, seq, listenerCount } = await spaces.load(request.params.id);
-      return { seq, space: state, listenerCount, listeners: hub.presence(request.params.id)?.listeners ?? [] };
+      // Everyone may see the card (title, stage, seats left); the rules decide who gets in.
+      const ticketing = await tickets.view(state.id, request.viewer?.id ?? null, state.status);
+      return {
+        seq,
+        space: state,
+        ticketing,
+        listenerCount,
+        listeners: hub.presence(request.params.id)?.listeners ?? [],
+      };
     },
   );
 
@@ -83,11 +105,21 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
     );
   }
 
-  /** Refuses removed and blocked people before the socket opens (HTTP 403), and unknown Spaces (404). */
+  /** Lists show a ticketed Space's price and seats left. */
+  const withTicketing = async (items: SpaceSummary[], viewerId: string | null) => {
+    const views = await tickets.views(items, viewerId);
+    return items.map((s) => (views.has(s.id) ? { ...s, ticketing: views.get(s.id) } : s));
+  };
+
+  /** Refuses removed, blocked and unticketed people before the socket opens (HTTP 403), and unknown Spaces (404). */
   const mayJoin = async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const { role } = await spaces.standing(request.params.id, request.viewer?.id ?? null);
     if (role === 'removed') throw new AppError(403, ErrorCode.forbidden, 'you were removed from this Space');
     if (role === 'blocked') throw new AppError(403, ErrorCode.forbidden, 'the host has blocked you');
+    if (role === 'unticketed') {
+      const refusal = ticketRequired();
+      if (!refusal.ok) throw new AppError(refusal.status, refusal.code, refusal.message);
+    }
   };
 
   app.get<{ Params: { id: string }; Querystring: { since?: string; client?: string } }>(

@@ -14,7 +14,15 @@ import {
  * for the service to carry out) or a refusal out. Every command's authorization lives here.
  */
 
-export type Role = 'host' | 'cohost' | 'speaker' | 'listener' | 'removed' | 'blocked' | 'anonymous';
+/** `unticketed`: signed in or not, someone without the ticket a ticketed Space asks of its audience. */
+export type Role = 'host' | 'cohost' | 'speaker' | 'listener' | 'removed' | 'blocked' | 'anonymous' | 'unticketed';
+
+/** What the tickets capability says of a viewer: is the Space ticketed, do they hold a valid ticket. */
+export interface Admission {
+  ticketed: boolean;
+  holder: boolean;
+}
+export const FREE: Admission = { ticketed: false, holder: false };
 
 export interface Limits {
   maxCohosts: number;
@@ -48,14 +56,25 @@ export type Outcome =
   | { ok: true; events: RoomEvent[]; effects: Effect[] }
   | { ok: false; status: number; code: string; message: string };
 
-export function roleOf(state: RoomState, userId: string | null, blockedByHost: boolean): Role {
-  if (!userId) return 'anonymous';
+/**
+ * The viewer's role in a Space: the one place that also decides who a ticketed Space lets in
+ * (its stage, the people invited onto it, and holders of a valid ticket), so the live socket,
+ * its commands, WHEP (and HLS), the recording and the transcript all ask the same question.
+ */
+export function roleOf(state: RoomState, userId: string | null, blockedByHost: boolean, admission = FREE): Role {
+  if (!userId) return admission.ticketed ? 'unticketed' : 'anonymous';
   if (userId === state.host.id) return 'host';
   if (blockedByHost) return 'blocked';
   if (state.removed.includes(userId)) return 'removed';
   const member = state.stage.find((m) => m.user.id === userId);
-  return member ? (member.role as Role) : 'listener';
+  if (member) return member.role as Role;
+  const invited = state.invitations.some((i) => i.user.id === userId);
+  return admission.ticketed && !admission.holder && !invited ? 'unticketed' : 'listener';
 }
+
+/** The refusal a ticketed Space gives everyone its rules do not let in. */
+export const ticketRequired = (): Outcome =>
+  no(403, 'ticket_required', 'this Space is ticketed: only ticket holders can join');
 
 const ok = (events: RoomEvent[] = [], effects: Effect[] = []): Outcome => ({ ok: true, events, effects });
 const no = (status: number, code: string, message: string): Outcome => ({ ok: false, status, code, message });
@@ -77,6 +96,7 @@ export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, c
   }
   if (role === 'removed') return forbidden('you were removed from this Space');
   if (role === 'blocked') return forbidden('the host has blocked you');
+  if (role === 'unticketed') return ticketRequired();
   if (name === 'start') {
     if (role !== 'host') return forbidden('only the host starts the Space');
     if (state.status !== 'created') return conflict(`the Space is already ${state.status}`);
@@ -282,11 +302,13 @@ export type MediaAction = 'publish' | 'listen';
 
 /**
  * Who may send or hear audio. Publishing needs a place on stage; listening is open to anyone,
- * signed in or not, while the Space is live, except removed and blocked people.
+ * signed in or not, while the Space is live, except removed and blocked people and, in a
+ * ticketed Space, everyone without a ticket (role `unticketed`). HLS asks the same `listen`.
  */
 export function decideMedia(action: MediaAction, state: RoomState, role: Role): { ok: true } | Outcome {
   if (role === 'removed') return forbidden('you were removed from this Space');
   if (role === 'blocked') return forbidden('the host has blocked you');
+  if (role === 'unticketed') return ticketRequired();
   if (state.status !== 'live')
     return conflict(state.status === 'ended' ? 'the Space has ended' : 'the Space has not started');
   if (action === 'listen') return { ok: true };

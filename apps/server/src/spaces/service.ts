@@ -21,6 +21,7 @@ import type { Notifier } from '../social/notifications';
 import { getPost } from '../social/posts';
 import { findUser, getUserById, summary } from '../social/users-store';
 import type { Db } from '../store/db';
+import type { TicketService } from '../tickets/service';
 import {
   type CommandContext,
   decide,
@@ -51,6 +52,8 @@ export interface SpaceDeps {
   notifier: Notifier;
   /** Told of each status change inside the Space's transaction (a recording starts, a mixdown is queued). */
   recordings: Pick<RecordingService, 'statusChanged'>;
+  /** Who a ticketed Space admits; refunds when a Space is cancelled or missed (in its transaction). */
+  tickets: Pick<TicketService, 'admission' | 'statusChanged'>;
 }
 
 export function createSpaceService(services: SpaceDeps) {
@@ -68,9 +71,11 @@ export function createSpaceService(services: SpaceDeps) {
     return true;
   };
 
+  /** `within` runs in the creation's transaction (a ticketed Space's offer is created with it). */
   async function create(
     viewer: Viewer,
     input: { title: string; topics: string[]; speakerPolicy: SpeakerPolicy; captions: boolean },
+    within?: (tx: Db, spaceId: string) => Promise<void>,
   ) {
     if (config.HOST_MIN_FOLLOWERS > 0) {
       const row = await db
@@ -87,7 +92,16 @@ export function createSpaceService(services: SpaceDeps) {
     }
     const host = summary(await getUserById(db, viewer.id));
     const id = newId();
-    const room = initialRoom({ id, ...input, host, stageSize: 1 + limits.maxCohosts + limits.maxSpeakers });
+    const { title, topics, speakerPolicy, captions } = input;
+    const room = initialRoom({
+      id,
+      title,
+      topics,
+      speakerPolicy,
+      captions,
+      host,
+      stageSize: 1 + limits.maxCohosts + limits.maxSpeakers,
+    });
     await db.transaction().execute(async (tx) => {
       await tx
         .insertInto('spaces')
@@ -101,6 +115,7 @@ export function createSpaceService(services: SpaceDeps) {
         })
         .execute();
       await tx.insertInto('space_stage').values({ space_id: id, user_id: host.id, role: 'host' }).execute();
+      await within?.(tx, id);
     });
     return { room, seq: 0 };
   }
@@ -141,10 +156,12 @@ export function createSpaceService(services: SpaceDeps) {
     const context = async (exec: Db, state: RoomState, hostId: string): Promise<CommandContext> => {
       const ids = [actor?.id, target?.id].filter((x): x is string => Boolean(x));
       const blocked = await blockedByHost(exec, hostId, ids);
+      // A ticket admits the actor; the people a command names are placed by stage and blocks alone.
+      const admission = await services.tickets.admission(exec, spaceId, actor?.id ?? null);
       return {
         state,
         actor,
-        role: roleOf(state, actor?.id ?? null, actor ? blocked.has(actor.id) : false),
+        role: roleOf(state, actor?.id ?? null, actor ? blocked.has(actor.id) : false, admission),
         limits,
         // Only the "following" policy's request-speak reads it.
         hostFollowsActor: actor && name === 'request-speak' ? await follows(exec, hostId, actor.id) : false,
@@ -210,7 +227,11 @@ export function createSpaceService(services: SpaceDeps) {
         })
         .where('id', '=', spaceId)
         .execute();
-      if (next.status !== state.status) await services.recordings.statusChanged(tx, spaceId, next.status);
+      if (next.status !== state.status) {
+        await services.recordings.statusChanged(tx, spaceId, next.status);
+        // Cancelled and missed Spaces (scheduling) refund every ticket, in this transaction.
+        await services.tickets.statusChanged(tx, spaceId, next.status);
+      }
       await tx
         .insertInto('space_events')
         .values(published.map((p) => ({ space_id: spaceId, seq: p.seq, event: JSON.stringify(p.event) })))
@@ -290,11 +311,11 @@ export function createSpaceService(services: SpaceDeps) {
     }
   }
 
-  /** The room and the viewer's role in it: the socket and media routes refuse removed and blocked people with it. */
+  /** The room and the viewer's role in it: the socket and media routes refuse removed, blocked and unticketed people with it. */
   async function standing(spaceId: string, userId: string | null): Promise<{ state: RoomState; role: Role }> {
     const { state, hostId } = await loadRoom(db, spaceId);
     const blocked = userId ? (await blockedByHost(db, hostId, [userId])).has(userId) : false;
-    return { state, role: roleOf(state, userId, blocked) };
+    return { state, role: roleOf(state, userId, blocked, await services.tickets.admission(db, spaceId, userId)) };
   }
 
   /** Events after `since`, or null when the log cannot fill the gap (the client takes a snapshot). */

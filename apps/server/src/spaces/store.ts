@@ -90,3 +90,25 @@ export async function bubbles(db: Db, viewerId: string, limit: number) {
     limit ${limit}`.execute(db);
   return rows.rows.map(toSummary);
 }
+
+/** How many Spaces `hostId` took live since `since` (ticketing's eligibility reads it). */
+export async function hostedSince(db: Db, hostId: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('spaces')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('host_id', '=', hostId)
+    .where('started_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Titles and statuses of these Spaces, by id. */
+export async function spaceHeads(db: Db, ids: string[]) {
+  if (ids.length === 0) return new Map<string, { title: string; status: string; hostId: string }>();
+  const rows = await db
+    .selectFrom('spaces')
+    .select(['id', 'title', 'status', 'host_id'])
+    .where('id', 'in', ids)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { title: r.title, status: r.status, hostId: r.host_id }]));
+}

@@ -115,4 +115,52 @@ export interface Database {
     created_at: CreatedAt;
   };
   appeals: { report_id: string; appellant_id: string; statement: string; created_at: CreatedAt };
+  ticket_offers: {
+    space_id: string;
+    host_id: string;
+    price_minor: number;
+    currency: string;
+    capacity: number;
+    sales_open_at: Date | null;
+    sales_close_at: Date | null;
+    sold: Generated<number>;
+    held: Generated<number>;
+    cancelled_at: Date | null;
+    created_at: CreatedAt;
+  };
+  tickets: {
+    id: string;
+    space_id: string;
+    user_id: string;
+    status: string;
+    provider: string;
+    price_minor: number;
+    currency: string;
+    host_share_minor: number | null;
+    platform_share_minor: number | null;
+    checkout_session_id: string | null;
+    checkout_url: string | null;
+    hold_expires_at: Date | null;
+    payment_ref: string | null;
+    refund_reason: string | null;
+    refund_attempts: Generated<number>;
+    refund_error: string | null;
+    refund_ref: string | null;
+    created_at: CreatedAt;
+    issued_at: Date | null;
+    refunded_at: Date | null;
+  };
+  ticket_sellers: { user_id: string; adult_confirmed_at: Date | null; granted_at: Date | null };
+  host_revenue: { host_id: string; currency: string; gross_minor: Generated<number> };
+  ledger_accounts: {
+    id: string;
+    kind: string;
+    user_id: string | null;
+    currency: string;
+    balance_minor: Generated<number>;
+    allow_negative: Generated<boolean>;
+  };
+  ledger_entries: { id: string; kind: string; memo: string; ticket_id: string | null; created_at: CreatedAt };
+  ledger_lines: { entry_id: string; account_id: string; amount_minor: number };
+  stripe_events: { id: string; type: string; received_at: CreatedAt };
 }
