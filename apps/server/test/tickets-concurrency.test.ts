@@ -12,8 +12,11 @@ import { grantedHost, ticketedSpace, topUp } from './tickets-helpers';
 // testEnv then makes a database of its own on that server for each test server.
 process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/test';
 
-const tally = (statuses: number[]) =>
-  statuses.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
+const tally = (values: number[]) => {
+  const counts: Record<number, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+};
 
 describe('no oversell on PostgreSQL: 100 concurrent buyers for 10 tickets', () => {
   exitWhenDone();

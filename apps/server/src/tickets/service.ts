@@ -407,7 +407,7 @@ export function createTicketService({ db, config, clock, notifier, log }: Ticket
     async run(payload) {
       const { ticketId } = payload as { ticketId: string };
       const t = await store.loadTicket(db, ticketId);
-      if (!t || t.status !== 'refunding') return undefined;
+      if (t?.status !== 'refunding') return undefined;
       let ref: string | null = null;
       try {
         if (t.provider === 'stripe') {
@@ -432,7 +432,7 @@ export function createTicketService({ db, config, clock, notifier, log }: Ticket
       const done = await db.transaction().execute(async (tx) => {
         const offer = await store.loadOffer(tx, t.space_id, true);
         const locked = await store.loadTicket(tx, ticketId, true);
-        if (!locked || locked.status !== 'refunding' || !offer) return false;
+        if (locked?.status !== 'refunding' || !offer) return false;
         // A sale that reached the ledger is reversed line for line; a payment refused a seat never did.
         if (locked.host_share_minor !== null && locked.platform_share_minor !== null) {
           const price = Number(locked.price_minor);
