@@ -20,6 +20,7 @@ import { SettingsPage } from './pages/Settings';
 import { SpaceRoomPage } from './pages/SpaceRoom';
 import { RealtimeProvider, useServerMessages } from './realtime';
 import { SessionProvider, useSession } from './session';
+import { EarningsPage } from './tickets/EarningsPage';
 
 /** Announces pushed notifications, except the ones the current page already shows. */
 function LiveNotifier() {
@@ -96,6 +97,7 @@ function Routes() {
         {(params) => <ModerationReportPage key={params.id} id={params.id} />}
       </Route>
       <Route path="/spaces/new" component={NewSpacePage} />
+      <Route path="/earnings" component={EarningsPage} />
       <Route path="/spaces/:id">{(params) => <SpaceRoomPage key={params.id} id={params.id} />}</Route>
       <Route>{() => <NotFoundPage />}</Route>
     </Switch>

@@ -3,7 +3,10 @@ import type {
   CommandArgsOf,
   CommandName,
   Conversation,
+  Earnings,
+  Eligibility,
   ErrorBody,
+  LedgerStatement,
   Me,
   Message,
   Notification,
@@ -15,6 +18,9 @@ import type {
   RoomState,
   SpaceSummary,
   SpeakerPolicy,
+  Ticket,
+  TicketingInput,
+  TicketingView,
   Transcript,
   TranscriptFormat,
   User,
@@ -23,8 +29,20 @@ import type {
 } from '@earshot/protocol';
 
 /** GET /api/spaces/:id and the live socket's snapshot. */
-export type SpaceView = { seq: number; space: RoomState; listenerCount: number; listeners: UserSummary[] };
-export type NewSpace = { title: string; topics: string[]; speakerPolicy: SpeakerPolicy; captions: boolean };
+export type SpaceView = {
+  seq: number;
+  space: RoomState;
+  ticketing: TicketingView | null;
+  listenerCount: number;
+  listeners: UserSummary[];
+};
+export type NewSpace = {
+  title: string;
+  topics: string[];
+  speakerPolicy: SpeakerPolicy;
+  captions: boolean;
+  ticketing?: TicketingInput;
+};
 
 /** Every failed API call throws this; `message` is written for people and safe to show. */
 export class ApiError extends Error {
@@ -142,6 +160,15 @@ export const api = {
   /** Any command on a Space: POST /api/spaces/:id/<name> with its arguments. */
   spaceCommand: <N extends CommandName>(id: string, name: N, args: CommandArgsOf<N>) =>
     request<{ seq: number }>('POST', `/spaces/${enc(id)}/${name}`, args),
+
+  // Tickets
+  /** Ledger: `{ticket}` at once; Stripe: `{checkoutUrl}` to go and pay. */
+  buyTicket: (spaceId: string) =>
+    request<{ ticket: Ticket } | { checkoutUrl: string }>('POST', `/spaces/${enc(spaceId)}/tickets`),
+  myTickets: () => request<{ items: Ticket[] }>('GET', '/me/tickets'),
+  earnings: () => request<Earnings>('GET', '/me/earnings'),
+  ledger: () => request<LedgerStatement>('GET', '/me/ledger'),
+  eligibility: () => request<Eligibility>('GET', '/me/ticketing'),
 
   // Recordings
   recording: (spaceId: string) => request<Recording>('GET', `/spaces/${enc(spaceId)}/recording/info`),

@@ -15,9 +15,17 @@ import { MEDIA_LOST_EVENT } from './media/session';
  * The live state of one Space's room, as the viewer sees it:
  * - connecting / reconnecting: the socket is (re)opening; `room` keeps the last known state;
  * - open: events are arriving in sequence;
- * - ended, removed, refused, not_found: final; nothing reconnects.
+ * - ended, removed, refused, not_found, ticket_required: final; nothing reconnects.
  */
-export type Connection = 'connecting' | 'open' | 'reconnecting' | 'ended' | 'removed' | 'refused' | 'not_found';
+export type Connection =
+  | 'connecting'
+  | 'open'
+  | 'reconnecting'
+  | 'ended'
+  | 'removed'
+  | 'refused'
+  | 'not_found'
+  | 'ticket_required';
 
 export type LiveSpace = {
   room: RoomState | null;
@@ -155,6 +163,13 @@ export function useSpace(id: string, myId: string | null, handlers: Handlers = {
           final = true;
           return;
         }
+        // A ticketed Space lets in its stage, the people invited onto it and ticket holders.
+        const s = view.space;
+        const admitted =
+          !view.ticketing ||
+          view.ticketing.youHaveTicket ||
+          (!!myId && (s.stage.some((m) => m.user.id === myId) || s.invitations.some((i) => i.user.id === myId)));
+        if (!admitted) return finish('ticket_required');
         refusals += 1;
         if (refusals >= 2) {
           finish('refused', 'The host may have blocked you, or the Space is not taking listeners right now.');

@@ -5,6 +5,7 @@ import { ApiError, api } from '../api';
 import { SignInPrompt } from '../components/SignInPrompt';
 import { ErrorNote, Loading } from '../components/Status';
 import { useSession } from '../session';
+import { emptyPrice, PriceFields, readPrice } from '../tickets/PriceFields';
 import { useTitle } from '../use-title';
 
 export const TITLE_LIMIT = 70;
@@ -36,6 +37,8 @@ function NewSpaceForm() {
   const [topicText, setTopicText] = useState('');
   const [speakerPolicy, setSpeakerPolicy] = useState<SpeakerPolicy>('everyone');
   const [captions, setCaptions] = useState(false);
+  const [price, setPrice] = useState(emptyPrice);
+  const { ticketing, problem: priceProblem } = readPrice(price);
   const [busy, setBusy] = useState<'creating' | 'starting' | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -47,7 +50,7 @@ function NewSpaceForm() {
       : topics.some((t) => t.length > TOPIC_LIMIT)
         ? `A topic has at most ${TOPIC_LIMIT} characters.`
         : null;
-  const canStart = title.trim().length > 0 && left >= 0 && !topicProblem && !busy;
+  const canStart = title.trim().length > 0 && left >= 0 && !topicProblem && !priceProblem && !busy;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -58,7 +61,9 @@ function NewSpaceForm() {
       setBusy('creating');
       ({
         space: { id },
-      } = await api.createSpace({ title: title.trim(), topics, speakerPolicy, captions }));
+      } = await api.createSpace({ title: title.trim(), topics, speakerPolicy, captions, ticketing }));
+      // A ticketed Space sells before it starts: the host starts it from the room.
+      if (ticketing) return navigate(`/spaces/${id}`);
       setBusy('starting');
       await api.spaceCommand(id, 'start', {});
       navigate(`/spaces/${id}`);
@@ -144,10 +149,18 @@ function NewSpaceForm() {
         </span>
       </label>
 
+      <PriceFields value={price} onChange={setPrice} />
+
       <ErrorNote error={error}>{notEligible && <span>Hosting opens up as more people follow you.</span>}</ErrorNote>
       <div className="actions">
         <button type="submit" className="button" disabled={!canStart}>
-          {busy === 'creating' ? 'Creating…' : busy === 'starting' ? 'Starting…' : 'Start now'}
+          {busy === 'creating'
+            ? 'Creating…'
+            : busy === 'starting'
+              ? 'Starting…'
+              : ticketing
+                ? 'Create and sell tickets'
+                : 'Start now'}
         </button>
       </div>
     </form>

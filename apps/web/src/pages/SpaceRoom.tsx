@@ -8,11 +8,18 @@ import { Room } from '../space/Room';
 import { Final, RoomActivity } from '../space/RoomNotes';
 import { useFloatingReactions } from '../space/use-floating-reactions';
 import { useCaptionAnnouncer, useLiveCaptions } from '../space/use-live-captions';
+import { TicketBadge, TicketGate } from '../tickets/TicketGate';
 import { useSpace } from '../use-space';
 import { useStoredFlag } from '../use-stored-flag';
 import { useTitle } from '../use-title';
 
+/** The room, or a ticketed Space's card until the viewer has a ticket (buying remounts the room). */
 export function SpaceRoomPage({ id }: { id: string }) {
+  const [attempt, setAttempt] = useState(0);
+  return <SpaceRoom key={attempt} id={id} onAdmitted={() => setAttempt((a) => a + 1)} />;
+}
+
+function SpaceRoom({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
   const { user } = useSession();
   const myId = user?.id ?? null;
   const [announcement, setAnnouncement] = useState('');
@@ -88,6 +95,7 @@ export function SpaceRoomPage({ id }: { id: string }) {
       </Final>
     );
   }
+  if (live.connection === 'ticket_required') return <TicketGate id={id} onAdmitted={onAdmitted} />;
   if (live.connection === 'removed') {
     return (
       <Final heading="You were removed from this Space">
@@ -107,6 +115,7 @@ export function SpaceRoomPage({ id }: { id: string }) {
   const room = live.room;
   return (
     <>
+      <TicketBadge id={id} />
       <Room
         live={{ ...live, room }}
         me={user}

@@ -1,0 +1,144 @@
+import type { TicketingView } from '@earshot/protocol';
+import { useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
+import { api, errorMessage, type SpaceView } from '../api';
+import { Loading } from '../components/Status';
+import { useSession } from '../session';
+import { formatMoney } from './money';
+
+/** Seats left, re-read every few seconds while the card is open. */
+function useTicketedSpace(id: string) {
+  const [view, setView] = useState<SpaceView | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    const load = () =>
+      api.space(id).then(
+        (v) => !stopped && setView(v),
+        () => {},
+      );
+    void load();
+    const timer = setInterval(load, 5000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [id]);
+  return view;
+}
+
+export const seatsLeft = (t: TicketingView) =>
+  t.remaining === 0 ? 'Sold out' : `${t.remaining} of ${t.capacity} seat${t.capacity === 1 ? '' : 's'} left`;
+
+/**
+ * What everyone without a ticket sees of a ticketed Space: its card, the price, seats left and
+ * "Buy ticket" (a confirm step; with Stripe the browser goes to Checkout and comes back).
+ */
+export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
+  const { user } = useSession();
+  const view = useTicketedSpace(id);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const buyRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
+
+  if (!view) return <Loading label="Loading the Space…" />;
+  const t = view.ticketing;
+  if (!t) return null;
+
+  const buy = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const result = await api.buyTicket(id);
+      if ('checkoutUrl' in result) {
+        window.location.assign(result.checkoutUrl);
+        return;
+      }
+      onAdmitted();
+    } catch (e) {
+      setProblem(errorMessage(e));
+      setConfirming(false);
+      buyRef.current?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const price = formatMoney(t.priceMinor, t.currency);
+  return (
+    <section className="card ticket-gate" aria-labelledby="ticket-gate-heading" data-testid="ticket-gate">
+      <p className="ticket-kicker">Ticketed Space</p>
+      <h1 id="ticket-gate-heading">{view.space.title}</h1>
+      <p className="muted">
+        Hosted by {view.space.host.displayName} · {view.space.status === 'live' ? 'live now' : 'not started yet'}
+      </p>
+      <p className="ticket-price" data-testid="ticket-price">
+        {price}
+      </p>
+      <p className="ticket-seats" role="status" aria-live="polite" data-testid="seats-left">
+        {t.cancelled ? 'This Space was cancelled; tickets were refunded.' : seatsLeft(t)}
+      </p>
+      <p className="muted">Only ticket holders can listen, join the room or hear the recording.</p>
+      {problem && (
+        <p className="error-note" role="alert">
+          {problem}
+        </p>
+      )}
+      {!user ? (
+        <p>
+          <Link href="/login" className="button">
+            Sign in to buy a ticket
+          </Link>
+        </p>
+      ) : confirming ? (
+        <fieldset className="actions ticket-confirm">
+          <legend className="visually-hidden">Confirm your purchase</legend>
+          <button ref={confirmRef} type="button" className="button" onClick={buy} disabled={busy}>
+            {busy ? 'Paying…' : `Pay ${price}`}
+          </button>
+          <button type="button" className="button secondary" onClick={() => setConfirming(false)} disabled={busy}>
+            Cancel
+          </button>
+        </fieldset>
+      ) : (
+        <div className="actions">
+          <button
+            ref={buyRef}
+            type="button"
+            className="button"
+            onClick={() => setConfirming(true)}
+            disabled={!t.onSale}
+            data-testid="buy-ticket"
+          >
+            Buy ticket
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** In the room: "You have a ticket" for holders of a ticketed Space. */
+export function TicketBadge({ id }: { id: string }) {
+  const [ticketing, setTicketing] = useState<TicketingView | null>(null);
+  useEffect(() => {
+    let stopped = false;
+    api.space(id).then(
+      (v) => !stopped && setTicketing(v.ticketing),
+      () => {},
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [id]);
+  if (!ticketing) return null;
+  return (
+    <p className="ticket-badge" data-testid="ticket-badge">
+      {ticketing.youHaveTicket ? 'You have a ticket' : 'Ticketed Space'} · {seatsLeft(ticketing)}
+    </p>
+  );
+}
