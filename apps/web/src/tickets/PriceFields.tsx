@@ -25,7 +25,7 @@ export function PriceFields({ value, onChange }: { value: PriceDraft; onChange: 
   const base = useId();
   const { problem } = readPrice(value);
   return (
-    <fieldset className="field price-fields">
+    <fieldset className="field radio-group price-fields">
       <legend>Tickets</legend>
       <label className="choice">
         <input
