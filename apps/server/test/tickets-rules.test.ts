@@ -109,6 +109,8 @@ describe('sales', () => {
     assert.equal(code(decideSale(offer({ salesCloseAt: now }), now)), 'not_on_sale');
     assert.equal(code(decideSale(offer({ cancelled: true }), now)), 'not_on_sale');
     assert.equal(code(decideSale(offer({ spaceStatus: 'ended' }), now)), 'not_on_sale');
+    assert.equal(code(decideSale(offer({ spaceStatus: 'cancelled' }), now)), 'not_on_sale');
+    assert.equal(code(decideSale(offer({ spaceStatus: 'scheduled' }), now)), 'ok', 'scheduled ahead: on sale');
   });
   it('terms change until the first sale or checkout; a buyer refunds only before the start', () => {
     assert.equal(code(decideEdit(offer(), 'created')), 'ok');
@@ -119,6 +121,8 @@ describe('sales', () => {
     const mine = { status: 'valid', ownerId: 'u' };
     assert.equal(code(decideBuyerRefund(mine, 'u', 'created')), 'ok');
     assert.equal(code(decideBuyerRefund(mine, 'u', 'live')), 'refund_closed');
+    assert.equal(code(decideBuyerRefund(mine, 'u', 'ended')), 'refund_closed');
+    assert.equal(code(decideBuyerRefund(mine, 'u', 'scheduled')), 'ok');
     assert.equal(code(decideBuyerRefund(mine, 'other', 'created')), 'not_found');
     assert.equal(code(decideBuyerRefund({ status: 'refunded', ownerId: 'u' }, 'u', 'created')), 'conflict');
   });

@@ -87,6 +87,10 @@ export interface PricePolicy {
   maxPriceMinor: number;
 }
 
+/** Statuses after which a Space never starts again; anything else before `live` counts as "not started" (scheduling adds some). */
+const OVER = ['ended', 'cancelled', 'missed'];
+const started = (status: string) => status === 'live' || OVER.includes(status);
+
 export type Verdict = { ok: true } | { ok: false; status: number; code: string; message: string };
 const ok: Verdict = { ok: true };
 const no = (status: number, code: string, message: string): Verdict => ({ ok: false, status, code, message });
@@ -113,7 +117,7 @@ export interface OfferFacts {
 
 /** Before the first sale (or open checkout) a host may change or drop the terms; after, they are fixed. */
 export function decideEdit(offer: OfferFacts | null, spaceStatus: string): Verdict {
-  if (spaceStatus !== 'created') return no(409, 'conflict', 'ticketing is set before the Space starts');
+  if (started(spaceStatus)) return no(409, 'conflict', 'ticketing is set before the Space starts');
   if (offer && (offer.sold > 0 || offer.held > 0))
     return no(409, 'ticketing_locked', 'price and capacity are fixed once the first ticket is sold');
   return ok;
@@ -122,8 +126,7 @@ export function decideEdit(offer: OfferFacts | null, spaceStatus: string): Verdi
 /** Whether a ticket may be bought now: 403 not_on_sale, 409 sold_out (no seat, counting open checkouts). */
 export function decideSale(offer: OfferFacts, now: Date): Verdict {
   if (offer.cancelled) return no(403, 'not_on_sale', 'this Space was cancelled');
-  if (offer.spaceStatus !== 'created' && offer.spaceStatus !== 'live')
-    return no(403, 'not_on_sale', 'this Space is over');
+  if (OVER.includes(offer.spaceStatus)) return no(403, 'not_on_sale', 'this Space is over');
   if (offer.salesOpenAt && now < offer.salesOpenAt)
     return no(403, 'not_on_sale', `tickets go on sale at ${offer.salesOpenAt.toISOString()}`);
   if (offer.salesCloseAt && now >= offer.salesCloseAt) return no(403, 'not_on_sale', 'ticket sales have closed');
@@ -141,8 +144,7 @@ export function decideBuyerRefund(
   if (ticket.status === 'refunding' || ticket.status === 'refunded')
     return no(409, 'conflict', 'this ticket is already refunded');
   if (ticket.status !== 'valid') return no(409, 'conflict', 'this ticket was never paid');
-  if (spaceStatus !== 'created')
-    return no(403, 'refund_closed', 'tickets cannot be refunded once the Space has started');
+  if (started(spaceStatus)) return no(403, 'refund_closed', 'tickets cannot be refunded once the Space has started');
   return ok;
 }
 
