@@ -28,13 +28,15 @@ describe('no oversell on PostgreSQL: 100 concurrent buyers for 10 tickets', () =
     });
     after(() => server.close());
 
-    it('exactly 10 tickets, 90 sold_out, every wallet and the books balanced', async () => {
+    it('exactly 10 tickets, 90 sold_out, every wallet and the books balanced', async (t) => {
       assert.equal(server.earshot.store.engine, 'postgres');
       const host = await grantedHost(server);
       const id = await ticketedSpace(host, { priceMinor: 2500, capacity: 10 });
       const crowd = await buyers(server.earshot.store.db, server.url, 100, 'lc');
       for (const b of crowd) await topUp(server, b.handle, 2500);
+      const started = performance.now();
       const results = await Promise.all(crowd.map((b) => b.c.post(`/api/spaces/${id}/tickets`)));
+      t.diagnostic(`100 concurrent ledger purchases answered in ${Math.round(performance.now() - started)} ms`);
       assert.deepEqual(tally(results.map((r) => r.status)), { 201: 10, 409: 90 });
       assert.ok(results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'sold_out'));
       const db = server.earshot.store.db;
@@ -73,11 +75,13 @@ describe('no oversell on PostgreSQL: 100 concurrent buyers for 10 tickets', () =
       await api.close();
     });
 
-    it('10 checkouts, 90 sold_out; completions delivered twice, out of order and concurrently issue exactly 10', async () => {
+    it('10 checkouts, 90 sold_out; completions delivered twice, out of order and concurrently issue exactly 10', async (t) => {
       const host = await grantedHost(server);
       const id = await ticketedSpace(host, { priceMinor: 2500, capacity: 10 });
       const crowd = await buyers(server.earshot.store.db, server.url, 100, 'sc');
+      const started = performance.now();
       const results = await Promise.all(crowd.map((b) => b.c.post(`/api/spaces/${id}/tickets`)));
+      t.diagnostic(`100 concurrent Stripe checkouts answered in ${Math.round(performance.now() - started)} ms`);
       assert.deepEqual(tally(results.map((r) => r.status)), { 201: 10, 409: 90 });
       const urls = results.filter((r) => r.status === 201).map((r) => r.body.checkoutUrl as string);
       assert.ok(urls.every((u) => u.startsWith('https://checkout.stripe.com/')));
@@ -88,7 +92,9 @@ describe('no oversell on PostgreSQL: 100 concurrent buyers for 10 tickets', () =
       const completions = sessions.map((s) => sessionEvent(s, 'checkout.session.completed'));
       // Each event twice, the second copies in reverse order, all at once.
       const deliveries = [...completions, ...[...completions].reverse()];
+      const delivered = performance.now();
       const answers = await Promise.all(deliveries.map((e) => deliver(server.url, e)));
+      t.diagnostic(`20 concurrent webhook deliveries answered in ${Math.round(performance.now() - delivered)} ms`);
       assert.ok(
         answers.every((a) => a.status === 200),
         JSON.stringify(answers.filter((a) => a.status !== 200)),

@@ -197,6 +197,13 @@ export function SettingsPage() {
         </Link>
       </section>
       <section className="card">
+        <h2>Tickets and earnings</h2>
+        <p className="muted">What your ticketed Spaces earned, per Space and in all.</p>
+        <Link href="/earnings" className="button secondary">
+          See earnings
+        </Link>
+      </section>
+      <section className="card">
         <h2>Account</h2>
         <p className="muted">Signed in as @{user.handle}.</p>
         <ErrorNote error={error} />

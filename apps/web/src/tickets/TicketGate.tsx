@@ -36,6 +36,12 @@ export const seatsLeft = (t: TicketingView) =>
 export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
   const { user } = useSession();
   const view = useTicketedSpace(id);
+  // Back from Stripe Checkout: the ticket arrives with its webhook; the card polls until then.
+  const paying = new URLSearchParams(window.location.search).get('ticket') === 'paid';
+  const admitted = view?.ticketing?.youHaveTicket ?? false;
+  useEffect(() => {
+    if (admitted) onAdmitted();
+  }, [admitted, onAdmitted]);
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -83,6 +89,11 @@ export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => v
         {t.cancelled ? 'This Space was cancelled; tickets were refunded.' : seatsLeft(t)}
       </p>
       <p className="muted">Only ticket holders can listen, join the room or hear the recording.</p>
+      {paying && !admitted && (
+        <p role="status" data-testid="payment-pending">
+          Payment received — confirming your ticket…
+        </p>
+      )}
       {problem && (
         <p className="error-note" role="alert">
           {problem}
@@ -124,17 +135,7 @@ export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => v
 
 /** In the room: "You have a ticket" for holders of a ticketed Space. */
 export function TicketBadge({ id }: { id: string }) {
-  const [ticketing, setTicketing] = useState<TicketingView | null>(null);
-  useEffect(() => {
-    let stopped = false;
-    api.space(id).then(
-      (v) => !stopped && setTicketing(v.ticketing),
-      () => {},
-    );
-    return () => {
-      stopped = true;
-    };
-  }, [id]);
+  const ticketing = useTicketedSpace(id)?.ticketing;
   if (!ticketing) return null;
   return (
     <p className="ticket-badge" data-testid="ticket-badge">
