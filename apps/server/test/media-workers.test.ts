@@ -120,4 +120,55 @@ describe('media workers: one dies mid-Space', () => {
     mic.close();
     for (const l of [...safe, ...back]) l.ears.close();
   });
+
+  it('the room’s own worker dies: the speaker reconnects on media_lost, the other worker’s listeners hear again without reconnecting', async (t) => {
+    const { media } = server.earshot.services;
+    const host = await signUp(server.url, 'hhost');
+    const id = (await host.c.post('/api/spaces', { title: 'Home dies', topics: [] })).body.space.id as string;
+    await host.c.post(`/api/spaces/${id}/start`, {});
+    await host.c.post(`/api/spaces/${id}/unmute`, { userId: host.user.id });
+    const socket = await watch(server.url, id);
+    let micSession = '';
+    const micSignal: Signal = async (offer) => {
+      const res = await host.c.request('POST', `/api/spaces/${id}/whip`, offer, { 'content-type': 'application/sdp' });
+      if (res.status !== 201) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
+      micSession = res.headers.get('location')?.split('/').pop() ?? '';
+      return res.body as string;
+    };
+    const mic = await publishTone(micSignal, 440, 0.4);
+    await connected(mic.pc);
+    const home = media.peer(micSession)?.worker;
+    // The first listener goes to the other worker (fewer peers): fed from the home.
+    const ears = await listen(async (offer) => {
+      const res = await new Client(server.url).request('POST', `/api/spaces/${id}/whep`, offer, {
+        'content-type': 'application/sdp',
+      });
+      assert.equal(res.status, 201);
+      return res.body as string;
+    });
+    await connected(ears.pc);
+    const earsWorker = media.peers(id).find((p) => p.kind === 'subscriber')?.worker;
+    assert.notEqual(earsWorker, home, 'the listener is on the other worker');
+    await until(() => ears.rms(200) > 3000, 5000, 'tone heard through the feed');
+
+    const victim = media.stats().workers.find((w) => w.worker === home);
+    assert.ok(victim?.pid);
+    const killedAt = Date.now();
+    process.kill(victim.pid, 'SIGKILL');
+    const mine = await tag(micSession);
+    await socket.until(
+      () => socket.view.messages.some((m) => m.type === 'media_lost' && m.sessions.includes(mine)),
+      5000,
+    );
+    mic.close();
+    const again = await publishTone(whip(id, host.c), 440, 0.4);
+    await connected(again.pc);
+    await until(() => ears.rms(200) > 3000, 5000, 'the same listener hears the reconnected speaker');
+    t.diagnostic(`the listener heard the speaker again ${Date.now() - killedAt} ms after the home worker died`);
+    assert.ok(Date.now() - killedAt <= 8000);
+    assert.equal(ears.pc.connectionState, 'connected', 'the listener did not have to reconnect');
+    socket.close();
+    again.close();
+    ears.close();
+  });
 });

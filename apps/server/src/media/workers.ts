@@ -27,6 +27,8 @@ interface Worker {
   pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
   restarts: number;
   startedAt: number;
+  /** Ready for calls (false while it starts or restarts: new peers go elsewhere). */
+  up: boolean;
   /** The last counts the worker reported, and what its dead incarnations forwarded. */
   reported: { forwarded: number };
   forwardedBefore: number;
@@ -75,6 +77,7 @@ export class WorkerPlane implements MediaPlane {
         pending: new Map(),
         restarts: 0,
         startedAt: 0,
+        up: false,
         reported: { forwarded: 0 },
         forwardedBefore: 0,
       };
@@ -99,11 +102,9 @@ export class WorkerPlane implements MediaPlane {
     // The home is the worker with the fewest rooms of its own, then the fewest peers.
     const homes = this.#workers.map((w) => [...this.#rooms.values()].filter((r) => r.home === w.index).length);
     const peers = this.#peerCounts();
-    const home = this.#workers
-      .map((w) => w.index)
-      .sort(
-        (a, b) => (homes[a] as number) - (homes[b] as number) || (peers[a] as number) - (peers[b] as number),
-      )[0] as number;
+    const home = this.#candidates().sort(
+      (a, b) => (homes[a] as number) - (homes[b] as number) || (peers[a] as number) - (peers[b] as number),
+    )[0] as number;
     const room: Room = { home, relays: new Map(), opening: Promise.resolve() };
     room.opening = this.#call(home, 'openRoom', [roomId, true]).then(() => {});
     this.#rooms.set(roomId, room);
@@ -149,11 +150,9 @@ export class WorkerPlane implements MediaPlane {
     await room.opening;
     // Listeners go to the worker with the fewest peers (the home on a tie: no feed needed).
     const counts = this.#peerCounts();
-    const target = this.#workers
-      .map((w) => w.index)
-      .sort(
-        (a, b) => (counts[a] as number) - (counts[b] as number) || Number(b === room.home) - Number(a === room.home),
-      )[0] as number;
+    const target = this.#candidates().sort(
+      (a, b) => (counts[a] as number) - (counts[b] as number) || Number(b === room.home) - Number(a === room.home),
+    )[0] as number;
     if (target !== room.home) await this.#relay(roomId, room, target);
     const r = (await this.#call(target, 'subscribe', [roomId, offer, options])) as Connected & { gone: boolean };
     if (!r.gone)
@@ -248,6 +247,12 @@ export class WorkerPlane implements MediaPlane {
     return opening;
   }
 
+  /** Workers that can take a new room or peer now; all of them if none is up. */
+  #candidates() {
+    const up = this.#workers.filter((w) => w.up);
+    return (up.length > 0 ? up : this.#workers).map((w) => w.index);
+  }
+
   #peerCounts() {
     const counts = this.#workers.map(() => 0);
     for (const p of this.#peers.values()) counts[p.worker] = (counts[p.worker] ?? 0) + 1;
@@ -324,6 +329,7 @@ export class WorkerPlane implements MediaPlane {
       child.on('message', (m: FromMediaWorker) => {
         if (m.type === 'ready') {
           worker.feedPort = m.feedPort;
+          worker.up = true;
           child.off('exit', onExit);
           resolve();
         }
@@ -347,6 +353,7 @@ export class WorkerPlane implements MediaPlane {
   #lost(worker: Worker, child: ChildProcess, code: number | null, signal: NodeJS.Signals | null) {
     if (worker.child !== child) return;
     worker.child = null;
+    worker.up = false;
     for (const p of worker.pending.values()) p.reject(new Error('the media worker stopped'));
     worker.pending.clear();
     if (this.#closed) return;
