@@ -116,8 +116,8 @@ export interface MediaPlane {
   closePeer(peerId: string, reason?: CloseReason): void;
   /** Sends a message to one sink of a room. */
   control(roomId: string, sink: string, message: unknown): void;
-  /** The room's peers as the plane knows them now. */
-  peers(roomId: string): PeerInfo[];
+  /** The room's peers (every room's without an id) as the plane knows them now. */
+  peers(roomId?: string): PeerInfo[];
   peer(peerId: string): PeerInfo | undefined;
   /** Subscribes to every event; returns the unsubscribe. */
   on(listener: (event: MediaEvent) => void): () => void;

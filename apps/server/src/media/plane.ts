@@ -69,7 +69,7 @@ class InProcessPlane implements MediaPlane {
   control(roomId: string, sink: string, message: unknown) {
     this.#local.control(roomId, sink, message);
   }
-  peers(roomId: string) {
+  peers(roomId?: string) {
     return this.#local.peers(roomId);
   }
   peer(peerId: string) {

@@ -179,8 +179,8 @@ export class WorkerPlane implements MediaPlane {
       );
   }
 
-  peers(roomId: string) {
-    return [...this.#peers.values()].filter((p) => p.roomId === roomId);
+  peers(roomId?: string) {
+    return [...this.#peers.values()].filter((p) => roomId === undefined || p.roomId === roomId);
   }
 
   peer(peerId: string) {

@@ -81,6 +81,11 @@ export class SpaceMedia {
     return true;
   }
 
+  /** Ends every media session of `userId` (in one Space, or in all): a block, a suspension. */
+  closeSessionsOf(userId: string, spaceId?: string) {
+    for (const p of this.plane.peers(spaceId)) if (p.key === userId) this.plane.closePeer(p.peerId, 'closed');
+  }
+
   async close() {
     this.#off();
     for (const watch of this.#watches.values()) void watch.then((unsubscribe) => unsubscribe());
