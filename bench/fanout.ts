@@ -209,6 +209,8 @@ try {
   const run = { load, latency, join }[mode];
   if (!run) throw new Error(`unknown mode ${mode}: load, latency or join`);
   console.log(JSON.stringify({ mode, ...(await run()) }, null, 2));
+} catch (err) {
+  console.error(err); // process.exit below would swallow it
 } finally {
   for (const c of children) c.kill('SIGKILL');
   await server.stop();

@@ -12,7 +12,7 @@ export const now = () => performance.timeOrigin + performance.now();
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startServer(env: Record<string, string> = {}) {
-  const port = 3900 + Math.floor(Math.random() * 90);
+  const port = Number(process.env.PORT ?? 3900 + Math.floor(Math.random() * 90));
   const base = `http://127.0.0.1:${port}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'earshot-bench-'));
   // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops (self time per function).
@@ -32,8 +32,10 @@ export async function startServer(env: Record<string, string> = {}) {
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
-  for (let i = 0; i < 100; i++) {
+  // Up to a minute: a cold start on a loaded machine (tsx, the database, media workers) is slow.
+  for (let i = 0; ; i++) {
     if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) break;
+    if (i === 300 || server.exitCode !== null) throw new Error('the server did not start');
     await sleep(200);
   }
   return {

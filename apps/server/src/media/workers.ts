@@ -304,7 +304,9 @@ export class WorkerPlane implements MediaPlane {
   }
 
   #send(index: number, op: WorkerOp, args: unknown[]) {
-    this.#call(index, op, args).catch((err) => this.options.onError(err));
+    this.#call(index, op, args).catch((err) => {
+      if (!this.#closed) this.options.onError(err);
+    });
   }
 
   #spawn(worker: Worker) {
