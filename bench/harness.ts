@@ -35,7 +35,10 @@ export async function startServer(env: Record<string, string> = {}) {
   // Up to a minute: a cold start on a loaded machine (tsx, the database, media workers) is slow.
   for (let i = 0; ; i++) {
     if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) break;
-    if (i === 300 || server.exitCode !== null) throw new Error('the server did not start');
+    if (i === 300 || server.exitCode !== null) {
+      server.kill('SIGKILL');
+      throw new Error('the server did not start');
+    }
     await sleep(200);
   }
   return {
@@ -64,7 +67,12 @@ export async function startServer(env: Record<string, string> = {}) {
     },
     async stop() {
       server.kill('SIGTERM');
-      await sleep(500);
+      // Its media workers finish their rooms first; the next run may want the same ports.
+      await new Promise((resolve) => {
+        if (server.exitCode !== null) return resolve(null);
+        server.once('exit', resolve);
+        setTimeout(resolve, 15_000).unref();
+      });
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
