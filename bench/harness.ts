@@ -32,10 +32,10 @@ export async function startServer(env: Record<string, string> = {}) {
       stdio: ['ignore', 'inherit', 'inherit'],
     },
   );
-  // Up to a minute: a cold start on a loaded machine (tsx, the database, media workers) is slow.
+  // Up to two minutes: a cold start on a loaded machine (tsx, the database, media workers) is slow.
   for (let i = 0; ; i++) {
     if ((await fetch(`${base}/api/health`).catch(() => null))?.ok) break;
-    if (i === 300 || server.exitCode !== null) {
+    if (i === 600 || server.exitCode !== null) {
       server.kill('SIGKILL');
       throw new Error('the server did not start');
     }
