@@ -147,6 +147,12 @@ describe('web app: live captions, consent, transcript and replay captions', { sk
       assert.ok(!text.includes('Sam Second'), `${format}: nothing of the speaker who did not consent`);
     }
     await shot(host, 'ended-desktop');
+    // Sam spoke in it: Sam may download the transcript too (while it is kept), not the audio.
+    await sam.getByTestId('transcript-downloads').waitFor({ timeout: 20_000 });
+    const samTxt = await sam.getByTestId('transcript-txt').getAttribute('href');
+    assert.equal((await sam.context().request.get(new URL(samTxt ?? '', server.url).toString())).status(), 200);
+    assert.equal(await sam.getByTestId('download-opus').count(), 0, 'the audio stays the host’s to download');
+    await shot(sam, 'ended-speaker-desktop');
 
     // Public replay: a signed-out phone plays it with the captions on, a line at a time, named.
     const publicSwitch = host.getByRole('switch', { name: 'Public replay' });

@@ -24,6 +24,7 @@ const OWNERS: Record<string, string> = {
   spaces: 'spaces',
   space_stage: 'spaces',
   space_events: 'spaces',
+  space_reminders: 'schedule',
   recordings: 'recording',
   recording_tracks: 'recording',
   transcript_segments: 'captions',

@@ -104,6 +104,8 @@ export async function createEarshot(
   const bus: Bus = config.REDIS_URL ? redisBus(config.REDIS_URL, config.REDIS_PREFIX) : memoryBus();
   const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   const clock = options.clock ?? systemClock;
+  // Built first: each capability registers its own job kinds on it.
+  const jobs = new JobRunner(store.db, clock, app.log);
   const notifier = createNotifier(store.db, bus);
   const recorder = new Recorder(store.db, media, recordingsDir, app.log);
   const captionsWorker =
@@ -111,7 +113,10 @@ export async function createEarshot(
       ? null
       : new CaptionsWorker({ CAPTIONS_ENGINE: config.CAPTIONS_ENGINE, CAPTIONS_MODEL: config.CAPTIONS_MODEL }, app.log);
   const captioner = new Captioner(store.db, bus, media, captionsWorker, app.log);
-  const tickets = createTicketService({ db: store.db, config, clock, notifier, log: app.log }, paymentProvider(config));
+  const tickets = createTicketService(
+    { db: store.db, config, clock, notifier, log: app.log, jobs },
+    paymentProvider(config),
+  );
   const recordings = createRecordingService({
     db: store.db,
     config,
@@ -120,14 +125,16 @@ export async function createEarshot(
     recorder,
     admission: tickets.admission,
     log: app.log,
+    jobs,
   });
-  const spaces = createSpaceService({ db: store.db, bus, config, notifier, recordings, tickets });
+  const spaces = createSpaceService({ db: store.db, bus, config, notifier, clock, recordings, tickets });
   const services: Services = {
     config,
     db: store.db,
     bus,
     notifier,
     clock,
+    jobs,
     media,
     recordings,
     captioner,
@@ -136,7 +143,6 @@ export async function createEarshot(
     spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log),
     tickets,
   };
-  const jobs = new JobRunner(store.db, services.clock, { ...services.recordings.jobs, ...tickets.jobs }, app.log);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const webDir = config.WEB_DIR ?? defaultWebDir;

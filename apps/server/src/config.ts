@@ -40,6 +40,21 @@ export const ConfigSchema = z
     MAX_SPEAKERS: z.coerce.number().int().min(1).max(24).default(10),
     HOST_MIN_FOLLOWERS: z.coerce.number().int().min(0).default(0),
     PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    /** Scheduled Spaces: how far ahead, how many upcoming per host, when one is missed, when hosts are told. */
+    SCHEDULE_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    SCHEDULE_MAX_PER_HOST: z.coerce.number().int().min(1).max(1000).default(10),
+    SCHEDULE_GRACE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(60),
+    SCHEDULE_HOST_NOTICE_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(10),
     /** The one UDP port every WebRTC peer uses (0 = any free port, for tests). */
     MEDIA_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
     /** Media worker processes, each on its own UDP port from MEDIA_PORT up; 0 runs media in the main process. */

@@ -2,6 +2,7 @@ import type { Bus } from './bus/bus';
 import type { Captioner } from './captions/captioner';
 import type { Clock } from './clock';
 import type { Config } from './config';
+import type { JobRunner } from './jobs/jobs';
 import type { MediaPlane } from './media/api';
 import type { RecordingService } from './recording/service';
 import type { Notifier } from './social/notifications';
@@ -23,6 +24,8 @@ export interface Services {
   notifier: Notifier;
   /** Time for retention and jobs (a manual clock in tests). */
   clock: Clock;
+  /** Durable jobs: a capability registers its job kinds here (`jobs.register(kind, handler)`). */
+  jobs: JobRunner;
   /** This node's WebRTC media plane (in-process or worker processes), addressed by ids. */
   media: MediaPlane;
   recordings: RecordingService;

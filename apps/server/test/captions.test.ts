@@ -277,9 +277,16 @@ describe('live captions: wrtc speakers → WHIP → SFU → worker → captions 
     assert.match(txt.body as string, /^\[\d\d:\d\d:\d\d\.\d{3}\] chost name: /);
     assert.equal((await host.c.request('GET', `/api/spaces/${id}/transcript?format=doc`)).status, 400);
 
-    // Others: private until the host makes the replay public.
+    // Sam spoke: Sam reads it too. Others: private until the host makes the replay public.
+    const samCopy = await sam.c.get(`/api/spaces/${id}/transcript`);
+    assert.equal(samCopy.status, 200);
+    // Still live: it may have grown since the host's read, never lost a line.
+    const samIds = new Set(samCopy.body.segments.map((x: { id: string }) => x.id));
+    assert.ok(
+      transcript.segments.every((x) => samIds.has(x.id)),
+      'Sam reads the same transcript',
+    );
     assert.equal((await lee.c.get(`/api/spaces/${id}/transcript`)).status, 404);
-    assert.equal((await sam.c.get(`/api/spaces/${id}/transcript`)).status, 404);
     assert.equal((await fetch(`${server.url}/api/spaces/${id}/transcript`)).status, 401);
     await recordingReady(host.c, id);
     await host.c.patch(`/api/spaces/${id}/recording`, { public: true });

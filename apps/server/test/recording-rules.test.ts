@@ -6,7 +6,7 @@ import type { Role } from '../src/spaces/rules';
 const now = new Date('2026-11-21T12:00:00Z');
 const later = new Date('2026-12-21T12:00:00Z');
 const ACTIONS: RecordingAction[] = ['info', 'play', 'download', 'publish', 'transcript'];
-type Actor = { name: string; role: Role; moderator: boolean };
+type Actor = { name: string; role: Role; moderator: boolean; spoke?: boolean };
 const ACTORS: Actor[] = [
   { name: 'host', role: 'host', moderator: false },
   { name: 'co-host', role: 'cohost', moderator: false },
@@ -16,11 +16,23 @@ const ACTORS: Actor[] = [
   { name: 'blocked', role: 'blocked', moderator: false },
   { name: 'moderator', role: 'listener', moderator: true },
   { name: 'anonymous', role: 'anonymous', moderator: false },
+  // People who spoke (a track of theirs was recorded): on stage to the end, or back in the audience.
+  { name: 'speaker who spoke', role: 'speaker', moderator: false, spoke: true },
+  { name: 'co-host who spoke', role: 'cohost', moderator: false, spoke: true },
+  { name: 'listener who spoke', role: 'listener', moderator: false, spoke: true },
+  { name: 'removed who spoke', role: 'removed', moderator: false, spoke: true },
+  { name: 'blocked who spoke', role: 'blocked', moderator: false, spoke: true },
 ];
 
 const ready = (isPublic: boolean) => ({ status: 'ready', public: isPublic, retainUntil: later });
 const status = (action: RecordingAction, actor: Actor, recording: RecordingContext['recording'], at = now) => {
-  const v = decideRecording(action, { role: actor.role, moderator: actor.moderator, recording, now: at });
+  const v = decideRecording(action, {
+    role: actor.role,
+    moderator: actor.moderator,
+    spoke: actor.spoke ?? false,
+    recording,
+    now: at,
+  });
   return v.ok ? 200 : v.status;
 };
 
@@ -34,6 +46,11 @@ const PRIVATE: Record<string, Record<RecordingAction, number>> = {
   blocked: { info: 404, play: 404, download: 404, publish: 403, transcript: 404 },
   moderator: { info: 200, play: 200, download: 200, publish: 403, transcript: 200 },
   anonymous: { info: 401, play: 401, download: 401, publish: 401, transcript: 401 },
+  'speaker who spoke': { info: 200, play: 404, download: 404, publish: 403, transcript: 200 },
+  'co-host who spoke': { info: 200, play: 404, download: 404, publish: 403, transcript: 200 },
+  'listener who spoke': { info: 200, play: 404, download: 404, publish: 403, transcript: 200 },
+  'removed who spoke': { info: 404, play: 404, download: 404, publish: 403, transcript: 404 },
+  'blocked who spoke': { info: 404, play: 404, download: 404, publish: 403, transcript: 404 },
 };
 const PUBLIC: Record<string, Record<RecordingAction, number>> = {
   host: { info: 200, play: 200, download: 200, publish: 200, transcript: 200 },
@@ -44,6 +61,11 @@ const PUBLIC: Record<string, Record<RecordingAction, number>> = {
   blocked: { info: 403, play: 403, download: 403, publish: 403, transcript: 403 },
   moderator: { info: 200, play: 200, download: 200, publish: 403, transcript: 200 },
   anonymous: { info: 200, play: 200, download: 401, publish: 401, transcript: 200 },
+  'speaker who spoke': { info: 200, play: 200, download: 403, publish: 403, transcript: 200 },
+  'co-host who spoke': { info: 200, play: 200, download: 403, publish: 403, transcript: 200 },
+  'listener who spoke': { info: 200, play: 200, download: 403, publish: 403, transcript: 200 },
+  'removed who spoke': { info: 200, play: 200, download: 403, publish: 403, transcript: 200 },
+  'blocked who spoke': { info: 403, play: 403, download: 403, publish: 403, transcript: 403 },
 };
 
 describe('recording rules: every action × every role', () => {
@@ -76,6 +98,10 @@ describe('recording rules: every action × every role', () => {
       assert.equal(status('transcript', host, recording), 200);
       // Public but not ready: others see nothing yet.
       assert.equal(status('info', ACTORS[3] as Actor, { ...recording, public: true }), 403);
+      // Whoever spoke reads the transcript as it grows, as the host does.
+      const spoke = ACTORS.find((a) => a.name === 'speaker who spoke') as Actor;
+      assert.equal(status('transcript', spoke, recording), 200);
+      assert.equal(status('download', spoke, recording), 404);
     }
   });
 

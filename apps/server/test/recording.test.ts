@@ -131,8 +131,12 @@ describe('recording: speakers to files, one mixdown when the Space ends', () => 
     });
     assert.match(attachment.headers.get('content-disposition') ?? '', /attachment; filename="earshot-.*\.m4a"/);
 
-    // Sam spoke in it but is not its host: no download, and while private, no replay.
-    assert.equal((await sam.c.get(`/api/spaces/${id}/recording/info`)).status, 404);
+    // Sam spoke in it but is not its host: its status and transcript, no download, and while private, no replay.
+    const samInfo = await sam.c.get(`/api/spaces/${id}/recording/info`);
+    assert.equal(samInfo.status, 200);
+    assert.equal(samInfo.body.canDownload, false);
+    assert.equal(samInfo.body.canReadTranscript, true);
+    assert.equal((await sam.c.get(`/api/spaces/${id}/transcript`)).status, 200);
     assert.equal(
       (await fetch(new URL(info.audio.opus, server.url), { headers: { cookie: sam.c.cookie } })).status,
       404,

@@ -29,6 +29,7 @@ const [H, C, S, L, O, R, B, X] = ['host', 'cohost', 'speaker', 'listener', 'othe
 const limits: Limits = { maxCohosts: 2, maxSpeakers: 10, maxPinnedPosts: 5 };
 const post: Post = { id: 'p1', author: H, text: 'agenda', createdAt: '2026-01-01T00:00:00.000Z' };
 const NOW = '2026-11-21T12:00:00.000Z';
+const schedule = { maxDays: 30, maxPerHost: 10, graceMinutes: 60 };
 
 /** A live room with one of each role: the host, a co-host, a speaker; R removed; B on the host's block list. */
 function room(policy: SpeakerPolicy): RoomState {
@@ -67,6 +68,8 @@ function context(state: RoomState, actor: UserSummary | null, targetUser?: UserS
     target: targetUser && { user: targetUser, role: roleOf(state, targetUser.id, blocked(targetUser)) },
     post,
     now: NOW,
+    clockNow: new Date(NOW),
+    schedule,
   };
 }
 
@@ -97,6 +100,9 @@ const matrix: Record<
   }
 > = {
   start: { args: {}, prepare: (s) => ({ ...s, status: 'created', startedAt: null }), expect: () => hostOnly },
+  // A live Space is ended, not cancelled; its details are set (before the start: schedule-rules.test.ts).
+  cancel: { args: {}, expect: () => ({ ...hostOnly, host: 409 }) },
+  edit: { args: { title: 'New' }, expect: () => ({ ...managers(), host: 409, cohost: 409 }) },
   end: { args: {}, expect: () => hostOnly },
   'request-speak': { args: {}, expect: audience },
   'cancel-request': {
@@ -375,6 +381,8 @@ describe('Space rules under random command sequences (fast-check)', () => {
               target: { user: target, role: roleOf(state, target.id, false) },
               post,
               now: NOW,
+              clockNow: new Date(NOW),
+              schedule,
             };
             const outcome = decide(name, argsFor(name, target) as never, ctx);
             if (!outcome.ok) continue;

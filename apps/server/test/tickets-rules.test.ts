@@ -183,6 +183,8 @@ describe('ticketed access (rules)', () => {
           limits: { maxCohosts: 2, maxSpeakers: 10, maxPinnedPosts: 5 },
           hostFollowsActor: false,
           now: '2026-12-01T12:01:00Z',
+          clockNow: new Date('2026-12-01T12:01:00Z'),
+          schedule: { maxDays: 30, maxPerHost: 10, graceMinutes: 60 },
         },
       );
       if (who === 'anonymous') assert.equal(react.ok ? 0 : react.status, 401);
@@ -194,7 +196,13 @@ describe('ticketed access (rules)', () => {
     const recording = { status: 'ready', public: true, retainUntil: null };
     for (const action of ['info', 'play', 'transcript'] as RecordingAction[])
       for (const [who, id] of Object.entries(roles)) {
-        const verdict = decideRecording(action, { role: roleFor(id), moderator: false, recording, now: new Date() });
+        const verdict = decideRecording(action, {
+          role: roleFor(id),
+          moderator: false,
+          spoke: false,
+          recording,
+          now: new Date(),
+        });
         assert.equal(verdict.ok, admitted.includes(who), `${action}: ${who}`);
         if (!verdict.ok) assert.equal(verdict.code, 'ticket_required');
       }

@@ -35,6 +35,8 @@ export type SpaceView = {
   ticketing: TicketingView | null;
   listenerCount: number;
   listeners: UserSummary[];
+  reminderCount: number;
+  youHaveReminder: boolean;
 };
 export type NewSpace = {
   title: string;
@@ -42,7 +44,11 @@ export type NewSpace = {
   speakerPolicy: SpeakerPolicy;
   captions: boolean;
   ticketing?: TicketingInput;
+  /** ISO 8601: makes it a scheduled Space. */
+  scheduledFor?: string;
 };
+export type SpaceEdit = Partial<Omit<NewSpace, 'scheduledFor' | 'ticketing'>> & { scheduledFor?: string };
+export type Reminders = { reminderCount: number; youHaveReminder: boolean };
 
 /** Every failed API call throws this; `message` is written for people and safe to show. */
 export class ApiError extends Error {
@@ -153,6 +159,16 @@ export const api = {
   // Spaces
   liveSpaces: (q?: string) =>
     request<{ items: SpaceSummary[] }>('GET', '/spaces', undefined, { state: 'live', q: q || undefined }),
+  /** Scheduled Spaces: people I follow first, then the soonest; `host` = one person's. */
+  upcomingSpaces: (q?: string, host?: string) =>
+    request<{ items: SpaceSummary[] }>('GET', '/spaces', undefined, {
+      state: 'scheduled',
+      q: q || undefined,
+      host: host || undefined,
+    }),
+  /** PATCH: details of a Space not started yet; a new scheduledFor reschedules it. */
+  editSpace: (id: string, body: SpaceEdit) => request<{ seq: number }>('PATCH', `/spaces/${enc(id)}`, body),
+  setReminder: (id: string, on: boolean) => request<Reminders>(on ? 'PUT' : 'DELETE', `/spaces/${enc(id)}/reminder`),
   /** Live Spaces that people I follow host or speak in; signed-in only. */
   bubbles: () => request<{ items: SpaceSummary[] }>('GET', '/spaces/bubbles'),
   space: (id: string) => request<SpaceView>('GET', `/spaces/${enc(id)}`),
@@ -205,6 +221,9 @@ export function downloadUrl(audioUrl: string): string {
 }
 
 /** A transcript file as a download (WebVTT, SRT or plain text). */
+/** The Space's calendar entry (.ics), as a download. */
+export const calendarUrl = (spaceId: string) => `/api/spaces/${enc(spaceId)}/calendar.ics`;
+
 export function transcriptUrl(spaceId: string, format: Exclude<TranscriptFormat, 'json'>, download = true): string {
   return `/api/spaces/${enc(spaceId)}/transcript?format=${format}${download ? '&download=1' : ''}`;
 }

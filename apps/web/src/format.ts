@@ -119,19 +119,65 @@ export function notificationText(n: Notification): string {
       return field(n, 'verdict') === 'violation'
         ? `Your appeal about ${spaceName(n)} was turned down: the violation stands`
         : `Your appeal about ${spaceName(n)} was accepted: the violation is overturned`;
+    case 'space_started':
+      return `${who} started ${spaceName(n)}: join now`;
+    case 'space_rescheduled': {
+      const at = field(n, 'scheduledFor');
+      return `${who} moved ${spaceName(n)}${at ? ` to ${fullDate(at)}` : ''}`;
+    }
+    case 'space_cancelled':
+      return `${who} cancelled ${spaceName(n)}`;
+    case 'space_starting_soon':
+      return `${spaceName(n)} starts soon: get ready to start it`;
+    case 'space_due':
+      return `It is time to start ${spaceName(n)}`;
     default:
       return `${who} did something`;
   }
 }
 
+const SPACE_KINDS = new Set<Notification['kind']>([
+  'space_invite',
+  'recording_ready',
+  'space_started',
+  'space_rescheduled',
+  'space_cancelled',
+  'space_starting_soon',
+  'space_due',
+]);
+
 /** Where a notification leads, if anywhere. */
 export function notificationHref(n: Notification): string | null {
-  if ((n.kind === 'space_invite' || n.kind === 'recording_ready') && field(n, 'spaceId'))
-    return `/spaces/${field(n, 'spaceId')}`;
+  if (SPACE_KINDS.has(n.kind) && field(n, 'spaceId')) return `/spaces/${field(n, 'spaceId')}`;
   if (n.kind === 'report_decided')
     return field(n, 'verdict') === 'violation' || !field(n, 'spaceId') ? '/reports' : `/spaces/${field(n, 'spaceId')}`;
   if (n.kind === 'appeal_decided') return '/reports';
   if (!n.actor) return null;
   if (n.kind === 'dm') return `/messages/${n.actor.handle}`;
   return `/u/${n.actor.handle}`;
+}
+
+/** When a scheduled Space starts, e.g. "Tue, 9 Dec, 18:00", in the reader's zone. */
+export function scheduleDate(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return date.toLocaleString(undefined, {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
+/** A Date as the value of an <input type="datetime-local"> (local time, to the minute). */
+export function localInputValue(date: Date): string {
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+/** An <input type="datetime-local"> value (local time) as ISO 8601 in UTC; '' when empty or invalid. */
+export function fromLocalInput(value: string): string {
+  const date = new Date(value);
+  return value && !Number.isNaN(date.getTime()) ? date.toISOString() : '';
 }

@@ -27,6 +27,8 @@ export const Recording = z.object({
   turns: z.array(SpeakerTurn),
   /** What the viewer may do: download (host, moderators) and make public (host). */
   canDownload: z.boolean(),
+  /** The host, moderators and everyone who spoke (or anyone, once the replay is public). */
+  canReadTranscript: z.boolean(),
   canPublish: z.boolean(),
 });
 

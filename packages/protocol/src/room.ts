@@ -9,7 +9,12 @@ import { Post, UserSummary } from './social';
 
 export const SpeakerPolicy = z.enum(['everyone', 'following', 'invited']);
 export type SpeakerPolicy = z.infer<typeof SpeakerPolicy>;
-export const SpaceStatus = z.enum(['created', 'live', 'ended']);
+/**
+ * created → live → ended, or scheduled (for later) → live → ended; a scheduled Space the host
+ * cancels is cancelled, one not started within the grace period after its time is missed.
+ */
+export const SpaceStatus = z.enum(['created', 'scheduled', 'live', 'ended', 'cancelled', 'missed']);
+export type SpaceStatus = z.infer<typeof SpaceStatus>;
 export const StageRole = z.enum(['host', 'cohost', 'speaker']);
 export type StageRole = z.infer<typeof StageRole>;
 export const InviteRole = z.enum(['speaker', 'cohost']);
@@ -58,12 +63,27 @@ export const RoomState = z.object({
   tickets: z.null(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** When a scheduled Space is meant to start (ISO 8601); null for one started at once. */
+  scheduledFor: z.string().nullable().default(null),
 });
 export type RoomState = z.infer<typeof RoomState>;
 
 export const RoomEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('started'), at: z.string() }),
   z.object({ kind: z.literal('ended'), at: z.string() }),
+  /** A Space not yet started: new details (a new `scheduledFor` is a reschedule). */
+  z.object({
+    kind: z.literal('edited'),
+    changes: z.object({
+      title: z.string().optional(),
+      topics: z.array(z.string()).optional(),
+      speakerPolicy: SpeakerPolicy.optional(),
+      scheduledFor: z.string().optional(),
+    }),
+  }),
+  z.object({ kind: z.literal('cancelled'), at: z.string() }),
+  /** Not started within the grace period after its time. */
+  z.object({ kind: z.literal('missed'), at: z.string() }),
   z.object({ kind: z.literal('hand_raised'), user: UserSummary }),
   z.object({ kind: z.literal('hand_lowered'), userId: z.string(), reason: z.enum(['cancelled', 'declined']) }),
   z.object({ kind: z.literal('joined_stage'), user: UserSummary, role: z.enum(['cohost', 'speaker']) }),
@@ -91,6 +111,11 @@ export function applyEvent(state: RoomState, event: RoomEvent): RoomState {
       return { ...state, status: 'live', startedAt: event.at };
     case 'ended':
       return { ...state, status: 'ended', endedAt: event.at, raisedHands: [], invitations: [] };
+    case 'edited':
+      return { ...state, ...event.changes };
+    case 'cancelled':
+    case 'missed':
+      return { ...state, status: event.kind, raisedHands: [], invitations: [] };
     case 'hand_raised':
       return { ...state, raisedHands: [...state.raisedHands, event.user] };
     case 'hand_lowered':
@@ -190,13 +215,15 @@ export function initialRoom(input: {
   host: UserSummary;
   captions?: boolean;
   stageSize?: number;
+  /** Makes it a scheduled Space. */
+  scheduledFor?: string | null;
 }): RoomState {
   return {
     id: input.id,
     title: input.title,
     topics: input.topics,
     speakerPolicy: input.speakerPolicy,
-    status: 'created',
+    status: input.scheduledFor ? 'scheduled' : 'created',
     host: input.host,
     stage: [
       { user: input.host, role: 'host', muted: true, speaking: false, slot: 0, captions: input.captions ?? false },
@@ -210,5 +237,6 @@ export function initialRoom(input: {
     tickets: null,
     startedAt: null,
     endedAt: null,
+    scheduledFor: input.scheduledFor ?? null,
   };
 }

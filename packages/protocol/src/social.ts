@@ -69,6 +69,16 @@ export const NotificationKind = z.enum([
   'appeal_decided',
   /** { spaceId, title, ticketId, amountMinor, currency, reason } */
   'ticket_refunded',
+  /** Scheduled Spaces, { spaceId, title, scheduledFor }: to people with a reminder, when it goes live */
+  'space_started',
+  /** … when the host moves it ({ previousFor } too) */
+  'space_rescheduled',
+  /** … when the host cancels it */
+  'space_cancelled',
+  /** To the host and co-hosts, SCHEDULE_HOST_NOTICE_MINUTES before the time */
+  'space_starting_soon',
+  /** To the host and co-hosts at the time, while it has not started */
+  'space_due',
 ]);
 export const Notification = z.object({
   id: z.string(),

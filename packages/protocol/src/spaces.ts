@@ -1,26 +1,51 @@
 import { z } from 'zod';
 import { Caption } from './captions';
 import { ErrorBody } from './errors';
-import { Reaction, RoomEvent, RoomState, SpaceStatus, SpeakerPolicy } from './room';
+import { Reaction, RoomEvent, RoomState, SpeakerPolicy } from './room';
 import { Handle, UserSummary } from './social';
 import { TicketingInput, TicketingView } from './tickets';
 
 export const Topic = z.string().trim().min(1).max(30);
+const Title = z.string().trim().min(1, 'a Space needs a title').max(70, 'a title has at most 70 characters');
+const Topics = z.array(Topic).max(3, 'at most 3 topics');
+/** A moment as ISO 8601 with a zone (`2026-12-24T18:00:00Z`, `…+01:00`); the server keeps it in UTC. */
+export const ScheduledFor = z.iso.datetime({
+  offset: true,
+  error: 'scheduledFor is an ISO 8601 date and time with a zone, e.g. 2026-12-24T18:00:00Z',
+});
 export const CreateSpaceBody = z.strictObject({
-  title: z.string().trim().min(1, 'a Space needs a title').max(70, 'a title has at most 70 characters'),
-  topics: z.array(Topic).max(3, 'at most 3 topics').default([]),
+  title: Title,
+  topics: Topics.default([]),
   speakerPolicy: SpeakerPolicy.default('everyone'),
   captions: z.boolean().default(false),
   /** A ticketed Space: only ticket holders (and the stage) get in. */
   ticketing: TicketingInput.optional(),
+  /** Schedules the Space for later instead of making it to start now. */
+  scheduledFor: ScheduledFor.optional(),
 });
+/** PATCH /api/spaces/:id (the `edit` command): details of a Space not yet started; a new time reschedules. */
+export const EditSpaceBody = z
+  .strictObject({
+    title: Title.optional(),
+    topics: Topics.optional(),
+    speakerPolicy: SpeakerPolicy.optional(),
+    captions: z.boolean().optional(),
+    scheduledFor: ScheduledFor.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'nothing to change');
+export type EditSpaceBody = z.infer<typeof EditSpaceBody>;
 
 const UserTarget = z.strictObject({ userId: z.string().min(1).max(64) });
 const Empty = z.strictObject({});
 
 /** Every command on a Space, by name, with its arguments. Sent as POST /api/spaces/:id/<name> or over the socket. */
 export const CommandArgs = {
+  /** Host: a created or scheduled Space goes live (early or on time). */
   start: Empty,
+  /** Host: a scheduled Space will not happen; people with a reminder are told. */
+  cancel: Empty,
+  /** Host and co-hosts, before the start: title, topics, speaker policy, captions, time (PATCH /api/spaces/:id). */
+  edit: EditSpaceBody,
   end: Empty,
   'request-speak': Empty,
   'cancel-request': Empty,
@@ -31,7 +56,7 @@ export const CommandArgs = {
   'decline-invite': Empty,
   demote: UserTarget,
   'leave-stage': Empty,
-  'add-cohost': UserTarget,
+  'add-cohost': z.union([UserTarget, z.strictObject({ handle: Handle })]),
   'remove-cohost': UserTarget,
   mute: UserTarget,
   unmute: UserTarget,
@@ -61,6 +86,7 @@ export const SpaceSummary = RoomState.pick({
   status: true,
   host: true,
   startedAt: true,
+  scheduledFor: true,
 }).extend({
   /** Everyone on stage, host first. */
   stage: z.array(UserSummary),
@@ -69,18 +95,30 @@ export const SpaceSummary = RoomState.pick({
   followedOnStage: z.number().int().optional(),
   /** Ticketed Spaces only: price, seats left, whether you hold a ticket. */
   ticketing: TicketingView.nullable().optional(),
+  /** Upcoming Spaces: how many people set a reminder, and whether you did. */
+  reminderCount: z.number().int().optional(),
+  youHaveReminder: z.boolean().optional(),
+  /** Upcoming Spaces: the host is someone you follow (they come first). */
+  youFollowHost: z.boolean().optional(),
 });
 export type SpaceSummary = z.infer<typeof SpaceSummary>;
 export const SpaceListQuery = z.strictObject({
-  state: z.enum(['live']).default('live'),
+  /** live: on air now, biggest audience first; scheduled: upcoming, people you follow first, then soonest. */
+  state: z.enum(['live', 'scheduled']).default('live'),
   q: z.string().trim().max(100).optional(),
+  /** Only this person's Spaces (a profile's upcoming ones). */
+  host: Handle.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
 });
 
 export const Presence = z.object({ listenerCount: z.number().int(), listeners: z.array(UserSummary) });
+/** Reminders of a Space (scheduled or not): how many, and the viewer's own. */
+export const Reminders = z.object({ reminderCount: z.number().int(), youHaveReminder: z.boolean() });
+export type Reminders = z.infer<typeof Reminders>;
 export const SpaceView = z
   .object({ seq: z.number().int(), space: RoomState, ticketing: TicketingView.nullable() })
-  .extend(Presence.shape);
+  .extend(Presence.shape)
+  .extend(Reminders.shape);
 
 /** Messages the server sends on GET /api/spaces/:id/live. */
 export const SpaceServerMessage = z.discriminatedUnion('type', [

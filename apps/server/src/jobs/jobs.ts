@@ -17,21 +17,36 @@ export interface JobHandler {
 const MAX_ATTEMPTS = 5;
 
 /**
- * Adds a durable job. With a `key`, at most one such job waits at a time (the first stays); it
- * may be written in the same transaction as the change that calls for it.
+ * Adds a durable job. With a `key`, at most one such job waits at a time: the first stays, or with
+ * `replace` the new one takes its place (a reschedule moves a reminder). It may be written in the
+ * same transaction as the change that calls for it.
  */
-export async function enqueue(db: Db, job: { kind: string; key?: string; payload: unknown; runAt: Date }) {
+export async function enqueue(
+  db: Db,
+  job: { kind: string; key?: string; payload: unknown; runAt: Date; replace?: boolean },
+) {
+  const row = {
+    id: newId(),
+    kind: job.kind,
+    key: job.key ?? null,
+    payload: JSON.stringify(job.payload),
+    run_at: job.runAt,
+  };
   await db
     .insertInto('jobs')
-    .values({
-      id: newId(),
-      kind: job.kind,
-      key: job.key ?? null,
-      payload: JSON.stringify(job.payload),
-      run_at: job.runAt,
-    })
-    .onConflict((oc) => oc.column('key').doNothing())
+    .values(row)
+    .onConflict((oc) =>
+      job.replace
+        ? // A new id: a run of the old job still under way then neither deletes nor reschedules the new one.
+          oc.column('key').doUpdateSet({ ...row, attempts: 0, locked_until: null, last_error: null })
+        : oc.column('key').doNothing(),
+    )
     .execute();
+}
+
+/** Drops waiting jobs by key (a cancelled Space's reminders). A run already under way finishes. */
+export async function cancelJobs(db: Db, keys: string[]) {
+  if (keys.length > 0) await db.deleteFrom('jobs').where('key', 'in', keys).execute();
 }
 
 /**
@@ -45,13 +60,19 @@ export class JobRunner {
   #tail: Promise<unknown> = Promise.resolve();
   #busy = false;
   #stopped = false;
+  readonly #handlers: Record<string, JobHandler> = {};
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly handlers: Record<string, JobHandler>,
     private readonly log: FastifyBaseLogger,
   ) {}
+
+  /** Each capability registers its own job kinds when it is built (before `start`). */
+  register(kind: string, handler: JobHandler) {
+    if (this.#handlers[kind]) throw new Error(`job kind ${kind} is already registered`);
+    this.#handlers[kind] = handler;
+  }
 
   /** Polls every `pollMs`. */
   start(pollMs: number) {
@@ -100,7 +121,7 @@ export class JobRunner {
 
   async #claim() {
     const now = this.clock.now();
-    const kinds = Object.keys(this.handlers);
+    const kinds = Object.keys(this.#handlers);
     return this.db.transaction().execute(async (tx) => {
       const job = await tx
         .selectFrom('jobs')
@@ -114,7 +135,7 @@ export class JobRunner {
         .modifyEnd(sql`skip locked`)
         .executeTakeFirst();
       if (!job) return undefined;
-      const leaseMs = this.handlers[job.kind]?.leaseMs ?? 10 * 60_000;
+      const leaseMs = this.#handlers[job.kind]?.leaseMs ?? 10 * 60_000;
       await tx
         .updateTable('jobs')
         .set({ locked_until: new Date(now.getTime() + leaseMs), attempts: job.attempts + 1 })
@@ -125,7 +146,7 @@ export class JobRunner {
   }
 
   async #run(job: { id: string; kind: string; payload: unknown; attempts: number }) {
-    const handler = this.handlers[job.kind] as JobHandler; // claimed only for known kinds
+    const handler = this.#handlers[job.kind] as JobHandler; // claimed only for known kinds
     try {
       const result = await handler.run(job.payload);
       if (result)

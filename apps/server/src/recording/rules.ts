@@ -21,6 +21,8 @@ export interface RecordingContext {
   /** The viewer's role in the Space (as its room state ended), from spaces/rules `roleOf`. */
   role: Role;
   moderator: boolean;
+  /** The viewer was on stage and recorded (a track of theirs): they may read the transcript and its status. */
+  spoke: boolean;
   recording: { status: string; public: boolean; retainUntil: Date | null } | null;
   now: Date;
 }
@@ -31,7 +33,7 @@ const no = (status: number, code: string, message: string): RecordingVerdict => 
 
 /** Who may see, play, download or publish a Space's recording. The one place this is decided. */
 export function decideRecording(action: RecordingAction, ctx: RecordingContext): RecordingVerdict {
-  const { role, moderator, recording, now } = ctx;
+  const { role, moderator, spoke, recording, now } = ctx;
   // Expired recordings are gone for everyone, as if never made.
   if (!recording || (recording.retainUntil && recording.retainUntil <= now))
     return no(404, ErrorCode.notFound, 'this Space has no recording');
@@ -40,8 +42,14 @@ export function decideRecording(action: RecordingAction, ctx: RecordingContext):
   if (role === 'unticketed' && !moderator && recording.public)
     return no(403, 'ticket_required', 'this Space was ticketed: only ticket holders can hear its recording');
   const isPublic = recording.public && recording.status === 'ready' && role !== 'blocked' && role !== 'unticketed';
+  // Everyone who spoke reads what was said while it is kept (not if the host removed or blocked them since).
+  const participant =
+    spoke && role !== 'removed' && role !== 'blocked' && (action === 'info' || action === 'transcript');
   const mayHear =
-    owner || moderator || ((action === 'info' || action === 'play' || action === 'transcript') && isPublic);
+    owner ||
+    moderator ||
+    participant ||
+    ((action === 'info' || action === 'play' || action === 'transcript') && isPublic);
   if (action === 'publish' ? !owner : !mayHear) {
     if (role === 'anonymous') return no(401, ErrorCode.unauthenticated, 'sign in to reach this recording');
     // Not public and not yours: say it does not exist rather than that it is hidden.
@@ -52,7 +60,7 @@ export function decideRecording(action: RecordingAction, ctx: RecordingContext):
       action === 'publish'
         ? 'only the host can publish the recording'
         : action === 'transcript'
-          ? 'only the host can read the transcript'
+          ? 'only the host and the speakers can read the transcript'
           : 'only the host can download the recording',
     );
   }

@@ -6,7 +6,7 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Viewer } from '../http/auth';
 import { AppError } from '../http/errors';
-import { enqueue, type JobHandler } from '../jobs/jobs';
+import { enqueue, type JobHandler, type JobRunner } from '../jobs/jobs';
 import { hasStandingViolation } from '../safety/store';
 import type { Notifier } from '../social/notifications';
 import { summary } from '../social/users-store';
@@ -41,9 +41,11 @@ export interface RecordingDeps {
   notifier: Notifier;
   recorder: Recorder;
   log: FastifyBaseLogger;
+  /** Where this capability registers its job kinds. */
+  jobs: Pick<JobRunner, 'register'>;
 }
 
-export function createRecordingService({ db, config, clock, notifier, recorder, admission, log }: RecordingDeps) {
+export function createRecordingService({ db, config, clock, notifier, recorder, admission, log, jobs }: RecordingDeps) {
   const dir = recorder.dir;
 
   /** Called by the Space's command path, inside its transaction, when the status changes. */
@@ -166,9 +168,19 @@ export function createRecordingService({ db, config, clock, notifier, recorder, 
     const { state, hostId } = await loadRoom(db, spaceId);
     const recording = await db.selectFrom('recordings').selectAll().where('space_id', '=', spaceId).executeTakeFirst();
     const blocked = viewerId ? (await blockedByHost(db, hostId, [viewerId])).has(viewerId) : false;
+    const track = viewerId
+      ? await db
+          .selectFrom('recording_tracks')
+          .select('id')
+          .where('space_id', '=', spaceId)
+          .where('user_id', '=', viewerId)
+          .limit(1)
+          .executeTakeFirst()
+      : undefined;
     const context = {
       role: roleOf(state, viewerId, blocked, await admission(db, spaceId, viewerId)),
       moderator: viewer?.moderator ?? false,
+      spoke: Boolean(track),
       recording: recording
         ? { status: recording.status, public: recording.public, retainUntil: recording.retain_until }
         : null,
@@ -201,6 +213,7 @@ export function createRecordingService({ db, config, clock, notifier, recorder, 
       turns:
         ready && state.startedAt ? await turns(spaceId, new Date(state.startedAt), recording.duration_ms ?? 0) : [],
       canDownload: ready && may('download'),
+      canReadTranscript: may('transcript'),
       canPublish: may('publish'),
     };
   }
@@ -241,6 +254,9 @@ export function createRecordingService({ db, config, clock, notifier, recorder, 
     return mixFile(dir, spaceId, format);
   }
 
+  jobs.register(MIXDOWN_JOB, mixdownJob);
+  jobs.register(RETENTION_JOB, retentionJob);
+
   return {
     statusChanged,
     load,
@@ -248,7 +264,6 @@ export function createRecordingService({ db, config, clock, notifier, recorder, 
     setPublic,
     audioFile,
     scheduleRetention,
-    jobs: { [MIXDOWN_JOB]: mixdownJob, [RETENTION_JOB]: retentionJob } as Record<string, JobHandler>,
   };
 }
 

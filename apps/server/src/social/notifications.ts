@@ -21,6 +21,8 @@ export interface Notifier {
     kind: NotificationKind;
     actorId: string | null;
     data?: Record<string, unknown>;
+    /** Stores it at most once per key (a retried job's notice): a repeat returns the first, unsent again. */
+    key?: string;
   }): Promise<Notification>;
   unreadCount(userId: string): Promise<number>;
 }
@@ -67,12 +69,20 @@ export function createNotifier(db: Db, bus: Bus): Notifier {
   };
   return {
     unreadCount,
-    async notify({ userId, kind, actorId, data = {} }) {
+    async notify({ userId, kind, actorId, data = {}, key }) {
       const id = newId();
-      await db
+      const stored = await db
         .insertInto('notifications')
-        .values({ id, user_id: userId, kind, actor_id: actorId, data: JSON.stringify(data) })
-        .execute();
+        .values({ id, user_id: userId, kind, actor_id: actorId, data: JSON.stringify(data), key: key ?? null })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!stored)
+        return toNotification(
+          await selectNotifications(db)
+            .where('n.key', '=', key ?? '')
+            .executeTakeFirstOrThrow(),
+        );
       const row = await selectNotifications(db).where('n.id', '=', id).executeTakeFirstOrThrow();
       const notification = toNotification(row);
       await bus.publish(userChannel(userId), {

@@ -3,6 +3,7 @@ import {
   CommandResult,
   CreateSpaceBody,
   commandNames,
+  EditSpaceBody,
   ErrorCode,
   SpaceClientMessage,
   SpaceListQuery,
@@ -15,16 +16,19 @@ import { z } from 'zod';
 import type { Services } from '../context';
 import { requireViewer } from '../http/auth';
 import { AppError, errorBody } from '../http/errors';
-import { getUserById, summary } from '../social/users-store';
+import { scheduleRoutes } from '../schedule/routes';
+import { remindersOf } from '../schedule/store';
+import { findUser, getUserById, summary } from '../social/users-store';
 import { mediaRoutes } from './media-routes';
 import { ticketRequired } from './rules';
-import { bubbles, listLive, summaryOf } from './store';
+import { bubbles, listLive, listUpcoming, summaryOf } from './store';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export async function spaceRoutes(app: FastifyInstance, services: Services) {
   const { db, config, spaces, spaceHub: hub, tickets } = services;
   await mediaRoutes(app, services.spaceMedia, config.ICE_SERVERS);
+  await scheduleRoutes(app, services, spaces);
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -59,9 +63,27 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
         response: { 200: z.object({ items: z.array(SpaceSummary) }) },
       },
     },
-    async (request) => ({
-      items: await withTicketing(await listLive(db, request.query.q, request.query.limit), request.viewer?.id ?? null),
-    }),
+    async (request) => {
+      const { state, q, limit, host } = request.query;
+      const viewerId = request.viewer?.id ?? null;
+      const hostId = host ? (await findUser(db, host)).id : undefined;
+      if (state === 'live' && !hostId) return { items: await withTicketing(await listLive(db, q, limit), viewerId) };
+      const items =
+        state === 'live'
+          ? (await listLive(db, q, 100)).filter((s) => s.host.id === hostId).slice(0, limit)
+          : await listUpcoming(db, { q, hostId, viewerId, limit });
+      const reminders = await remindersOf(
+        db,
+        items.map((s) => s.id),
+        viewerId,
+      );
+      return {
+        items: await withTicketing(
+          items.map((s) => ({ ...s, ...reminders.get(s.id) })),
+          viewerId,
+        ),
+      };
+    },
   );
 
   r.get(
@@ -80,14 +102,23 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
       const { state, seq, listenerCount } = await spaces.load(request.params.id);
       // Everyone may see the card (title, stage, seats left); the rules decide who gets in.
       const ticketing = await tickets.view(state.id, request.viewer?.id ?? null, state.status);
+      const reminders = (await remindersOf(db, [state.id], request.viewer?.id ?? null)).get(state.id);
       return {
         seq,
-        space: state,
+        space: { ...state, scheduledFor: state.scheduledFor ?? null },
         ticketing,
         listenerCount,
         listeners: hub.presence(request.params.id)?.listeners ?? [],
+        reminderCount: reminders?.reminderCount ?? 0,
+        youHaveReminder: reminders?.youHaveReminder ?? false,
       };
     },
+  );
+
+  r.patch(
+    '/api/spaces/:id',
+    { schema: { tags: ['spaces'], params: IdParams, body: EditSpaceBody, response: { 200: CommandResult } } },
+    async (request) => spaces.run(request.params.id, request.viewer, 'edit', request.body),
   );
 
   for (const name of commandNames) {

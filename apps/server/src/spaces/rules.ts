@@ -8,14 +8,15 @@ import {
   type RoomState,
   type UserSummary,
 } from '@earshot/protocol';
+import type { CommandContext, Effect, Outcome, Role } from './decision';
+import { captionsEvents, decideSchedule, notLiveMessage, notStarted } from './schedule-rules';
 
 /**
  * Who may do what in a Space, and what it changes. Pure: plain data in, events (and side effects
  * for the service to carry out) or a refusal out. Every command's authorization lives here.
  */
 
-/** `unticketed`: signed in or not, someone without the ticket a ticketed Space asks of its audience. */
-export type Role = 'host' | 'cohost' | 'speaker' | 'listener' | 'removed' | 'blocked' | 'anonymous' | 'unticketed';
+export type { CommandContext, Effect, Limits, Outcome, Role } from './decision';
 
 /** What the tickets capability says of a viewer: is the Space ticketed, do they hold a valid ticket. */
 export interface Admission {
@@ -23,38 +24,6 @@ export interface Admission {
   holder: boolean;
 }
 export const FREE: Admission = { ticketed: false, holder: false };
-
-export interface Limits {
-  maxCohosts: number;
-  maxSpeakers: number;
-  maxPinnedPosts: number;
-}
-
-/** What the service looked up so the rules can decide without I/O. */
-export interface CommandContext {
-  state: RoomState;
-  actor: UserSummary | null;
-  role: Role;
-  limits: Limits;
-  /** For the "following" policy. */
-  hostFollowsActor: boolean;
-  /** The person a command names, if it names one, with their role here. */
-  target?: { user: UserSummary; role: Role };
-  /** The post `pin` names, if it exists. */
-  post?: Post;
-  now: string;
-}
-
-/** Work outside the room state that a command causes. */
-export type Effect =
-  | { kind: 'invite'; user: UserSummary; role: 'speaker' | 'cohost' }
-  | { kind: 'block'; userId: string }
-  | { kind: 'report'; userId?: string; reason: string }
-  | { kind: 'react'; emoji: Reaction };
-
-export type Outcome =
-  | { ok: true; events: RoomEvent[]; effects: Effect[] }
-  | { ok: false; status: number; code: string; message: string };
 
 /**
  * The viewer's role in a Space: the one place that also decides who a ticketed Space lets in
@@ -84,6 +53,9 @@ const conflict = (message: string) => no(409, ErrorCode.conflict, message);
 const MANAGERS: Role[] = ['host', 'cohost'];
 const PRESENT: Role[] = ['host', 'cohost', 'speaker', 'listener'];
 
+/** What can be set up before a Space goes live: co-hosts (invited, accepted) and captions. */
+const BEFORE_START: CommandName[] = ['add-cohost', 'remove-cohost', 'accept-invite', 'decline-invite', 'set-captions'];
+
 const count = (state: RoomState, role: 'cohost' | 'speaker') => state.stage.filter((m) => m.role === role).length;
 
 export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, ctx: CommandContext): Outcome {
@@ -97,13 +69,11 @@ export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, c
   if (role === 'removed') return forbidden('you were removed from this Space');
   if (role === 'blocked') return forbidden('the host has blocked you');
   if (role === 'unticketed') return ticketRequired();
-  if (name === 'start') {
-    if (role !== 'host') return forbidden('only the host starts the Space');
-    if (state.status !== 'created') return conflict(`the Space is already ${state.status}`);
-    return ok([{ kind: 'started', at: ctx.now }]);
-  }
-  if (state.status !== 'live')
-    return conflict(state.status === 'ended' ? 'the Space has ended' : 'the Space has not started');
+  if (name === 'start' || name === 'cancel' || name === 'edit')
+    return decideSchedule(name, args as CommandArgsOf<'edit'>, { ...ctx, actor });
+  if (state.status !== 'live' && !(notStarted(state) && BEFORE_START.includes(name)))
+    return conflict(notLiveMessage(state));
+  const live = state.status === 'live';
 
   const target = ctx.target;
   const needTarget = (): Outcome | null => (target ? null : no(400, ErrorCode.invalidRequest, 'name a person'));
@@ -213,6 +183,7 @@ export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, c
       const missing = needTarget();
       if (missing || !target) return missing as Outcome;
       if (target.role !== 'cohost') return conflict('this person is not a co-host');
+      if (!live) return ok([{ kind: 'left_stage', userId: target.user.id, reason: 'demoted' }]);
       // Back to speaker if there is room, otherwise to the audience.
       if (count(state, 'speaker') >= limits.maxSpeakers)
         return ok([{ kind: 'left_stage', userId: target.user.id, reason: 'demoted' }]);
@@ -259,13 +230,8 @@ export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, c
 
     case 'set-captions': {
       if (!MANAGERS.includes(role)) return forbidden('only the host and co-hosts turn captions on or off');
-      const { enabled } = args as CommandArgsOf<'set-captions'>;
-      if (state.captions.enabled === enabled) return ok();
       // Whoever turns captions on agrees to be captioned, as the host does by creating a Space with them.
-      const me = state.stage.find((m) => m.user.id === actor.id);
-      const consent: RoomEvent[] =
-        enabled && me && !me.captions ? [{ kind: 'captions_consent', userId: actor.id, consent: true }] : [];
-      return ok([{ kind: 'captions_set', enabled }, ...consent]);
+      return ok(captionsEvents(state, actor, (args as CommandArgsOf<'set-captions'>).enabled));
     }
 
     case 'captions-consent': {
@@ -309,8 +275,7 @@ export function decideMedia(action: MediaAction, state: RoomState, role: Role): 
   if (role === 'removed') return forbidden('you were removed from this Space');
   if (role === 'blocked') return forbidden('the host has blocked you');
   if (role === 'unticketed') return ticketRequired();
-  if (state.status !== 'live')
-    return conflict(state.status === 'ended' ? 'the Space has ended' : 'the Space has not started');
+  if (state.status !== 'live') return conflict(notLiveMessage(state));
   if (action === 'listen') return { ok: true };
   if (role === 'anonymous') return no(401, ErrorCode.unauthenticated, 'sign in to speak');
   if (role === 'listener') return forbidden('only the host, co-hosts and speakers can publish audio');

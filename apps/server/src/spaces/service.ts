@@ -10,7 +10,9 @@ import {
   type SpeakerPolicy,
   type UserSummary,
 } from '@earshot/protocol';
+import { sql } from 'kysely';
 import type { Bus } from '../bus/bus';
+import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Viewer } from '../http/auth';
 import { AppError } from '../http/errors';
@@ -32,7 +34,8 @@ import {
   roleOf,
   stageChanged,
 } from './rules';
-import { blockedByHost, follows, loadRoom } from './store';
+import { decideCreate, decideMissed, type ScheduleLimits } from './schedule-rules';
+import { blockedByHost, countUpcoming, follows, loadRoom } from './store';
 
 /** The bus channel of one Space: sequenced events, reactions and presence, for every node. */
 export const spaceChannel = (spaceId: string) => `space:${spaceId}`;
@@ -50,15 +53,32 @@ export interface SpaceDeps {
   bus: Bus;
   config: Config;
   notifier: Notifier;
+  /** The service clock (a manual one in tests): scheduling decisions judge times by it. */
+  clock: Clock;
   /** Told of each status change inside the Space's transaction (a recording starts, a mixdown is queued). */
   recordings: Pick<RecordingService, 'statusChanged'>;
   /** Who a ticketed Space admits; refunds when a Space is cancelled or missed (in its transaction). */
   tickets: Pick<TicketService, 'admission' | 'statusChanged'>;
 }
 
+/**
+ * Called inside the transaction of every change to a Space (and its creation, `before` null), after
+ * the rules allowed it: other capabilities keep their own work in step (reminder jobs).
+ */
+export type SpaceChangeHook = (
+  tx: Db,
+  change: { spaceId: string; hostId: string; before: RoomState | null; after: RoomState; seq: number },
+) => Promise<void>;
+
 export function createSpaceService(services: SpaceDeps) {
-  const { db, bus, config, notifier } = services;
+  const { db, bus, config, notifier, clock } = services;
   const limits = { maxCohosts: config.MAX_COHOSTS, maxSpeakers: config.MAX_SPEAKERS, maxPinnedPosts: 5 };
+  const schedule: ScheduleLimits = {
+    maxDays: config.SCHEDULE_MAX_DAYS,
+    maxPerHost: config.SCHEDULE_MAX_PER_HOST,
+    graceMinutes: config.SCHEDULE_GRACE_MINUTES,
+  };
+  const hooks: SpaceChangeHook[] = [];
   // Reactions: at most 10 per user per 5 s per node (a burst of applause, not a flood).
   const reactionTimes = new Map<string, number[]>();
   const reactionAllowed = (key: string) => {
@@ -74,7 +94,7 @@ export function createSpaceService(services: SpaceDeps) {
   /** `within` runs in the creation's transaction (a ticketed Space's offer is created with it). */
   async function create(
     viewer: Viewer,
-    input: { title: string; topics: string[]; speakerPolicy: SpeakerPolicy; captions: boolean },
+    input: { title: string; topics: string[]; speakerPolicy: SpeakerPolicy; captions: boolean; scheduledFor?: string },
     within?: (tx: Db, spaceId: string) => Promise<void>,
   ) {
     if (config.HOST_MIN_FOLLOWERS > 0) {
@@ -93,16 +113,27 @@ export function createSpaceService(services: SpaceDeps) {
     const host = summary(await getUserById(db, viewer.id));
     const id = newId();
     const { title, topics, speakerPolicy, captions } = input;
+    const scheduledFor = input.scheduledFor ? new Date(input.scheduledFor).toISOString() : null;
     const room = initialRoom({
       id,
       title,
       topics,
       speakerPolicy,
       captions,
+      scheduledFor,
       host,
       stageSize: 1 + limits.maxCohosts + limits.maxSpeakers,
     });
     await db.transaction().execute(async (tx) => {
+      // One host's schedulings one at a time, so two at once cannot both take the last place.
+      if (scheduledFor) await sql`select pg_advisory_xact_lock(hashtext(${`schedule:${host.id}`}))`.execute(tx);
+      const verdict = decideCreate({
+        scheduledFor: scheduledFor ?? undefined,
+        now: clock.now(),
+        limits: schedule,
+        upcoming: scheduledFor ? await countUpcoming(tx, host.id) : 0,
+      });
+      if (!verdict.ok) throw new AppError(verdict.status, verdict.code, verdict.message);
       await tx
         .insertInto('spaces')
         .values({
@@ -112,10 +143,12 @@ export function createSpaceService(services: SpaceDeps) {
           topics: input.topics,
           status: room.status,
           room: JSON.stringify(room),
+          scheduled_for: scheduledFor ? new Date(scheduledFor) : null,
         })
         .execute();
       await tx.insertInto('space_stage').values({ space_id: id, user_id: host.id, role: 'host' }).execute();
       await within?.(tx, id);
+      for (const hook of hooks) await hook(tx, { spaceId: id, hostId: host.id, before: null, after: room, seq: 0 });
     });
     return { room, seq: 0 };
   }
@@ -168,6 +201,8 @@ export function createSpaceService(services: SpaceDeps) {
         target: target && { user: target, role: roleOf(state, target.id, blocked.has(target.id)) },
         post,
         now: new Date().toISOString(),
+        clockNow: clock.now(),
+        schedule,
       };
     };
 
@@ -224,6 +259,9 @@ export function createSpaceService(services: SpaceDeps) {
             next.status === 'live' && { started_at: new Date(next.startedAt ?? Date.now()) }),
           ...(next.status !== state.status &&
             next.status === 'ended' && { ended_at: new Date(next.endedAt ?? Date.now()) }),
+          ...(next.scheduledFor !== state.scheduledFor && {
+            scheduled_for: next.scheduledFor ? new Date(next.scheduledFor) : null,
+          }),
         })
         .where('id', '=', spaceId)
         .execute();
@@ -244,6 +282,7 @@ export function createSpaceService(services: SpaceDeps) {
           .execute();
       }
       await recordEffects(tx, spaceId, hostId, actor, outcome.effects);
+      for (const hook of hooks) await hook(tx, { spaceId, hostId, before: state, after: next, seq: newSeq });
       return { seq: newSeq, published, effects: outcome.effects, hostId, state: next };
     });
     for (const p of result.published)
@@ -254,6 +293,11 @@ export function createSpaceService(services: SpaceDeps) {
   /** The media plane's word on who is speaking, through the same path as every command. */
   async function recordSpeaking(spaceId: string, userId: string, speaking: boolean) {
     await commit(spaceId, null, (_tx, state) => decideSpeaking(state, userId, speaking));
+  }
+
+  /** The missed-check job: a scheduled Space not started within the grace period, through the same path. */
+  async function markMissedIfLate(spaceId: string) {
+    await commit(spaceId, null, (_tx, state) => decideMissed(state, clock.now(), schedule.graceMinutes));
   }
 
   /** Blocks and reports commit together with the events. */
@@ -339,6 +383,11 @@ export function createSpaceService(services: SpaceDeps) {
     load: (spaceId: string) => loadRoom(db, spaceId),
     standing,
     recordSpeaking,
+    markMissedIfLate,
+    /** Registers work to do in the transaction of every change (see SpaceChangeHook). */
+    onChange: (hook: SpaceChangeHook) => {
+      hooks.push(hook);
+    },
   };
 }
 

@@ -47,6 +47,7 @@ const toSummary = (r: SummaryRow): SpaceSummary => {
     stage: s.stage.map((m) => m.user),
     listenerCount: r.listener_count,
     startedAt: s.startedAt,
+    scheduledFor: s.scheduledFor ?? null,
     ...(r.followed_on_stage !== undefined && { followedOnStage: Number(r.followed_on_stage) }),
   };
 };
@@ -54,6 +55,9 @@ const toSummary = (r: SummaryRow): SpaceSummary => {
 export function summaryOf(state: RoomState, listenerCount: number): SpaceSummary {
   return toSummary({ room: state, listener_count: listenerCount });
 }
+
+/** `q` as an ILIKE pattern that matches it literally anywhere. */
+const likeOf = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Live Spaces, biggest audience first; `q` matches title or a topic, case-insensitively. */
 export async function listLive(db: Db, q: string | undefined, limit: number) {
@@ -65,7 +69,7 @@ export async function listLive(db: Db, q: string | undefined, limit: number) {
     .orderBy('started_at', 'desc')
     .limit(limit);
   if (q) {
-    const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = likeOf(q);
     query = query.where((eb) =>
       eb.or([
         eb('title', 'ilike', like),
@@ -74,6 +78,54 @@ export async function listLive(db: Db, q: string | undefined, limit: number) {
     );
   }
   return (await query.execute()).map(toSummary);
+}
+
+/**
+ * Upcoming (scheduled) Spaces: hosts the viewer follows first, then the soonest; none of hosts who
+ * blocked the viewer. `q` matches title or a topic; `hostId` keeps one host's (a profile).
+ */
+export async function listUpcoming(
+  db: Db,
+  options: { q?: string; hostId?: string; viewerId: string | null; limit: number },
+) {
+  const viewerId = options.viewerId ?? '';
+  let query = db
+    .selectFrom('spaces')
+    .select(['room', 'listener_count'])
+    .select(
+      sql<boolean>`exists (select 1 from follows f where f.follower_id = ${viewerId} and f.followee_id = spaces.host_id)`.as(
+        'followed',
+      ),
+    )
+    .where('status', '=', 'scheduled')
+    .where(
+      sql<boolean>`not exists (select 1 from blocks b where b.blocker_id = spaces.host_id and b.blocked_id = ${viewerId})`,
+    )
+    .orderBy(sql`followed`, 'desc')
+    .orderBy('scheduled_for', 'asc')
+    .limit(options.limit);
+  if (options.hostId) query = query.where('host_id', '=', options.hostId);
+  if (options.q) {
+    const like = likeOf(options.q);
+    query = query.where((eb) =>
+      eb.or([
+        eb('title', 'ilike', like),
+        eb.exists(sql`(select 1 from unnest(spaces.topics) t where t ilike ${like})`),
+      ]),
+    );
+  }
+  return (await query.execute()).map((r) => ({ ...toSummary(r), youFollowHost: Boolean(r.followed) }));
+}
+
+/** How many scheduled Spaces a host has now (the per-host limit). */
+export async function countUpcoming(db: Db, hostId: string) {
+  const row = await db
+    .selectFrom('spaces')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('host_id', '=', hostId)
+    .where('status', '=', 'scheduled')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Live Spaces where people the viewer follows host or speak: the more of them on stage, the earlier. */

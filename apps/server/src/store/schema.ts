@@ -37,6 +37,8 @@ export interface Database {
     data: ColumnType<Record<string, unknown>, string, string>;
     created_at: CreatedAt;
     read_at: Date | null;
+    /** Unique when set: the same notice is stored (and pushed) once. */
+    key: ColumnType<string | null, string | null | undefined, string | null>;
   };
   spaces: {
     id: string;
@@ -50,7 +52,9 @@ export interface Database {
     created_at: CreatedAt;
     started_at: Date | null;
     ended_at: Date | null;
+    scheduled_for: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
+  space_reminders: { space_id: string; user_id: string; created_at: CreatedAt };
   space_events: { space_id: string; seq: number; event: ColumnType<unknown, string, never>; created_at: CreatedAt };
   space_stage: { space_id: string; user_id: string; role: string };
   reports: {

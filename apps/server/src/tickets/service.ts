@@ -5,7 +5,7 @@ import type { Config } from '../config';
 import type { Viewer } from '../http/auth';
 import { AppError, notFound } from '../http/errors';
 import { newId } from '../ids';
-import { enqueue, type JobHandler } from '../jobs/jobs';
+import { enqueue, type JobHandler, type JobRunner } from '../jobs/jobs';
 import type { Notifier } from '../social/notifications';
 import { followerCount, summariesById } from '../social/users-store';
 import { blockedByHost, hostedSince, loadRoom, spaceHeads } from '../spaces/store';
@@ -42,9 +42,11 @@ export interface TicketDeps {
   clock: Clock;
   notifier: Notifier;
   log: FastifyBaseLogger;
+  /** Where this capability registers its job kinds (refunds). */
+  jobs: Pick<JobRunner, 'register'>;
 }
 
-export function createTicketService({ db, config, clock, notifier, log }: TicketDeps, provider: PaymentProvider) {
+export function createTicketService({ db, config, clock, notifier, log, jobs }: TicketDeps, provider: PaymentProvider) {
   const revenue = {
     hostShareBp: config.TICKETS_HOST_SHARE_BP,
     hostShareAfterBp: config.TICKETS_HOST_SHARE_AFTER_BP,
@@ -555,6 +557,8 @@ export function createTicketService({ db, config, clock, notifier, log }: Ticket
     };
   }
 
+  jobs.register(REFUND_JOB, refundJob);
+
   return {
     provider: provider.name,
     eligibilityOf,
@@ -574,7 +578,6 @@ export function createTicketService({ db, config, clock, notifier, log }: Ticket
     earnings,
     sales,
     pendingRefunds: (spaceId?: string) => store.pendingRefunds(db, spaceId),
-    jobs: { [REFUND_JOB]: refundJob } as Record<string, JobHandler>,
   };
 }
 

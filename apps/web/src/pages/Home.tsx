@@ -6,6 +6,7 @@ import { ComposePost } from '../components/ComposePost';
 import { PostList } from '../components/PostList';
 import { Bubbles, SpaceCard } from '../components/SpaceCard';
 import { ErrorNote, Loading } from '../components/Status';
+import { UpcomingSpaces } from '../components/UpcomingSpaces';
 import { useSession } from '../session';
 import { useLoad } from '../use-load';
 import { useTitle } from '../use-title';
@@ -51,7 +52,7 @@ function LiveNow() {
           type="search"
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder="Search Spaces by title or topic"
+          placeholder="Search live and upcoming Spaces"
           maxLength={100}
           autoComplete="off"
         />
@@ -71,6 +72,7 @@ function LiveNow() {
           ))}
         </ul>
       )}
+      <UpcomingSpaces q={q} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useLocation } from 'wouter';
 import { ApiError, api } from '../api';
 import { SignInPrompt } from '../components/SignInPrompt';
 import { ErrorNote, Loading } from '../components/Status';
+import { fromLocalInput, localInputValue } from '../format';
 import { useSession } from '../session';
 import { emptyPrice, PriceFields, readPrice } from '../tickets/PriceFields';
 import { useTitle } from '../use-title';
@@ -11,6 +12,9 @@ import { useTitle } from '../use-title';
 export const TITLE_LIMIT = 70;
 const TOPIC_LIMIT = 30;
 const MAX_TOPICS = 3;
+/** The server's defaults (SCHEDULE_MAX_DAYS); it judges the time itself and says why it refuses one. */
+const SCHEDULE_DAYS = 30;
+const DAY_MS = 24 * 60 * 60_000;
 
 const policies: { value: SpeakerPolicy; label: string; hint: string }[] = [
   { value: 'everyone', label: 'Everyone', hint: 'Anyone listening can request to speak.' },
@@ -39,6 +43,11 @@ function NewSpaceForm() {
   const [captions, setCaptions] = useState(false);
   const [price, setPrice] = useState(emptyPrice);
   const { ticketing, problem: priceProblem } = readPrice(price);
+  const [when, setWhen] = useState<'now' | 'later'>('now');
+  // An hour from now, to the minute, as a first suggestion.
+  const [at, setAt] = useState(() =>
+    localInputValue(new Date(Math.ceil((Date.now() + 60 * 60_000) / 60_000) * 60_000)),
+  );
   const [busy, setBusy] = useState<'creating' | 'starting' | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -50,7 +59,18 @@ function NewSpaceForm() {
       : topics.some((t) => t.length > TOPIC_LIMIT)
         ? `A topic has at most ${TOPIC_LIMIT} characters.`
         : null;
-  const canStart = title.trim().length > 0 && left >= 0 && !topicProblem && !priceProblem && !busy;
+  const scheduledFor = when === 'later' ? fromLocalInput(at) : '';
+  const timeProblem =
+    when !== 'later'
+      ? null
+      : !scheduledFor
+        ? 'Pick a date and time.'
+        : Date.parse(scheduledFor) <= Date.now()
+          ? 'That time has passed: pick a later one.'
+          : Date.parse(scheduledFor) > Date.now() + SCHEDULE_DAYS * DAY_MS
+            ? `At most ${SCHEDULE_DAYS} days ahead.`
+            : null;
+  const canStart = title.trim().length > 0 && left >= 0 && !topicProblem && !timeProblem && !priceProblem && !busy;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -61,9 +81,16 @@ function NewSpaceForm() {
       setBusy('creating');
       ({
         space: { id },
-      } = await api.createSpace({ title: title.trim(), topics, speakerPolicy, captions, ticketing }));
-      // A ticketed Space sells before it starts: the host starts it from the room.
-      if (ticketing) return navigate(`/spaces/${id}`);
+      } = await api.createSpace({
+        title: title.trim(),
+        topics,
+        speakerPolicy,
+        captions,
+        ticketing,
+        ...(when === 'later' && { scheduledFor }),
+      }));
+      // A ticketed Space sells before it starts, a scheduled one waits for its time: the host starts it from its page.
+      if (ticketing || when === 'later') return navigate(`/spaces/${id}`);
       setBusy('starting');
       await api.spaceCommand(id, 'start', {});
       navigate(`/spaces/${id}`);
@@ -150,6 +177,42 @@ function NewSpaceForm() {
       </label>
 
       <PriceFields value={price} onChange={setPrice} />
+      <fieldset className="field radio-group">
+        <legend>When</legend>
+        <label className="choice">
+          <input type="radio" name="when" value="now" checked={when === 'now'} onChange={() => setWhen('now')} />
+          <span>
+            <span className="choice-label">Now</span>
+            <span className="hint">Go live as soon as it is made.</span>
+          </span>
+        </label>
+        <label className="choice">
+          <input type="radio" name="when" value="later" checked={when === 'later'} onChange={() => setWhen('later')} />
+          <span>
+            <span className="choice-label">Schedule for later</span>
+            <span className="hint">Up to {SCHEDULE_DAYS} days ahead. People can set a reminder.</span>
+          </span>
+        </label>
+        {when === 'later' && (
+          <div className="field schedule-at">
+            <label htmlFor="space-at">Date and time</label>
+            <input
+              id="space-at"
+              type="datetime-local"
+              value={at}
+              min={localInputValue(new Date())}
+              max={localInputValue(new Date(Date.now() + SCHEDULE_DAYS * DAY_MS))}
+              onChange={(e) => setAt(e.target.value)}
+              aria-describedby="space-at-hint"
+              aria-invalid={!!timeProblem || undefined}
+              required
+            />
+            <small id="space-at-hint" className={timeProblem ? 'counter over' : 'hint'}>
+              {timeProblem ?? `Your time (${Intl.DateTimeFormat().resolvedOptions().timeZone}).`}
+            </small>
+          </div>
+        )}
+      </fieldset>
 
       <ErrorNote error={error}>{notEligible && <span>Hosting opens up as more people follow you.</span>}</ErrorNote>
       <div className="actions">
@@ -158,9 +221,11 @@ function NewSpaceForm() {
             ? 'Creating…'
             : busy === 'starting'
               ? 'Starting…'
-              : ticketing
-                ? 'Create and sell tickets'
-                : 'Start now'}
+              : when === 'later'
+                ? 'Schedule'
+                : ticketing
+                  ? 'Create and sell tickets'
+                  : 'Start now'}
         </button>
       </div>
     </form>

@@ -6,6 +6,7 @@ import { Avatar } from '../components/Avatar';
 import { ComposePost } from '../components/ComposePost';
 import { PostList } from '../components/PostList';
 import { ErrorNote, Loading, LoadMore } from '../components/Status';
+import { UpcomingSpaces } from '../components/UpcomingSpaces';
 import { useSession } from '../session';
 import { useLoad } from '../use-load';
 import { usePaged } from '../use-paged';
@@ -116,6 +117,7 @@ export function ProfilePage({ handle }: { handle: string }) {
 
       {own && <ComposePost onPosted={(post) => posts.prepend(post)} />}
 
+      <UpcomingSpaces host={p.handle} />
       <section className="section" aria-labelledby="posts-heading">
         <h2 id="posts-heading">Posts</h2>
         {posts.state === 'loading' ? (

@@ -6,6 +6,7 @@ import { useSession } from '../session';
 import { describe } from '../space/describe';
 import { Room } from '../space/Room';
 import { Final, RoomActivity } from '../space/RoomNotes';
+import { UpcomingSpace } from '../space/UpcomingSpace';
 import { useFloatingReactions } from '../space/use-floating-reactions';
 import { useCaptionAnnouncer, useLiveCaptions } from '../space/use-live-captions';
 import { TicketBadge, TicketGate } from '../tickets/TicketGate';
@@ -113,6 +114,9 @@ function SpaceRoom({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
   if (!live.room) return <Loading label={live.connection === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'} />;
 
   const room = live.room;
+  // Not live yet (or never to be): the upcoming page; the start event turns it into the room.
+  if (room.status === 'scheduled' || room.status === 'cancelled' || room.status === 'missed')
+    return <UpcomingSpace room={room} me={user} />;
   return (
     <>
       <TicketBadge id={id} />

@@ -194,24 +194,31 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
 
   const r = info.data;
   const owner = r.canPublish || r.canDownload;
+  // Speakers who are not the host read (and download) the transcript, not the audio.
+  const speakerOnly = !owner && r.canReadTranscript && !r.public;
   const playable = r.status === 'ready' && !!r.audio;
   return (
     <section className="card recording" aria-labelledby="recording-heading" data-testid="recording">
       {heading}
       <div role="status">
         {owner || !playable ? <StatusLine recording={r} /> : null}
-        {!owner && preparing(r) && <p className="muted">The replay will be here when it is ready.</p>}
+        {!owner && r.public && preparing(r) && <p className="muted">The replay will be here when it is ready.</p>}
       </div>
       {owner && (
         <div className={playable ? 'recording-owner above-player' : 'recording-owner'}>
           <Downloads recording={r} />
-          {r.canDownload && <TranscriptDownloads spaceId={spaceId} transcript={transcript} />}
+          {r.canReadTranscript && <TranscriptDownloads spaceId={spaceId} transcript={transcript} />}
           {r.retainUntil && (
             <p className="muted recording-kept" data-testid="kept-until">
               Kept until {dayDate(r.retainUntil)}, then deleted.
             </p>
           )}
           {r.canPublish && <PublicSwitch recording={r} onChange={(next) => info.setData(() => next)} />}
+        </div>
+      )}
+      {speakerOnly && (
+        <div className="recording-owner">
+          <TranscriptDownloads spaceId={spaceId} transcript={transcript} />
         </div>
       )}
       {playable && <ReplayPlayer recording={r} transcript={transcript} />}

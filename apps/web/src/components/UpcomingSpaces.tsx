@@ -1,0 +1,68 @@
+import type { SpaceSummary } from '@earshot/protocol';
+import { Link } from 'wouter';
+import { api } from '../api';
+import { scheduleDate } from '../format';
+import { useSession } from '../session';
+import { useLoad } from '../use-load';
+import { RemindButton } from './RemindButton';
+import { Topics } from './SpaceCard';
+import { ErrorNote, Loading } from './Status';
+
+/** An upcoming Space in a list: its time, title, host and a Remind me button. */
+function UpcomingCard({ space, viewerId }: { space: SpaceSummary; viewerId: string | null }) {
+  // The host is told before it starts anyway: no reminder button on one's own Space.
+  const mayRemind = !!viewerId && viewerId !== space.host.id;
+  return (
+    <li className="space-card upcoming-card" data-testid="upcoming-card">
+      <span className="space-card-top">
+        <span className="upcoming-badge">
+          {space.scheduledFor && <time dateTime={space.scheduledFor}>{scheduleDate(space.scheduledFor)}</time>}
+        </span>
+        {space.youFollowHost && <span className="muted">You follow the host</span>}
+      </span>
+      <Link href={`/spaces/${space.id}`} className="space-card-title">
+        {space.title}
+      </Link>
+      <Topics topics={space.topics} />
+      <span className="upcoming-foot">
+        <span className="muted">
+          Hosted by <strong className="host-name">{space.host.displayName}</strong>
+        </span>
+        {mayRemind && <RemindButton spaceId={space.id} initial={!!space.youHaveReminder} title={space.title} />}
+      </span>
+    </li>
+  );
+}
+
+/**
+ * Upcoming (scheduled) Spaces: people you follow first, then the soonest. `q` searches title and
+ * topics (Home's search); `host` keeps one person's (their profile). Nothing at all when a
+ * profile has none.
+ */
+export function UpcomingSpaces({ q = '', host }: { q?: string; host?: string }) {
+  const { user } = useSession();
+  const list = useLoad(`upcoming:${q}:${host ?? ''}:${user?.id ?? ''}`, () =>
+    api.upcomingSpaces(q, host).then((r) => r.items),
+  );
+  if (host && (list.state !== 'ready' || list.data.length === 0)) return null;
+  return (
+    <section className="upcoming" aria-labelledby={`upcoming-heading-${host ?? 'all'}`}>
+      <h2 id={`upcoming-heading-${host ?? 'all'}`}>Upcoming</h2>
+      {list.state === 'loading' ? (
+        <Loading />
+      ) : list.state === 'error' ? (
+        <ErrorNote error={list.error} />
+      ) : list.data.length === 0 ? (
+        <p className="muted empty" role="status">
+          {q ? `No upcoming Spaces match “${q}”.` : 'Nothing scheduled yet.'}
+        </p>
+      ) : (
+        <ul className="space-list">
+          {list.data.map((space) => (
+            <UpcomingCard key={space.id} space={space} viewerId={user?.id ?? null} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
