@@ -116,7 +116,12 @@ function SpaceRoom({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
   const room = live.room;
   // Not live yet (or never to be): the upcoming page; the start event turns it into the room.
   if (room.status === 'scheduled' || room.status === 'cancelled' || room.status === 'missed')
-    return <UpcomingSpace room={room} me={user} />;
+    return (
+      <>
+        <TicketBadge id={id} />
+        <UpcomingSpace room={room} me={user} />
+      </>
+    );
   return (
     <>
       <TicketBadge id={id} />
