@@ -217,4 +217,36 @@ describe('tickets (ledger)', () => {
       totalMinor: 0,
     });
   });
+  it('cancelling a scheduled ticketed Space through the cancel command refunds every ticket and tells each buyer', async () => {
+    const host = await grantedHost(server, 'shost');
+    const scheduledFor = new Date(Date.now() + 2 * 3600_000).toISOString();
+    const made = await host.c.post('/api/spaces', {
+      title: 'Masterclass',
+      scheduledFor,
+      ticketing: { priceMinor: 700, currency: 'USD', capacity: 20 },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const id = made.body.space.id as string;
+    assert.equal(made.body.space.status, 'scheduled');
+    const buyers = await Promise.all(Array.from({ length: 3 }, (_, i) => person(`sc${i}`)));
+    for (const b of buyers) {
+      await topUp(server, b.user.handle, 700);
+      assert.equal((await b.c.post(`/api/spaces/${id}/tickets`)).status, 201);
+    }
+    assert.equal((await host.c.post(`/api/spaces/${id}/cancel`, {})).status, 200);
+    await drainJobs(server);
+    for (const b of buyers) {
+      assert.equal((await b.c.get('/api/me/ledger')).body.accounts[0].balanceMinor, 700);
+      const told = (await b.c.get('/api/notifications?limit=50')).body.items.filter(
+        (n: { kind: string }) => n.kind === 'ticket_refunded',
+      );
+      assert.equal(told.length, 1);
+    }
+    assert.equal((await buyers[0]?.c.post(`/api/spaces/${id}/tickets`))?.status, 403, 'no sales after a cancel');
+    assert.deepEqual(await audit(server.earshot.store.db), {
+      unbalancedEntries: 0,
+      driftingAccounts: 0,
+      totalMinor: 0,
+    });
+  });
 });
