@@ -23,6 +23,8 @@ import { JobRunner } from './jobs/jobs';
 import type { SinkSpec } from './media/api';
 import { createMediaPlane } from './media/plane';
 import { opsRoutes } from './ops/ops';
+import { pushRoutes } from './push/routes';
+import { createPushService } from './push/service';
 import { realtimeRoutes } from './realtime/hub';
 import { Recorder, TRACK_SINK } from './recording/recorder';
 import { recordingRoutes } from './recording/routes';
@@ -132,6 +134,7 @@ export async function createEarshot(
     recordings,
     captioner,
     spaces,
+    push: await createPushService({ db: store.db, config, notifier, log: app.log }),
     spaceMedia: new SpaceMedia(media, spaces, bus, app.log),
     spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log),
     tickets,
@@ -192,6 +195,7 @@ export async function createEarshot(
     recordingRoutes,
     captionsRoutes,
     ticketRoutes,
+    pushRoutes,
   ]) {
     await app.register(async (scope) => routes(scope, services));
   }
@@ -216,6 +220,7 @@ export async function createEarshot(
       closed = true;
       await app.close();
       await jobs.stop();
+      await services.push.close();
       await services.spaceMedia.close();
       await services.spaceHub.close();
       await media.close();
