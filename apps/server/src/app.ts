@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -30,6 +30,7 @@ import { Recorder, TRACK_SINK } from './recording/recorder';
 import { recordingRoutes } from './recording/routes';
 import { createRecordingService } from './recording/service';
 import { safetyRoutes } from './safety/routes';
+import { shareRoutes } from './share/routes';
 import { accountRoutes } from './social/accounts';
 import { dmRoutes } from './social/dms';
 import { createNotifier, notificationRoutes } from './social/notifications';
@@ -204,8 +205,12 @@ export async function createEarshot(
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
-  else {
+  if (hasWeb) {
+    // Pages that link previews read (Spaces, profiles) get their tags in the head of index.html.
+    const index = readFileSync(path.join(webDir, 'index.html'), 'utf8');
+    await app.register(async (scope) => shareRoutes(scope, services, index));
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  } else {
     app.log.warn({ webDir }, 'web app not built (npm run build:web); serving the API only');
   }
 
