@@ -128,6 +128,8 @@ export async function startPushService() {
   );
   const received: Received[] = [];
   const goneNames = new Set<string>();
+  const heldNames = new Set<string>();
+  const holding: Array<() => void> = [];
   const waiters: Array<{ test: (r: Received) => boolean; resolve: (r: Received) => void }> = [];
   const server: Server = createServer({ key: readFileSync(keyFile), cert: readFileSync(caFile) }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -149,7 +151,9 @@ export async function startPushService() {
           waiters.splice(waiters.indexOf(w), 1);
           w.resolve(r);
         }
-      res.writeHead(201, { location: `/message/${randomUUID()}` }).end();
+      const answer = () => res.writeHead(201, { location: `/message/${randomUUID()}` }).end();
+      if (heldNames.has(name)) holding.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -162,6 +166,16 @@ export async function startPushService() {
     received,
     endpoint: (name: string) => `${origin}/push/${encodeURIComponent(name)}`,
     gone: (name: string) => goneNames.add(name),
+    /** Pushes to `name` are received but not answered until `release()`: a slow push service. */
+    hold: (name: string) => heldNames.add(name),
+    release() {
+      heldNames.clear();
+      for (const answer of holding.splice(0)) answer();
+    },
+    /** How many pushes wait for their answer. */
+    get waiting() {
+      return holding.length;
+    },
     /** The first push (already received or to come) to subscription `name` that passes `test`. */
     next(name: string, test: (r: Received) => boolean = () => true, ms = 5000) {
       const match = (r: Received) => r.id === name && test(r);

@@ -81,6 +81,22 @@ describe('Web Push', () => {
     assert.equal(invite.url, `/spaces/${id}`);
   });
 
+  it('answers the request that caused a push without waiting for the push service', async () => {
+    const ada = await signUp(server.url, 'ada');
+    const fay = await subscriber('fay', 'fay-slow');
+    pushService.hold('fay-slow');
+    try {
+      const sent = await ada.c.post(`/api/dms/${fay.user.handle}`, { text: 'are you there?' });
+      assert.equal(sent.status, 201);
+      // The DM is answered; its push may already be at the push service, but it is not answered yet.
+      await pushService.next('fay-slow');
+      assert.equal(pushService.waiting, 1, 'the push is still waiting for the push service');
+    } finally {
+      pushService.release();
+    }
+    await server.earshot.services.push.idle();
+  });
+
   it('deletes a subscription the push service answers 410 for, and keeps pushing to the others', async () => {
     const ada = await signUp(server.url, 'ada');
     const cy = await subscriber('cy', 'cy-laptop');
