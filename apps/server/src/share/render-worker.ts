@@ -36,6 +36,23 @@ const brand = () =>
     'Earshot',
   );
 
+/** The card itself: 1200×630, the brand's gradient, rows spread from top to bottom. */
+const frame = (...rows: Child[]) =>
+  h(
+    {
+      width: 1200,
+      height: 630,
+      boxSizing: 'border-box',
+      flexDirection: 'column',
+      justifyContent: 'space-between',
+      padding: '56px 72px',
+      backgroundImage: 'linear-gradient(135deg, #2e1065 0%, #5b21b6 60%, #7c3aed 100%)',
+      color: '#ffffff',
+      fontFamily: 'Inter',
+    },
+    ...rows,
+  );
+
 const avatar = (name: string, size: number) =>
   h(
     {
@@ -68,18 +85,7 @@ function spaceCard(c: Extract<CardImage, { kind: 'space' }>): Node {
     ...(c.live ? [h({ width: 16, height: 16, borderRadius: 8, background: '#ffffff' })] : []),
     c.badge,
   );
-  return h(
-    {
-      width: 1200,
-      height: 630,
-      boxSizing: 'border-box',
-      flexDirection: 'column',
-      justifyContent: 'space-between',
-      padding: '56px 72px',
-      backgroundImage: 'linear-gradient(135deg, #2e1065 0%, #5b21b6 60%, #7c3aed 100%)',
-      color: '#ffffff',
-      fontFamily: 'Inter',
-    },
+  return frame(
     h({ justifyContent: 'space-between', alignItems: 'center' }, brand(), badge),
     h(
       { flexDirection: 'column', gap: 24 },
@@ -108,18 +114,7 @@ function spaceCard(c: Extract<CardImage, { kind: 'space' }>): Node {
 }
 
 function profileCard(c: Extract<CardImage, { kind: 'profile' }>): Node {
-  return h(
-    {
-      width: 1200,
-      height: 630,
-      boxSizing: 'border-box',
-      flexDirection: 'column',
-      justifyContent: 'space-between',
-      padding: '56px 72px',
-      backgroundImage: 'linear-gradient(135deg, #2e1065 0%, #5b21b6 60%, #7c3aed 100%)',
-      color: '#ffffff',
-      fontFamily: 'Inter',
-    },
+  return frame(
     brand(),
     h(
       { alignItems: 'center', gap: 40 },
