@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
@@ -17,6 +18,23 @@ const font = (subset: string, weight: 400 | 700) => ({
   data: readFileSync(require.resolve(`@fontsource/inter/files/inter-${subset}-${weight}-normal.woff`)),
 });
 const fonts = ['latin', 'latin-ext', 'cyrillic', 'greek'].flatMap((s) => [font(s, 400), font(s, 700)]);
+
+/**
+ * Emoji as Twemoji pictures (@twemoji/svg; file names as Twemoji's own code makes them: code
+ * points in hex, without VS16 unless the emoji has a zero-width joiner). Scripts Inter lacks (CJK,
+ * Arabic, Hebrew…) show as boxes: their fonts are tens of megabytes.
+ */
+const twemojiDir = path.dirname(require.resolve('@twemoji/svg/package.json'));
+function emoji(segment: string): string {
+  const text = segment.includes('\u200d') ? segment : segment.replaceAll('\ufe0f', '');
+  const name = [...text].map((c) => (c.codePointAt(0) as number).toString(16)).join('-');
+  try {
+    return `data:image/svg+xml;base64,${readFileSync(path.join(twemojiDir, `${name}.svg`)).toString('base64')}`;
+  } catch {
+    return '';
+  }
+}
+const loadAdditionalAsset = async (code: string, segment: string) => (code === 'emoji' ? emoji(segment) : []);
 
 type Style = Record<string, string | number>;
 type Node = { type: string; props: { style: Style; children?: Child | Child[] } };
@@ -133,7 +151,7 @@ function profileCard(c: Extract<CardImage, { kind: 'profile' }>): Node {
 export async function renderCard(card: CardImage): Promise<Uint8Array> {
   const tree = card.kind === 'space' ? spaceCard(card) : profileCard(card);
   // biome-ignore lint/suspicious/noExplicitAny: satori takes React elements; this plain tree is their shape.
-  const svg = await satori(tree as any, { width: 1200, height: 630, fonts });
+  const svg = await satori(tree as any, { width: 1200, height: 630, fonts, loadAdditionalAsset });
   return new Resvg(svg, { fitTo: { mode: 'original' } }).render().asPng();
 }
 
