@@ -2,6 +2,14 @@
 // right page on a click, and keeps the app's shell so that a Home Screen start works offline.
 // API answers (/api/…: data, audio, sockets) are never cached or even looked at.
 const SHELL_CACHE = 'earshot-shell-v1';
+// Built files of older releases are dropped beyond this many (the oldest first).
+const MAX_ASSETS = 60;
+
+async function keepAsset(cache, request, response) {
+  await cache.put(request, response);
+  const assets = (await cache.keys()).filter((r) => new URL(r.url).pathname.startsWith('/assets/'));
+  await Promise.all(assets.slice(0, Math.max(0, assets.length - MAX_ASSETS)).map((r) => cache.delete(r)));
+}
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -49,7 +57,7 @@ self.addEventListener('fetch', (event) => {
         const hit = await cache.match(request);
         if (hit) return hit;
         const response = await fetch(request);
-        if (response.ok) cache.put(request, response.clone());
+        if (response.ok) keepAsset(cache, request, response.clone());
         return response;
       }),
     );
@@ -66,7 +74,7 @@ self.addEventListener('push', (event) => {
   const options = {
     body: typeof message.body === 'string' ? message.body : '',
     icon: '/icons/icon-192.png',
-    badge: '/icons/maskable-192.png',
+    badge: '/icons/badge-96.png',
     data: { url: typeof message.url === 'string' ? message.url : '/' },
   };
   if (typeof message.tag === 'string') options.tag = message.tag;

@@ -17,5 +17,6 @@ draw('icon.svg', 192, 'icon-192.png');
 draw('icon.svg', 512, 'icon-512.png');
 draw('maskable.svg', 192, 'maskable-192.png');
 draw('maskable.svg', 512, 'maskable-512.png');
+draw('badge.svg', 96, 'badge-96.png');
 // iOS rounds the corners itself and wants no transparency.
 draw('maskable.svg', 180, 'apple-touch-icon.png');

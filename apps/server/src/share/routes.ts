@@ -63,8 +63,9 @@ export async function shareRoutes(app: FastifyInstance, services: Services, inde
   const base = (request: FastifyRequest) =>
     services.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
 
-  const page = (reply: FastifyReply, html: string, status = 200) =>
-    reply.status(status).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+  // Unknown Spaces and people get the plain app with 200, like every other client-side route.
+  const page = (reply: FastifyReply, html: string) =>
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
   const png = async (reply: FastifyReply, card: CardImage) =>
     reply
       .header('cache-control', 'public, max-age=300')
@@ -74,7 +75,7 @@ export async function shareRoutes(app: FastifyInstance, services: Services, inde
   app.get<{ Params: { id: string } }>('/spaces/:id', { schema: { hide: true } }, async (request, reply) => {
     const { id } = request.params;
     const data = id.length <= 64 ? await spaceData(services, id) : null;
-    if (!data) return page(reply, indexHtml, id === 'new' ? 200 : 404);
+    if (!data) return page(reply, indexHtml); // /spaces/new, or a Space the app will say it cannot find
     const root = base(request);
     const image = `${root}/api/spaces/${encodeURIComponent(id)}/card.png?v=${cardKey(spaceImage(data))}`;
     return page(reply, fillIndex(indexHtml, spaceMeta(data, `${root}/spaces/${encodeURIComponent(id)}`, image)));
@@ -82,7 +83,7 @@ export async function shareRoutes(app: FastifyInstance, services: Services, inde
 
   app.get<{ Params: { handle: string } }>('/u/:handle', { schema: { hide: true } }, async (request, reply) => {
     const data = await profileData(services, request.params.handle);
-    if (!data) return page(reply, indexHtml, 404);
+    if (!data) return page(reply, indexHtml);
     const root = base(request);
     const handle = encodeURIComponent(data.handle);
     const image = `${root}/api/users/${handle}/card.png?v=${cardKey(profileImage(data))}`;
