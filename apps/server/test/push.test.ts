@@ -62,7 +62,9 @@ describe('Web Push', () => {
     const ada = await signUp(server.url, 'ada');
     const bob = await subscriber('bob', 'bob-phone');
     assert.equal((await ada.c.post(`/api/dms/${bob.user.handle}`, { text: 'Hello <b>Bob</b> 👋' })).status, 201);
-    const dm = open(await pushService.next('bob-phone', (r) => open(r, bob.keys).kind === 'dm'), bob.keys);
+    const dmPush = await pushService.next('bob-phone', (r) => open(r, bob.keys).kind === 'dm');
+    assert.deepEqual([dmPush.headers.urgency, dmPush.headers.ttl], ['normal', String(24 * 3600)]);
+    const dm = open(dmPush, bob.keys);
     assert.equal(dm.title, 'ada name');
     assert.equal(dm.body, 'Hello <b>Bob</b> 👋');
     assert.equal(dm.url, `/messages/${ada.user.handle}`);
@@ -72,10 +74,9 @@ describe('Web Push', () => {
     const id = space.body.space.id as string;
     assert.equal((await ada.c.post(`/api/spaces/${id}/start`, {})).status, 200);
     assert.equal((await ada.c.post(`/api/spaces/${id}/invite`, { userId: bob.user.id })).status, 200);
-    const invite = open(
-      await pushService.next('bob-phone', (r) => open(r, bob.keys).kind === 'space_invite'),
-      bob.keys,
-    );
+    const invitePush = await pushService.next('bob-phone', (r) => open(r, bob.keys).kind === 'space_invite');
+    assert.deepEqual([invitePush.headers.urgency, invitePush.headers.ttl], ['high', String(15 * 60)]);
+    const invite = open(invitePush, bob.keys);
     assert.equal(invite.title, 'ada name invited you to speak');
     assert.equal(invite.body, '“Morning show”');
     assert.equal(invite.url, `/spaces/${id}`);
