@@ -111,6 +111,9 @@ describe('Web Push', () => {
     await ada.c.post(`/api/dms/${cy.user.handle}`, { text: 'still there?' });
     await pushService.next('cy-laptop');
     await server.earshot.services.push.idle();
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /earshot_push_sends_total\{result="gone"\} [1-9]/);
+    assert.match(metrics, /earshot_push_sends_total\{result="sent"\} [1-9]/);
     const left = (await cy.c.get('/api/push/subscriptions')).body.items;
     assert.deepEqual(
       left.map((s: { endpoint: string }) => s.endpoint),

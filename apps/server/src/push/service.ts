@@ -18,6 +18,8 @@ export interface PushService {
   allows(endpoint: string): boolean;
   /** Resolves once every push queued so far has been sent or given up on (tests, shutdown). */
   idle(): Promise<void>;
+  /** Counts since start, for /metrics: pushes accepted, subscriptions found gone, refusals and errors, pushes dropped unsent. */
+  stats(): { sent: number; gone: number; failed: number; dropped: number; queued: number };
   close(): Promise<void>;
 }
 
@@ -58,11 +60,18 @@ export async function createPushService({
     const host = url.hostname.toLowerCase();
     return allowed.some((h) => h === '*' || host === h || host.endsWith(`.${h}`));
   };
+  const counts = { sent: 0, gone: 0, failed: 0, dropped: 0 };
   const queue = new BackgroundQueue(
     4,
     10_000,
-    (err) => log.warn({ err }, 'a push failed'),
-    () => log.warn('push queue full: the oldest push was dropped'),
+    (err) => {
+      counts.failed += 1;
+      log.warn({ err }, 'a push failed');
+    },
+    () => {
+      counts.dropped += 1;
+      log.warn('push queue full: the oldest push was dropped');
+    },
   );
 
   async function send(userId: string, notification: Notification) {
@@ -84,13 +93,16 @@ export async function createPushService({
             agent,
             timeout: SEND_TIMEOUT_MS,
           });
+          counts.sent += 1;
         } catch (err) {
           // 404/410: the browser unsubscribed or the subscription expired (RFC 8030 §7.3): forget it.
           if (err instanceof WebPushError && (err.statusCode === 404 || err.statusCode === 410)) {
+            counts.gone += 1;
             await dropEndpoint(db, s.endpoint);
             log.info({ status: err.statusCode }, 'a push subscription is gone; deleted');
             return;
           }
+          counts.failed += 1;
           const status = err instanceof WebPushError ? err.statusCode : undefined;
           log.warn({ err, status, kind: notification.kind }, 'a push service refused a push');
         }
@@ -106,6 +118,7 @@ export async function createPushService({
     publicKey: keys.publicKey,
     allows,
     idle: () => queue.idle(),
+    stats: () => ({ ...counts, queued: queue.size }),
     async close() {
       await queue.close(5000);
       agent.destroy();
