@@ -146,6 +146,19 @@ describe('installable app: manifest, service worker, notification settings', { s
     }
     assert.deepEqual(shown, [{ title: 'Ada', body: 'Hello <b>there</b>', tag: 'dm:ada', url: '/messages/ada' }]);
 
+    // A click on it: the worker focuses the open app and posts it the page (Chromium cannot click a
+    // notification from a test, so the worker's message is sent here as it sends it); the app moves
+    // there without a reload, so audio would keep playing.
+    await desk.evaluate(() => {
+      (window as unknown as { stayed: boolean }).stayed = true;
+    });
+    await desk.evaluate((url) => {
+      navigator.serviceWorker.dispatchEvent(new MessageEvent('message', { data: { type: 'earshot:open', url } }));
+    }, shown[0]?.url);
+    await desk.waitForURL('**/messages/ada');
+    assert.equal(await desk.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), true, 'no reload');
+    await desk.goto(`${env.server.url}/settings`);
+
     const deskState = desk.getByRole('region', { name: 'Notifications' }).getByTestId('push-state');
     await desk.waitForFunction(
       () => document.querySelector('[data-testid="push-state"]')?.getAttribute('data-state') !== 'checking',
