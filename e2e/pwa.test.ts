@@ -133,7 +133,7 @@ describe('installable app: manifest, service worker, notification settings', { s
       data: JSON.stringify(payload),
     });
     let shown: { title: string; body: string; tag: string; url: string }[] = [];
-    for (let i = 0; i < 50 && shown.length === 0; i++) {
+    for (let i = 0; i < 150 && shown.length === 0; i++) {
       shown = await desk.evaluate(async () =>
         (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
           title: n.title,
