@@ -39,6 +39,9 @@ const OWNERS: Record<string, string> = {
   ledger_entries: 'tickets',
   ledger_lines: 'tickets',
   stripe_events: 'tickets',
+  push_vapid_keys: 'push',
+  push_subscriptions: 'push',
+  push_muted_kinds: 'push',
 };
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
@@ -23,11 +23,14 @@ import { JobRunner } from './jobs/jobs';
 import type { SinkSpec } from './media/api';
 import { createMediaPlane } from './media/plane';
 import { opsRoutes } from './ops/ops';
+import { pushRoutes } from './push/routes';
+import { createPushService } from './push/service';
 import { realtimeRoutes } from './realtime/hub';
 import { Recorder, TRACK_SINK } from './recording/recorder';
 import { recordingRoutes } from './recording/routes';
 import { createRecordingService } from './recording/service';
 import { safetyRoutes } from './safety/routes';
+import { shareRoutes } from './share/routes';
 import { accountRoutes } from './social/accounts';
 import { dmRoutes } from './social/dms';
 import { createNotifier, notificationRoutes } from './social/notifications';
@@ -139,6 +142,7 @@ export async function createEarshot(
     recordings,
     captioner,
     spaces,
+    push: await createPushService({ db: store.db, config, notifier, log: app.log }),
     spaceMedia: new SpaceMedia(media, spaces, bus, app.log),
     spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log),
     tickets,
@@ -198,6 +202,7 @@ export async function createEarshot(
     recordingRoutes,
     captionsRoutes,
     ticketRoutes,
+    pushRoutes,
   ]) {
     await app.register(async (scope) => routes(scope, services));
   }
@@ -206,8 +211,12 @@ export async function createEarshot(
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  if (hasWeb) await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
-  else {
+  if (hasWeb) {
+    // Pages that link previews read (Spaces, profiles) get their tags in the head of index.html.
+    const index = readFileSync(path.join(webDir, 'index.html'), 'utf8');
+    await app.register(async (scope) => shareRoutes(scope, services, index));
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  } else {
     app.log.warn({ webDir }, 'web app not built (npm run build:web); serving the API only');
   }
 
@@ -222,6 +231,7 @@ export async function createEarshot(
       closed = true;
       await app.close();
       await jobs.stop();
+      await services.push.close();
       await services.spaceMedia.close();
       await services.spaceHub.close();
       await media.close();

@@ -121,11 +121,54 @@ export const ConfigSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
       .default('USD'),
+    /**
+     * Web Push: the server's VAPID key pair (base64url, as `npx web-push generate-vapid-keys` prints);
+     * unset = made on first start and kept in the database. Set both or neither.
+     */
+    VAPID_PUBLIC_KEY: z.string().trim().min(1).optional(),
+    VAPID_PRIVATE_KEY: z.string().trim().min(1).optional(),
+    /** Who push services can contact about this server: mailto:… or https://…; unset = PUBLIC_URL when https. */
+    VAPID_SUBJECT: z
+      .string()
+      .trim()
+      .regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'a mailto: address or an https:// URL')
+      .optional(),
+    /**
+     * Push services the server will send to (host names, each also matching its subdomains; `*` = any):
+     * the browsers' own by default, so that a subscription cannot make the server post elsewhere.
+     */
+    PUSH_ALLOWED_HOSTS: z
+      .string()
+      .default('fcm.googleapis.com,android.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    /** A PEM file of extra certificate authorities to trust for push services (a private push service, tests). */
+    PUSH_CA_FILE: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Folder of the built web app; unset = apps/web/dist. */
     WEB_DIR: z.string().optional(),
   })
   .superRefine((c, ctx) => {
+    // Web Push keys: both or neither, each the size of a P-256 key.
+    if (Boolean(c.VAPID_PUBLIC_KEY) !== Boolean(c.VAPID_PRIVATE_KEY))
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'],
+        message: 'set both VAPID keys or neither',
+      });
+    const bytes = (v: string | undefined) => (v ? Buffer.from(v, 'base64url').length : 0);
+    if (c.VAPID_PUBLIC_KEY && bytes(c.VAPID_PUBLIC_KEY) !== 65)
+      ctx.addIssue({ code: 'custom', path: ['VAPID_PUBLIC_KEY'], message: 'a P-256 public key: 65 bytes, base64url' });
+    if (c.VAPID_PRIVATE_KEY && bytes(c.VAPID_PRIVATE_KEY) !== 32)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VAPID_PRIVATE_KEY'],
+        message: 'a P-256 private key: 32 bytes, base64url',
+      });
     if (c.PAYMENTS_PROVIDER !== 'stripe') return;
     for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const)
       if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required with PAYMENTS_PROVIDER=stripe' });

@@ -4,6 +4,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import type { JobRunner } from './jobs/jobs';
 import type { MediaPlane } from './media/api';
+import type { PushService } from './push/service';
 import type { RecordingService } from './recording/service';
 import type { Notifier } from './social/notifications';
 import type { SpaceHub } from './spaces/live';
@@ -38,4 +39,6 @@ export interface Services {
   spaceHub: SpaceHub;
   /** Ticketed Spaces: offers, tickets, payments, refunds, and who a ticket admits. */
   tickets: TicketService;
+  /** Web Push of notifications to people's browsers. */
+  push: PushService;
 }

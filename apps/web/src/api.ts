@@ -76,7 +76,7 @@ export function isNotFound(error: unknown): boolean {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type Query = Record<string, string | number | undefined>;
 
-async function request<T>(method: Method, path: string, body?: unknown, query?: Query): Promise<T> {
+export async function request<T>(method: Method, path: string, body?: unknown, query?: Query): Promise<T> {
   let url = `/api${path}`;
   if (query) {
     const params = new URLSearchParams();

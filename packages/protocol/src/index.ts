@@ -1,5 +1,6 @@
 export * from './captions';
 export * from './errors';
+export * from './push';
 export * from './realtime';
 export * from './recording';
 export * from './room';

@@ -6,7 +6,7 @@ import type { Services } from '../context';
 import { errorBody } from '../http/errors';
 
 /** Health, readiness and Prometheus metrics. Each app has its own registry (tests run several). */
-export async function opsRoutes(app: FastifyInstance, { db, media }: Services) {
+export async function opsRoutes(app: FastifyInstance, { db, media, push }: Services) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'earshot_' });
   const requests = new Counter({
@@ -64,6 +64,25 @@ export async function opsRoutes(app: FastifyInstance, { db, media }: Services) {
     collect() {
       this.reset();
       this.inc(media.stats().forwarded);
+    },
+  });
+  new Counter({
+    name: 'earshot_push_sends_total',
+    help: 'Web Push sends by result: sent (accepted by the push service), gone (404/410: subscription deleted), failed, dropped (queue full)',
+    labelNames: ['result'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const s = push.stats();
+      for (const result of ['sent', 'gone', 'failed', 'dropped'] as const) this.inc({ result }, s[result]);
+    },
+  });
+  new Gauge({
+    name: 'earshot_push_queued',
+    help: 'Web Push sends waiting or under way on this node',
+    registers: [registry],
+    collect() {
+      this.set(push.stats().queued);
     },
   });
   app.addHook('onResponse', async (request, reply) => {

@@ -113,14 +113,17 @@ export function decideSafety(action: SafetyAction, ctx: SafetyContext): SafetyVe
 
 /**
  * What a suspended account may still do with a state-changing method: log in and out, mark its
- * notifications read, appeal, and listen to Spaces (a WHEP offer is a POST; ending a media
- * session is a DELETE). Everything else is refused: posting, hosting, speaking (WHIP), messages.
+ * notifications read and choose how they reach it (Web Push: a decision on its appeal is one),
+ * appeal, and listen to Spaces (a WHEP offer is a POST; ending a media session is a DELETE). Everything else is refused: posting, hosting, speaking (WHIP), messages.
  * `route` is the matched route pattern (e.g. /api/reports/:id/appeal), undefined for unknown paths.
  */
 const ALLOWED_WHILE_SUSPENDED = new Set([
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'POST /api/notifications/read',
+  'POST /api/push/subscriptions',
+  'DELETE /api/push/subscriptions',
+  'PATCH /api/push/preferences',
   'POST /api/reports/:id/appeal',
   'POST /api/spaces/:id/whep',
   'DELETE /api/spaces/:id/media/:session',

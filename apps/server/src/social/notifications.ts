@@ -25,7 +25,13 @@ export interface Notifier {
     key?: string;
   }): Promise<Notification>;
   unreadCount(userId: string): Promise<number>;
+  /**
+   * Calls `listener` after each stored notification (Web Push hangs on here). It must not await
+   * slow work: notify() is part of the request that caused it.
+   */
+  onNotified(listener: NotifiedListener): void;
 }
+export type NotifiedListener = (userId: string, notification: Notification) => void;
 
 type Row = {
   id: string;
@@ -67,8 +73,12 @@ export function createNotifier(db: Db, bus: Bus): Notifier {
       .executeTakeFirstOrThrow();
     return Number(row.n);
   };
+  const listeners: NotifiedListener[] = [];
   return {
     unreadCount,
+    onNotified: (listener) => {
+      listeners.push(listener);
+    },
     async notify({ userId, kind, actorId, data = {}, key }) {
       const id = newId();
       const stored = await db
@@ -90,6 +100,7 @@ export function createNotifier(db: Db, bus: Bus): Notifier {
         notification,
         unreadNotifications: await unreadCount(userId),
       });
+      for (const listener of listeners) listener(userId, notification);
       return notification;
     },
   };

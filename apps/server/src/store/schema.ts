@@ -167,4 +167,15 @@ export interface Database {
   ledger_entries: { id: string; kind: string; memo: string; ticket_id: string | null; created_at: CreatedAt };
   ledger_lines: { entry_id: string; account_id: string; amount_minor: number };
   stripe_events: { id: string; type: string; received_at: CreatedAt };
+  push_vapid_keys: { id: number; public_key: string; private_key: string; created_at: CreatedAt };
+  push_subscriptions: {
+    id: string;
+    user_id: string;
+    endpoint: string;
+    p256dh: string;
+    auth: string;
+    /** Renewed when the browser subscribes again (it orders the per-person cap). */
+    created_at: ColumnType<Date, Date | undefined, Date>;
+  };
+  push_muted_kinds: { user_id: string; kind: string };
 }

@@ -5,6 +5,8 @@ import { useAnnounce } from '../announcer';
 import { api } from '../api';
 import { SignInPrompt } from '../components/SignInPrompt';
 import { ErrorNote, Loading } from '../components/Status';
+import { NotificationSettings } from '../pwa/NotificationSettings';
+import { forgetPushOnLogout } from '../pwa/push';
 import { useSession } from '../session';
 import { useTitle } from '../use-title';
 
@@ -168,6 +170,7 @@ export function SettingsPage() {
   async function logout() {
     setError(null);
     try {
+      await forgetPushOnLogout();
       await api.logout();
       setUser(null);
       navigate('/');
@@ -183,6 +186,7 @@ export function SettingsPage() {
       <section className="card">
         <ProfileForm user={user} onSaved={setUser} />
       </section>
+      <NotificationSettings />
       <section className="card">
         <TokenForm />
       </section>
