@@ -17,9 +17,12 @@ import { CaptionsWorker } from './captions/worker-client';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import type { Services } from './context';
-import { installAuth } from './http/auth';
+import { installAuth, redactSecrets } from './http/auth';
 import { installErrorHandling } from './http/errors';
+import { installSecurityHeaders } from './http/headers';
+import { refuseControlCharacters } from './http/input';
 import { JobRunner } from './jobs/jobs';
+import { Limits, tooMany } from './limits/limits';
 import type { SinkSpec } from './media/api';
 import { createMediaPlane } from './media/plane';
 import { opsRoutes } from './ops/ops';
@@ -62,14 +65,28 @@ const defaultWebDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 /** The composition root: config in, a wired (not yet listening) Earshot out. */
 export async function createEarshot(
   config: Config,
-  options: { dataDir?: string | null; clock?: Clock } = {},
+  options: { dataDir?: string | null; clock?: Clock; logStream?: NodeJS.WritableStream } = {},
 ): Promise<Earshot> {
   // `dataDir: null` keeps the embedded database in memory (tests).
   const dataDir = options.dataDir === null ? undefined : (options.dataDir ?? config.DATA_DIR);
   const app = Fastify({
-    logger: { level: config.LOG_LEVEL },
+    logger: {
+      level: config.LOG_LEVEL,
+      ...(options.logStream && { stream: options.logStream }),
+      serializers: {
+        // Fastify's own request line, with any ?token= secret blanked out.
+        req: (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: req.method,
+          url: redactSecrets(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
+    },
     bodyLimit: 64 * 1024,
-    trustProxy: Boolean(config.PUBLIC_URL),
+    // Only the proxies named: anyone can send an X-Forwarded-For header.
+    trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
     forceCloseConnections: true,
   });
   const recordingsDir = config.RECORDINGS_DIR ?? path.join(config.DATA_DIR, 'recordings');
@@ -130,7 +147,12 @@ export async function createEarshot(
     log: app.log,
     jobs,
   });
-  const spaces = createSpaceService({ db: store.db, bus, config, notifier, clock, recordings, tickets });
+  const limits = new Limits(
+    config.RATE_LIMITS,
+    config.LOGIN_FREE_FAILURES,
+    rateLimitRedis && { client: rateLimitRedis, prefix: config.REDIS_PREFIX },
+  );
+  const spaces = createSpaceService({ db: store.db, bus, config, notifier, clock, recordings, tickets, limits });
   const services: Services = {
     config,
     db: store.db,
@@ -146,6 +168,7 @@ export async function createEarshot(
     spaceMedia: new SpaceMedia(media, spaces, bus, app.log),
     spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log),
     tickets,
+    limits,
   };
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -183,11 +206,12 @@ export async function createEarshot(
   await app.register(fastifyRateLimit, {
     global: false,
     ...(rateLimitRedis && { redis: rateLimitRedis, nameSpace: `${config.REDIS_PREFIX}ratelimit:` }),
-    errorResponseBuilder: (_req, ctx) =>
-      Object.assign(new Error(`too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`), { statusCode: 429 }),
+    errorResponseBuilder: (_req, ctx) => tooMany('attempts', ctx.ttl),
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   installAuth(app, store.db, config.PUBLIC_URL, config.MODERATORS);
+  refuseControlCharacters(app);
+  installSecurityHeaders(app);
 
   for (const routes of [
     opsRoutes,

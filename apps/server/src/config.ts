@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { parseBudgets } from './limits/limits';
 
 const optionalUrl = (protocols: string[]) =>
   z
@@ -31,9 +32,50 @@ export const ConfigSchema = z
     REDIS_PREFIX: z.string().default('earshot:'),
     /** The address people use to reach Earshot (origin check, Secure cookies, links). */
     PUBLIC_URL: optionalUrl(['http:', 'https:']),
-    /** Sign-up and log-in attempts allowed per minute from one IP address, and for one handle. */
+    /**
+     * The reverse proxies whose X-Forwarded-For / -Proto / -Host are believed: addresses or CIDRs,
+     * comma-separated (or proxy-addr's names loopback, linklocal, uniquelocal). Unset: none, every
+     * request's address is its TCP peer's.
+     */
+    TRUST_PROXY: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.union([
+            z.ipv4(),
+            z.ipv6(),
+            z.cidrv4(),
+            z.cidrv6(),
+            z.enum(['loopback', 'linklocal', 'uniquelocal'], {
+              error: 'each entry is an address, a CIDR, loopback, linklocal or uniquelocal',
+            }),
+          ]),
+        ),
+      ),
+    /** Sign-up and log-in attempts allowed per minute from one IP address; sign-ups for one handle. */
     AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
     AUTH_RATE_LIMIT_PER_HANDLE: z.coerce.number().int().min(1).default(10),
+    /** Wrong passwords for one handle from one IP before each further try waits (1 s, 2 s, 4 s … 15 min). */
+    LOGIN_FREE_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+    /** Budgets of Space commands, new Spaces, DMs, invitations and reports (see limits/limits.ts): off or overrides. */
+    RATE_LIMITS: z
+      .string()
+      .default('')
+      .transform((v, ctx) => {
+        const budgets = parseBudgets(v);
+        if (typeof budgets === 'string') {
+          ctx.addIssue({ code: 'custom', message: budgets });
+          return z.NEVER;
+        }
+        return budgets;
+      }),
     /** Spaces: role limits, who may host, and how long a dropped listener still counts as present. */
     // Every stage member is an audio track for each listener of our web app: keep the stage small.
     MAX_COHOSTS: z.coerce.number().int().min(0).max(5).default(2),
@@ -148,6 +190,10 @@ export const ConfigSchema = z
       ),
     /** A PEM file of extra certificate authorities to trust for push services (a private push service, tests). */
     PUSH_CA_FILE: z.string().min(1).optional(),
+    /** Set: GET /metrics answers only `Authorization: Bearer <this>`. Unset: only requests from loopback. */
+    METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+    /** How often /api/ws sockets are pinged; one that misses a pong is closed. */
+    WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Folder of the built web app; unset = apps/web/dist. */
     WEB_DIR: z.string().optional(),

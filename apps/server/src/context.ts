@@ -3,6 +3,7 @@ import type { Captioner } from './captions/captioner';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { JobRunner } from './jobs/jobs';
+import type { Limits } from './limits/limits';
 import type { MediaPlane } from './media/api';
 import type { PushService } from './push/service';
 import type { RecordingService } from './recording/service';
@@ -41,4 +42,6 @@ export interface Services {
   tickets: TicketService;
   /** Web Push of notifications to people's browsers. */
   push: PushService;
+  /** Rate limits on commands, new Spaces, DMs, invitations and reports (shared through Redis). */
+  limits: Limits;
 }

@@ -12,6 +12,20 @@ describe('configuration', () => {
     assert.equal(c.REDIS_URL, undefined);
   });
 
+  it('reads TRUST_PROXY and RATE_LIMITS', () => {
+    assert.deepEqual(loadConfig({}).TRUST_PROXY, []);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1,loopback' }).TRUST_PROXY, [
+      '10.0.0.0/8',
+      '::1',
+      'loopback',
+    ]);
+    assert.equal(loadConfig({ RATE_LIMITS: 'off' }).RATE_LIMITS, null);
+    const budgets = loadConfig({ RATE_LIMITS: 'command=5/2m, space=1/1h' }).RATE_LIMITS;
+    assert.deepEqual(budgets?.command, { points: 5, seconds: 120 });
+    assert.deepEqual(budgets?.space, { points: 1, seconds: 3600 });
+    assert.deepEqual(budgets?.dm, { points: 30, seconds: 60 });
+  });
+
   it('treats empty values as unset', () => {
     const c = loadConfig({ DATABASE_URL: '', REDIS_URL: '' });
     assert.equal(c.DATABASE_URL, undefined);
@@ -37,6 +51,9 @@ describe('configuration', () => {
     ['REDIS_URL', 'http://localhost:6379'],
     ['PUBLIC_URL', 'ftp://example.org'],
     ['LOG_LEVEL', 'loud'],
+    ['TRUST_PROXY', '10.0.0.0/8, everyone'],
+    ['RATE_LIMITS', 'command=lots'],
+    ['RATE_LIMITS', 'flood=1/1s'],
   ] as const) {
     it(`refuses ${name}=${value} with a message naming it`, () => {
       assert.throws(

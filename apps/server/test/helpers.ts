@@ -27,6 +27,8 @@ export async function testEnv(env: Record<string, string> = {}) {
     LOG_LEVEL: 'silent',
     AUTH_RATE_LIMIT_PER_IP: '10000',
     AUTH_RATE_LIMIT_PER_HANDLE: '10000',
+    // Every test client comes from 127.0.0.1: the per-IP budgets would join unrelated tests.
+    RATE_LIMITS: 'off',
     RECORDINGS_DIR: path.join(tmpdir(), `earshot-recordings-${runId}`),
     ...env,
   };
@@ -54,11 +56,11 @@ export async function testEnv(env: Record<string, string> = {}) {
 /** Starts a real Earshot in this process on a free loopback port (see testEnv). */
 export async function startEarshot(
   env: Record<string, string> = {},
-  options: { dataDir?: string; clock?: Clock } = {},
+  options: { dataDir?: string; clock?: Clock; logStream?: NodeJS.WritableStream } = {},
 ) {
   const { env: base, drop: dropDatabase } = await testEnv(env);
   const config = loadConfig(base);
-  const earshot = await createEarshot(config, { dataDir: options.dataDir ?? null, clock: options.clock });
+  const earshot = await createEarshot(config, { ...options, dataDir: options.dataDir ?? null });
   await earshot.app.listen({ port: 0, host: '127.0.0.1' });
   const address = earshot.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no address');

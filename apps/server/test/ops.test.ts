@@ -72,7 +72,7 @@ describe('durability', () => {
     }
     const a = new Client(first.url);
     const b = new Client(first.url);
-    await a.signup('durable_a', 'A', 'password123');
+    await a.signup('durable_a', 'A', 'durable secret');
     await b.signup('durable_b');
     await a.put('/api/users/durable_b/follow');
     await a.post('/api/posts', { text: 'still here after a restart' });
@@ -82,7 +82,10 @@ describe('durability', () => {
     const second = await startEarshot(env, { dataDir });
     try {
       const again = new Client(second.url);
-      assert.equal((await again.post('/api/auth/login', { handle: 'durable_a', password: 'password123' })).status, 200);
+      assert.equal(
+        (await again.post('/api/auth/login', { handle: 'durable_a', password: 'durable secret' })).status,
+        200,
+      );
       assert.equal((await again.get('/api/users/durable_b')).body.followers, 1);
       assert.equal((await again.get('/api/users/durable_a/posts')).body.items[0].text, 'still here after a restart');
       assert.equal((await again.get('/api/dms/durable_b')).body.items[0].text, 'remember me');

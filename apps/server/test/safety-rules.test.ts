@@ -31,6 +31,9 @@ const people = {
   listener: { id: 'listener', moderator: false },
   moderator: { id: 'mod', moderator: true },
   reviewer: { id: 'reviewer', moderator: true },
+  /** Moderators on the other side of the report: the reported person, the Space's host. */
+  reportedModerator: { id: 'reported', moderator: true },
+  hostModerator: { id: 'host', moderator: true },
   anonymous: null,
 } as const;
 type Person = keyof typeof people;
@@ -75,6 +78,23 @@ describe('trust-and-safety rules: who may do what', () => {
     },
     // The moderator who made the review decision may not decide its appeal.
     reviewer: { list_queue: 200, view_report: 200, decide_review: 200, decide_appeal: 403, appeal: 403, view_own: 200 },
+    // Nobody decides their own case: a report about them or about a Space they host.
+    reportedModerator: {
+      list_queue: 200,
+      view_report: 200,
+      decide_review: 403,
+      decide_appeal: 403,
+      appeal: 200,
+      view_own: 200,
+    },
+    hostModerator: {
+      list_queue: 200,
+      view_report: 200,
+      decide_review: 403,
+      decide_appeal: 403,
+      appeal: 403,
+      view_own: 200,
+    },
     anonymous: {
       list_queue: 401,
       view_report: 401,
@@ -98,7 +118,7 @@ describe('trust-and-safety rules: who may do what', () => {
     for (const who of Object.keys(people) as Person[])
       assert.equal(
         code('appeal', ctxFor('appeal', who, facts)),
-        who === 'host' ? 200 : who === 'anonymous' ? 401 : 403,
+        who === 'host' || who === 'hostModerator' ? 200 : who === 'anonymous' ? 401 : 403,
         who,
       );
   });
@@ -192,6 +212,8 @@ describe('trust-and-safety rules: who may do what', () => {
         if (!viewer) return !v.ok && v.status === 401;
         if (['list_queue', 'view_report', 'decide_review', 'decide_appeal'].includes(c.action) && !viewer.moderator)
           return !v.ok && v.status === 403;
+        const ownCase = report?.accountableId === viewer.id || report?.hostId === viewer.id;
+        if ((c.action === 'decide_review' || c.action === 'decide_appeal') && ownCase) return !v.ok && v.status === 403;
         if (c.action === 'decide_appeal' && v.ok) return report?.reviewerId !== viewer.id;
         if (c.action === 'appeal')
           return (
@@ -231,6 +253,7 @@ describe('suspended accounts: what they may still change', () => {
     ['POST', '/api/reports/:id/appeal', true],
     ['POST', '/api/spaces/:id/whep', true],
     ['DELETE', '/api/spaces/:id/media/:session', true],
+    ['POST', '/api/spaces/:id/end', true],
     ['POST', '/api/spaces/:id/whip', false],
     ['POST', '/api/posts', false],
     ['POST', '/api/spaces', false],

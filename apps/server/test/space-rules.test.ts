@@ -16,8 +16,10 @@ import {
   type CommandContext,
   captionable,
   decide,
+  decideHostBlock,
   decideMedia,
   decideSpeaking,
+  decideSuspension,
   type Limits,
   roleOf,
 } from '../src/spaces/rules';
@@ -421,5 +423,41 @@ describe('Space rules under random command sequences (fast-check)', () => {
       ),
       { numRuns: 300, endOnFailure: true },
     );
+  });
+});
+
+describe('blocks from a profile and suspensions, in a live room', () => {
+  // Everyone in one room: the host, a co-host, a speaker, a raised hand (L), an invitation (O), R removed.
+  const state = [
+    { kind: 'hand_raised', user: L },
+    { kind: 'invited', user: O, role: 'speaker' },
+  ].reduce((s, e) => applyEvent(s, e as RoomEvent), room('everyone'));
+  const kinds = (o: ReturnType<typeof decideHostBlock>) => (o.ok ? o.events.map((e) => e.kind) : o.status);
+  const matrix: Record<string, { block: unknown; suspension: unknown }> = {
+    host: { block: [], suspension: ['ended'] },
+    cohost: { block: ['removed'], suspension: ['left_stage'] },
+    speaker: { block: ['removed'], suspension: ['left_stage'] },
+    listener: { block: ['removed'], suspension: ['hand_lowered'] },
+    other: { block: ['removed'], suspension: ['invitation_ended'] },
+    removed: { block: [], suspension: [] },
+    target: { block: ['removed'], suspension: [] },
+  };
+  for (const [who, want] of Object.entries(matrix))
+    it(`${who}: block ${JSON.stringify(want.block)}, suspension ${JSON.stringify(want.suspension)}`, () => {
+      const id = who === 'target' ? X.id : (actors[who as Actor] as UserSummary).id;
+      assert.deepEqual(kinds(decideHostBlock(state, id)), want.block);
+      assert.deepEqual(kinds(decideSuspension(state, id, NOW)), want.suspension);
+      // Applied, the person holds no place in the room any more.
+      const out = (decideSuspension(state, id, NOW) as { events: RoomEvent[] }).events.reduce(applyEvent, state);
+      if (who !== 'host') {
+        assert.ok(!out.stage.some((m) => m.user.id === id));
+        assert.ok(!out.raisedHands.some((u) => u.id === id));
+        assert.ok(!out.invitations.some((i) => i.user.id === id));
+      }
+    });
+  it('a Space that is not live is left alone', () => {
+    const ended = applyEvent(state, { kind: 'ended', at: NOW });
+    assert.deepEqual(kinds(decideHostBlock(ended, S.id)), []);
+    assert.deepEqual(kinds(decideSuspension(ended, H.id, NOW)), []);
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  ApiToken,
   CaptionsInfo,
   CommandArgsOf,
   CommandName,
@@ -125,7 +126,10 @@ export const api = {
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<{ user: Me }>('GET', '/me'),
   updateMe: (body: { displayName?: string; bio?: string }) => request<{ user: User }>('PATCH', '/me', body),
-  createToken: (name?: string) => request<{ token: string }>('POST', '/tokens', name ? { name } : {}),
+  createToken: (body: { name?: string; expiresInDays?: number }) =>
+    request<{ token: string; id: string; name: string; expiresAt: string | null }>('POST', '/tokens', body),
+  tokens: () => request<{ items: ApiToken[] }>('GET', '/tokens'),
+  revokeToken: (id: string) => request<void>('DELETE', `/tokens/${enc(id)}`),
 
   // Social graph
   profile: (handle: string) => request<Profile>('GET', `/users/${enc(handle)}`),

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
 /** Every error, HTTP or WebSocket, has this shape. */
-export const ErrorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** With `rate_limited`: seconds until the budget allows another try. */
+    retryAfter: z.number().int().positive().optional(),
+  }),
+});
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** Codes a client may branch on. */

@@ -2,7 +2,22 @@ import { z } from 'zod';
 
 /** Handles: 3–15 of [A-Za-z0-9_], unique case-insensitively (the store enforces uniqueness). */
 export const Handle = z.string().regex(/^[A-Za-z0-9_]{3,15}$/, 'a handle is 3–15 letters, digits or underscores');
-export const DisplayName = z.string().trim().min(1, 'a display name is required').max(50);
+// Bidi embeddings, overrides and isolates turn the text around them (a name that reads as another).
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+// A character someone can see: not a space, control, format (zero-width), mark alone, or one of the
+// letters that render as nothing (Hangul fillers, the blank Braille pattern).
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Z}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/u;
+
+/** A name or title people read: refuses text with nothing visible in it, and bidi controls. */
+export const visibleText = (schema: z.ZodString, what: string) =>
+  schema
+    .refine((s) => !BIDI_CONTROL.test(s), `${what} cannot hold bidirectional control characters`)
+    .refine((s) => s === '' || VISIBLE.test(s), `${what} needs at least one visible character`);
+
+export const DisplayName = visibleText(
+  z.string().trim().min(1, 'a display name is required').max(50),
+  'a display name',
+);
 export const Password = z.string().min(8, 'a password has at least 8 characters').max(200);
 export const Bio = z.string().max(160);
 export const PostText = z.string().trim().min(1, 'a post needs text').max(280, 'a post has at most 280 characters');
@@ -13,7 +28,19 @@ export const LoginBody = z.strictObject({ handle: z.string().min(1).max(15), pas
 export const UpdateMeBody = z
   .strictObject({ displayName: DisplayName.optional(), bio: Bio.optional() })
   .refine((b) => b.displayName !== undefined || b.bio !== undefined, 'nothing to change');
-export const CreateTokenBody = z.strictObject({ name: z.string().trim().min(1).max(50).optional() });
+export const CreateTokenBody = z.strictObject({
+  name: z.string().trim().min(1).max(50).optional(),
+  /** Unset: the token lasts until revoked. */
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+/** A personal API token as its owner sees it (GET /api/tokens): never the secret. */
+export const ApiToken = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+});
+export type ApiToken = z.infer<typeof ApiToken>;
 export const CreatePostBody = z.strictObject({ text: PostText });
 export const SendMessageBody = z.strictObject({ text: MessageText });
 export const PageQuery = z.strictObject({

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { Caption } from './captions';
 import { ErrorBody } from './errors';
 import { Reaction, RoomEvent, RoomState, SpeakerPolicy } from './room';
-import { Handle, UserSummary } from './social';
+import { Handle, UserSummary, visibleText } from './social';
 import { TicketingInput, TicketingView } from './tickets';
 
-export const Topic = z.string().trim().min(1).max(30);
-const Title = z.string().trim().min(1, 'a Space needs a title').max(70, 'a title has at most 70 characters');
+export const Topic = visibleText(z.string().trim().min(1).max(30), 'a topic');
+const Title = visibleText(
+  z.string().trim().min(1, 'a Space needs a title').max(70, 'a title has at most 70 characters'),
+  'a title',
+);
 const Topics = z.array(Topic).max(3, 'at most 3 topics');
 /** A moment as ISO 8601 with a zone (`2026-12-24T18:00:00Z`, `…+01:00`); the server keeps it in UTC. */
 export const ScheduledFor = z.iso.datetime({

@@ -27,6 +27,9 @@ declare module 'fastify' {
   }
 }
 
+/** A URL fit for logs: a `token` query parameter's value is replaced. */
+export const redactSecrets = (url: string) => url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
 /** The signed-in viewer, or 401. */
@@ -52,11 +55,17 @@ export async function endSession(db: Db, request: FastifyRequest, reply: Fastify
 }
 
 /** Creates a personal access token; only its hash is stored, the secret is shown once. */
-export async function createApiToken(db: Db, userId: string, id: string, name: string): Promise<string> {
+export async function createApiToken(
+  db: Db,
+  userId: string,
+  id: string,
+  name: string,
+  expiresAt: Date | null = null,
+): Promise<string> {
   const token = TOKEN_PREFIX + newSecret();
   await db
     .insertInto('api_tokens')
-    .values({ id, user_id: userId, token_hash: sha256(token), name })
+    .values({ id, user_id: userId, token_hash: sha256(token), name, expires_at: expiresAt })
     .execute();
   return token;
 }
@@ -85,6 +94,14 @@ export async function resolveViewer(
 ): Promise<Viewer | null> {
   const header = request.headers.authorization;
   const queryToken = (request.query as Record<string, unknown> | undefined)?.token;
+  // A token in a URL ends up in logs and histories: only a WebSocket (which cannot send headers
+  // from a browser) may carry one there.
+  if (queryToken !== undefined && !isWebSocketUpgrade(request))
+    throw new AppError(
+      401,
+      ErrorCode.unauthenticated,
+      '?token= is accepted on WebSocket upgrades only; send Authorization: Bearer <token>',
+    );
   const bearer = header?.startsWith('Bearer ')
     ? header.slice(7).trim()
     : typeof queryToken === 'string'
@@ -96,9 +113,10 @@ export async function resolveViewer(
       .innerJoin('users', 'users.id', 'api_tokens.user_id')
       .select(viewerColumns)
       .where('api_tokens.token_hash', '=', sha256(bearer))
+      .where((eb) => eb.or([eb('api_tokens.expires_at', 'is', null), eb('api_tokens.expires_at', '>', new Date())]))
       .executeTakeFirst();
     // A wrong token is an error, not anonymity: the client meant to be someone.
-    if (!row) throw new AppError(401, ErrorCode.unauthenticated, 'the access token is not valid');
+    if (!row) throw new AppError(401, ErrorCode.unauthenticated, 'the access token is not valid (revoked or expired?)');
     return toViewer(row, 'token', moderators);
   }
   const secret = request.cookies[SESSION_COOKIE];
@@ -115,12 +133,23 @@ export async function resolveViewer(
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** A WebSocket handshake: a GET that a browser sends with the cookie, like any other request. */
+export const isWebSocketUpgrade = (request: FastifyRequest) =>
+  request.method === 'GET' && request.headers.upgrade?.toLowerCase() === 'websocket';
+
+/** Proof of identity that a browser never attaches by itself: a Bearer header, or `?token=` on a socket. */
+const carriesToken = (request: FastifyRequest) =>
+  Boolean(request.headers.authorization?.startsWith('Bearer ')) ||
+  (isWebSocketUpgrade(request) && typeof (request.query as Record<string, unknown> | undefined)?.token === 'string');
+
 /**
  * Refuses state-changing requests that a browser sent from another site, so a cookie cannot be
- * ridden (CSRF). Bearer-token requests are exempt: browsers never attach those by themselves.
+ * ridden (CSRF). WebSocket upgrades count as state-changing: a socket can send commands and reads
+ * DMs, and browsers send the cookie with a cross-site handshake. Token requests are exempt.
  */
 export function isCrossOrigin(request: FastifyRequest, publicOrigin: string | undefined): boolean {
-  if (!UNSAFE.has(request.method) || request.headers.authorization?.startsWith('Bearer ')) return false;
+  if (!UNSAFE.has(request.method) && !isWebSocketUpgrade(request)) return false;
+  if (carriesToken(request)) return false;
   const origin = request.headers.origin;
   if (origin) {
     const own = publicOrigin ?? `${request.protocol}://${request.headers.host}`;
@@ -141,7 +170,11 @@ export function installAuth(
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return; // the web app's files need no viewer
     if (isCrossOrigin(request, publicOrigin))
-      throw new AppError(403, ErrorCode.crossOrigin, 'requests that change state must come from this site');
+      throw new AppError(
+        403,
+        ErrorCode.crossOrigin,
+        'requests that change state (and sockets) must come from this site',
+      );
     request.viewer = await resolveViewer(db, request, moderators);
     // The one place suspension is enforced over HTTP (socket commands: spaces/service `run`).
     if (request.viewer?.suspended && !mayActWhileSuspended(request.method, request.routeOptions.url))

@@ -8,6 +8,8 @@ export class AppError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** More for the client to act on, sent inside `error` (e.g. `retryAfter` seconds with a 429). */
+    readonly details?: { retryAfter?: number },
   ) {
     super(message);
   }
@@ -17,7 +19,16 @@ export const notFound = (what: string) => new AppError(404, ErrorCode.notFound, 
 export const forbidden = (message: string, code: string = ErrorCode.forbidden) => new AppError(403, code, message);
 export const unauthenticated = () => new AppError(401, ErrorCode.unauthenticated, 'sign in first');
 
-export const errorBody = (code: string, message: string) => ({ error: { code, message } });
+export const errorBody = (code: string, message: string, details?: AppError['details']) => ({
+  error: { code, message, ...details },
+});
+
+/** The socket form of an error: `{type:'error', id?, error}`. */
+export const socketError = (err: AppError, id?: string) => ({
+  type: 'error' as const,
+  ...(id !== undefined && { id }),
+  ...errorBody(err.code, err.message, err.details),
+});
 
 /**
  * Maps every failure, ours or the framework's, to one clear error shape. With `spaIndex`, GETs of
@@ -25,7 +36,10 @@ export const errorBody = (code: string, message: string) => ({ error: { code, me
  */
 export function installErrorHandling(app: FastifyInstance, spaIndex?: string) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof AppError) return reply.status(err.status).send(errorBody(err.code, err.message));
+    if (err instanceof AppError) {
+      if (err.details?.retryAfter) reply.header('Retry-After', String(err.details.retryAfter));
+      return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => {
         const where = v.instancePath.replace(/^\//, '').replaceAll('/', '.');

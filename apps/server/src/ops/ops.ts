@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
@@ -6,7 +7,7 @@ import type { Services } from '../context';
 import { errorBody } from '../http/errors';
 
 /** Health, readiness and Prometheus metrics. Each app has its own registry (tests run several). */
-export async function opsRoutes(app: FastifyInstance, { db, media, push }: Services) {
+export async function opsRoutes(app: FastifyInstance, { db, media, push, config }: Services) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'earshot_' });
   const requests = new Counter({
@@ -108,8 +109,20 @@ export async function opsRoutes(app: FastifyInstance, { db, media, push }: Servi
       return reply.status(503).send(errorBody('not_ready', 'the database is not reachable'));
     }
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    // Metrics tell who uses what: a scraper with the token, or (no token set) this machine only.
+    if (config.METRICS_TOKEN) {
+      const given = Buffer.from(request.headers.authorization ?? '');
+      const wanted = Buffer.from(`Bearer ${config.METRICS_TOKEN}`);
+      if (given.length !== wanted.length || !timingSafeEqual(given, wanted))
+        return reply.status(401).send(errorBody('unauthenticated', 'send Authorization: Bearer $METRICS_TOKEN'));
+    } else if (!isLoopback(request.ip))
+      return reply
+        .status(403)
+        .send(errorBody('forbidden', 'metrics answer loopback requests only (or set METRICS_TOKEN)'));
     reply.type(registry.contentType);
     return registry.metrics();
   });
 }
+
+const isLoopback = (ip: string) => ip === '::1' || /^(::ffff:)?127\./.test(ip);

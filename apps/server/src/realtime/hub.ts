@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { userChannel } from '../bus/bus';
 import type { Services } from '../context';
-import { errorBody } from '../http/errors';
+import { errorBody, socketError } from '../http/errors';
+import { controlCharacterError, hasControlCharacter } from '../http/input';
 import { getUserById, summary } from '../social/users-store';
 
 const send = (socket: WebSocket, message: ServerMessage) => {
@@ -17,7 +18,23 @@ export const CloseCode = { unauthenticated: 4401 } as const;
  * `GET /api/ws`: one socket per open app tab. Pushes the user's notifications and DMs, from
  * whichever node produced them (through the bus).
  */
-export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier }: Services) {
+export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier, config }: Services) {
+  // A phone that lost its network never closes its socket: one missed pong and it is let go.
+  const alive = new Map<WebSocket, boolean>();
+  const heartbeat = setInterval(() => {
+    for (const [socket, answered] of alive) {
+      if (!answered) {
+        socket.terminate();
+        alive.delete(socket);
+        continue;
+      }
+      alive.set(socket, false);
+      if (socket.readyState === socket.OPEN) socket.ping();
+    }
+  }, config.WS_HEARTBEAT_MS);
+  heartbeat.unref();
+  app.addHook('onClose', async () => clearInterval(heartbeat));
+
   app.get('/api/ws', { websocket: true, schema: { tags: ['realtime'], hide: true } }, async (socket, request) => {
     const viewer = request.viewer;
     if (!viewer) {
@@ -32,11 +49,18 @@ export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier }
       if (ready) send(socket, event as ServerMessage);
       else pending.push(event as ServerMessage);
     });
-    socket.on('close', unsubscribe);
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+    socket.on('close', () => {
+      alive.delete(socket);
+      unsubscribe();
+    });
     socket.on('message', (raw) => {
       let parsed: ReturnType<typeof ClientMessage.safeParse>;
       try {
-        parsed = ClientMessage.safeParse(JSON.parse(String(raw)));
+        const json: unknown = JSON.parse(String(raw));
+        if (hasControlCharacter(json)) return send(socket, socketError(controlCharacterError()) as ServerMessage);
+        parsed = ClientMessage.safeParse(json);
       } catch {
         return send(socket, { type: 'error', ...errorBody(ErrorCode.invalidJson, 'messages are JSON') });
       }

@@ -1,5 +1,8 @@
 import type { RoomEvent } from '@earshot/protocol';
 
+/** The only events `turnsFrom` reads: what an ended Space's event log keeps (spaces/service compacts it). */
+export const TURN_EVENT_KINDS: readonly RoomEvent['kind'][] = ['speaking', 'muted', 'left_stage', 'removed'];
+
 export interface Turn {
   userId: string;
   startMs: number;

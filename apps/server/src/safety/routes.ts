@@ -51,7 +51,7 @@ function authorize(
 }
 
 /** The review queue, decisions and appeals (spec §4, trust and safety). */
-export async function safetyRoutes(app: FastifyInstance, { db, clock, notifier }: Services) {
+export async function safetyRoutes(app: FastifyInstance, { db, clock, notifier, spaces }: Services) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   /** Notifications go out after the commit; a failed one is logged, the decision stands. */
@@ -142,6 +142,11 @@ export async function safetyRoutes(app: FastifyInstance, { db, clock, notifier }
         return { before: record, after: (await loadReport(tx, record.id)) as ReportRecord };
       });
       const { status, appealUntil } = after.facts;
+      // The suspension reaches the live rooms at once (their Space ends, others' stages let them go).
+      if (verdict === 'violation' && suspend)
+        await spaces
+          .enforceSuspension(after.facts.accountableId)
+          .catch((err) => request.log.error({ err }, 'enforcing a suspension in live Spaces failed'));
       if (before.facts.status === 'open' && verdict === 'violation')
         await notifyAll(request.log, after, 'report_decided', {
           title: after.title,

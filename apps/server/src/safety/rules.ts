@@ -93,14 +93,18 @@ export function decideSafety(action: SafetyAction, ctx: SafetyContext): SafetyVe
     case 'view_report':
       return yes;
     case 'decide_review':
-      if (report.status !== 'open') return conflict(`this report is already decided (${report.status})`);
-      return yes;
-    case 'decide_appeal':
+    case 'decide_appeal': {
+      // Nobody judges their own case: a report about them, or about a Space they host.
+      if (report.accountableId === viewer.id) return forbidden('another moderator decides a report about you');
+      if (report.hostId === viewer.id) return forbidden('another moderator decides a report about a Space you host');
+      if (action === 'decide_review')
+        return report.status === 'open' ? yes : conflict(`this report is already decided (${report.status})`);
       if (report.status !== 'appealed') return conflict(`this report has no appeal waiting (${report.status})`);
       // An appeal gets a second pair of eyes.
       if (report.reviewerId === viewer.id)
         return forbidden('another moderator decides the appeal of a decision you made');
       return yes;
+    }
     case 'appeal':
       if (report.accountableId !== viewer.id) return forbidden('only the person the report is held against may appeal');
       if (report.status === 'appealed' || report.status === 'upheld' || report.status === 'overturned')
@@ -125,6 +129,8 @@ const ALLOWED_WHILE_SUSPENDED = new Set([
   'DELETE /api/push/subscriptions',
   'PATCH /api/push/preferences',
   'POST /api/reports/:id/appeal',
+  // A suspension ends a live Space its host holds; ending one by hand stays possible.
+  'POST /api/spaces/:id/end',
   'POST /api/spaces/:id/whep',
   'DELETE /api/spaces/:id/media/:session',
 ]);

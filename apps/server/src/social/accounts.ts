@@ -1,4 +1,4 @@
-import { CreateTokenBody, ErrorCode, LoginBody, Me, SignupBody, UpdateMeBody, User } from '@earshot/protocol';
+import { ApiToken, CreateTokenBody, ErrorCode, LoginBody, Me, SignupBody, UpdateMeBody, User } from '@earshot/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import type { Services } from '../context';
 import { createApiToken, endSession, requireViewer, startSession } from '../http/auth';
 import { AppError } from '../http/errors';
 import { newId } from '../ids';
+import { isCommonPassword } from './common-passwords';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
 import { getUserById, publicUser } from './users-store';
 
@@ -13,11 +14,12 @@ const UserResponse = z.object({ user: User });
 /** The signed-in account: its public profile plus whether it moderates and whether it is suspended. */
 const MeResponse = z.object({ user: Me });
 
-export async function accountRoutes(app: FastifyInstance, { db, config }: Services) {
+export async function accountRoutes(app: FastifyInstance, { db, config, limits }: Services) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const secureCookies = config.PUBLIC_URL?.startsWith('https:') ?? false;
   const minute = 60_000;
-  // Per IP on the route, per handle in a pre-handler (the handle is in the body).
+  // Per IP on the route; sign-ups also per handle in a pre-handler (the handle is in the body).
+  // Log-ins are throttled per handle and IP instead (limits/login-throttle): no lockout of the owner.
   const perIp = { max: config.AUTH_RATE_LIMIT_PER_IP, timeWindow: minute };
   // (createRateLimit, not rateLimit: the plugin runs only one rateLimit hook per request.)
   const handleLimit = app.createRateLimit({
@@ -44,6 +46,12 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: Servic
     },
     async (request, reply) => {
       const { handle, displayName, password } = request.body;
+      if (isCommonPassword(password))
+        throw new AppError(
+          400,
+          ErrorCode.invalidRequest,
+          'password: this password is one of the most common ones, which attackers try first; choose another',
+        );
       const id = newId();
       const inserted = await db
         .insertInto('users')
@@ -67,18 +75,22 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: Servic
     '/api/auth/login',
     {
       config: { rateLimit: perIp },
-      preHandler: perHandle,
       schema: { tags: ['auth'], body: LoginBody, response: { 200: UserResponse } },
     },
     async (request, reply) => {
       const { handle, password } = request.body;
+      await limits.login.check(handle, request.ip);
       const row = await db
         .selectFrom('users')
         .select(['id', 'password_hash'])
         .where('handle_lower', '=', handle.toLowerCase())
         .executeTakeFirst();
       const ok = await verifyPassword(password, row?.password_hash ?? (await dummyHash));
-      if (!row || !ok) throw new AppError(401, ErrorCode.invalidCredentials, 'wrong handle or password');
+      if (!row || !ok) {
+        await limits.login.failed(handle, request.ip);
+        throw new AppError(401, ErrorCode.invalidCredentials, 'wrong handle or password');
+      }
+      await limits.login.succeeded(handle, request.ip);
       await startSession(db, reply, row.id, secureCookies);
       return { user: publicUser(await getUserById(db, row.id)) };
     },
@@ -119,15 +131,57 @@ export async function accountRoutes(app: FastifyInstance, { db, config }: Servic
       schema: {
         tags: ['auth'],
         body: CreateTokenBody.optional(),
-        response: { 201: z.object({ token: z.string(), id: z.string(), name: z.string() }) },
+        response: {
+          201: z.object({ token: z.string(), id: z.string(), name: z.string(), expiresAt: z.string().nullable() }),
+        },
       },
     },
     async (request, reply) => {
       const viewer = requireViewer(request);
       const id = newId();
       const name = request.body?.name ?? 'personal token';
-      const token = await createApiToken(db, viewer.id, id, name);
-      return reply.status(201).send({ token, id, name });
+      const days = request.body?.expiresInDays;
+      const expiresAt = days ? new Date(Date.now() + days * 86400_000) : null;
+      const token = await createApiToken(db, viewer.id, id, name, expiresAt);
+      return reply.status(201).send({ token, id, name, expiresAt: expiresAt?.toISOString() ?? null });
+    },
+  );
+
+  r.get(
+    '/api/tokens',
+    { schema: { tags: ['auth'], response: { 200: z.object({ items: z.array(ApiToken) }) } } },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const rows = await db
+        .selectFrom('api_tokens')
+        .select(['id', 'name', 'created_at', 'expires_at'])
+        .where('user_id', '=', viewer.id)
+        .orderBy('created_at', 'desc')
+        .execute();
+      return {
+        items: rows.map((t) => ({
+          id: t.id,
+          name: t.name,
+          createdAt: t.created_at.toISOString(),
+          expiresAt: t.expires_at?.toISOString() ?? null,
+        })),
+      };
+    },
+  );
+
+  r.delete(
+    '/api/tokens/:id',
+    { schema: { tags: ['auth'], params: z.strictObject({ id: z.string().min(1).max(64) }) } },
+    async (request, reply) => {
+      const viewer = requireViewer(request);
+      const gone = await db
+        .deleteFrom('api_tokens')
+        .where('id', '=', request.params.id)
+        .where('user_id', '=', viewer.id)
+        .returning('id')
+        .executeTakeFirst();
+      if (!gone) throw new AppError(404, ErrorCode.notFound, 'token not found');
+      return reply.status(204).send();
     },
   );
 }

@@ -8,6 +8,7 @@ import { requireViewer } from '../http/auth';
 import { AppError } from '../http/errors';
 import { toPage } from '../http/pagination';
 import { newId } from '../ids';
+import type { Limits } from '../limits/limits';
 import type { Db } from '../store/db';
 import type { Notifier } from './notifications';
 import { decide } from './rules';
@@ -95,7 +96,7 @@ export async function sendMessage(
   return message;
 }
 
-export async function dmRoutes(app: FastifyInstance, services: MessageDeps) {
+export async function dmRoutes(app: FastifyInstance, services: MessageDeps & { limits: Limits }) {
   const { db } = services;
   const r = app.withTypeProvider<ZodTypeProvider>();
   const HandleParams = z.strictObject({ handle: Handle });
@@ -175,6 +176,7 @@ export async function dmRoutes(app: FastifyInstance, services: MessageDeps) {
     },
     async (request, reply) => {
       const viewer = requireViewer(request);
+      await services.limits.take('dm', viewer.id, request.ip);
       const other = await findUser(db, request.params.handle);
       const message = await sendMessage(services, viewer.id, other.id, request.body.text);
       return reply.status(201).send({ message });

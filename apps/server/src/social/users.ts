@@ -20,7 +20,7 @@ async function authorize(db: Db, viewerId: string, handle: string, action: Socia
   return target;
 }
 
-export async function userRoutes(app: FastifyInstance, { db, notifier }: Services) {
+export async function userRoutes(app: FastifyInstance, { db, notifier, spaces }: Services) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const profileSchema = (tag: string) => ({ tags: [tag], params: HandleParams, response: { 200: Profile } });
 
@@ -69,6 +69,8 @@ export async function userRoutes(app: FastifyInstance, { db, notifier }: Service
         )
         .execute();
     });
+    // Out of the blocker's live Spaces now, not at their next command.
+    await spaces.enforceBlock(viewer.id, target.id);
     return profile(db, target, viewer.id);
   });
 

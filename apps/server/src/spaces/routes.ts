@@ -15,7 +15,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../context';
 import { requireViewer } from '../http/auth';
-import { AppError, errorBody } from '../http/errors';
+import { AppError, errorBody, socketError } from '../http/errors';
+import { controlCharacterError, hasControlCharacter } from '../http/input';
 import { scheduleRoutes } from '../schedule/routes';
 import { remindersOf } from '../schedule/store';
 import { findUser, getUserById, summary } from '../social/users-store';
@@ -42,6 +43,7 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
     },
     async (request, reply) => {
       const viewer = requireViewer(request);
+      await services.limits.take('space', viewer.id, request.ip);
       const { ticketing, ...input } = request.body;
       if (ticketing) await tickets.assertMaySell(viewer.id, ticketing);
       const { room, seq } = await spaces.create(
@@ -118,7 +120,7 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
   r.patch(
     '/api/spaces/:id',
     { schema: { tags: ['spaces'], params: IdParams, body: EditSpaceBody, response: { 200: CommandResult } } },
-    async (request) => spaces.run(request.params.id, request.viewer, 'edit', request.body),
+    async (request) => spaces.run(request.params.id, request.viewer, 'edit', request.body, request.ip),
   );
 
   for (const name of commandNames) {
@@ -132,7 +134,7 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
           response: { 200: CommandResult },
         },
       },
-      async (request) => spaces.run(request.params.id, request.viewer, name, request.body),
+      async (request) => spaces.run(request.params.id, request.viewer, name, request.body, request.ip),
     );
   }
 
@@ -169,7 +171,9 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
       socket.on('message', (raw) => {
         let parsed: ReturnType<typeof SpaceClientMessage.safeParse>;
         try {
-          parsed = SpaceClientMessage.safeParse(JSON.parse(String(raw)));
+          const json: unknown = JSON.parse(String(raw));
+          if (hasControlCharacter(json)) return reply(socketError(controlCharacterError()));
+          parsed = SpaceClientMessage.safeParse(json);
         } catch {
           return reply({ type: 'error', ...errorBody(ErrorCode.invalidJson, 'messages are JSON') });
         }
@@ -180,11 +184,10 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
           });
         const message = parsed.data;
         if (message.type === 'ping') return reply({ type: 'pong' });
-        spaces.run(spaceId, request.viewer, message.name, message.args).then(
+        spaces.run(spaceId, request.viewer, message.name, message.args, request.ip).then(
           ({ seq }) => reply({ type: 'ack', id: message.id, seq }),
           (err: unknown) => {
-            if (err instanceof AppError)
-              return reply({ type: 'error', id: message.id, ...errorBody(err.code, err.message) });
+            if (err instanceof AppError) return reply(socketError(err, message.id));
             request.log.error({ err }, 'space command failed');
             reply({
               type: 'error',

@@ -258,6 +258,31 @@ export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, c
   return no(400, ErrorCode.invalidRequest, `unknown command ${name}`);
 }
 
+/**
+ * The host blocked `userId` from their profile: out of each of the host's live Spaces at once,
+ * as an in-room block does (their sockets and media close on the `removed` event).
+ */
+export function decideHostBlock(state: RoomState, userId: string): Outcome {
+  if (state.status !== 'live' || userId === state.host.id || state.removed.includes(userId)) return ok();
+  return ok([{ kind: 'removed', userId, blocked: true }]);
+}
+
+/**
+ * A moderator suspended `userId`: the Space they host ends (nobody else may end it); on anyone
+ * else's stage they go back to the audience (a suspended account may listen, not speak), and
+ * their raised hand and invitations lapse.
+ */
+export function decideSuspension(state: RoomState, userId: string, now: string): Outcome {
+  if (state.status !== 'live') return ok();
+  if (state.host.id === userId) return ok([{ kind: 'ended', at: now }]);
+  const events: RoomEvent[] = [];
+  if (state.stage.some((m) => m.user.id === userId)) events.push({ kind: 'left_stage', userId, reason: 'demoted' });
+  if (state.raisedHands.some((u) => u.id === userId)) events.push({ kind: 'hand_lowered', userId, reason: 'declined' });
+  if (state.invitations.some((i) => i.user.id === userId))
+    events.push({ kind: 'invitation_ended', userId, accepted: false });
+  return ok(events);
+}
+
 /** Whether on-stage roles differ between two states (discovery keeps a copy of the stage). */
 export const stageChanged = (a: RoomState, b: RoomState) =>
   a.stage.length !== b.stage.length ||

@@ -17,7 +17,9 @@ import type { Config } from '../config';
 import type { Viewer } from '../http/auth';
 import { AppError } from '../http/errors';
 import { newId } from '../ids';
+import type { Limits } from '../limits/limits';
 import type { RecordingService } from '../recording/service';
+import { TURN_EVENT_KINDS } from '../recording/turns';
 import { sendMessage } from '../social/dms';
 import type { Notifier } from '../social/notifications';
 import { getPost } from '../social/posts';
@@ -27,7 +29,9 @@ import type { TicketService } from '../tickets/service';
 import {
   type CommandContext,
   decide,
+  decideHostBlock,
   decideSpeaking,
+  decideSuspension,
   type Effect,
   type Outcome,
   type Role,
@@ -35,7 +39,7 @@ import {
   stageChanged,
 } from './rules';
 import { decideCreate, decideMissed, type ScheduleLimits } from './schedule-rules';
-import { blockedByHost, countUpcoming, follows, loadRoom } from './store';
+import { blockedByHost, countUpcoming, follows, liveHostedBy, liveInvolving, loadRoom } from './store';
 
 /** The bus channel of one Space: sequenced events, reactions and presence, for every node. */
 export const spaceChannel = (spaceId: string) => `space:${spaceId}`;
@@ -59,6 +63,8 @@ export interface SpaceDeps {
   recordings: Pick<RecordingService, 'statusChanged'>;
   /** Who a ticketed Space admits; refunds when a Space is cancelled or missed (in its transaction). */
   tickets: Pick<TicketService, 'admission' | 'statusChanged'>;
+  /** Rate limits: every command spends from one budget per account and per IP. */
+  limits: Limits;
 }
 
 /**
@@ -169,7 +175,11 @@ export function createSpaceService(services: SpaceDeps) {
     viewer: Viewer | null,
     name: CommandName,
     rawArgs: unknown,
+    ip: string,
   ): Promise<{ seq: number }> {
+    // First, before any work: one budget for every command, whichever way it comes.
+    await services.limits.take('command', viewer?.id ?? null, ip);
+    if (name === 'invite' || name === 'report') await services.limits.take(name, viewer?.id ?? null, ip);
     const parsed = CommandArgs[name].safeParse(rawArgs ?? {});
     if (!parsed.success)
       throw new AppError(
@@ -179,7 +189,8 @@ export function createSpaceService(services: SpaceDeps) {
       );
     const args = parsed.data as Record<string, unknown>;
     // HTTP requests of suspended accounts stop in http/auth; this covers commands over the socket.
-    if (viewer?.suspended)
+    // Ending their own Space is the one thing they may still do (safety/rules).
+    if (viewer?.suspended && name !== 'end')
       throw new AppError(403, ErrorCode.suspended, 'your account is suspended: you cannot take part in Spaces');
     const actor = viewer ? summary(await getUserById(db, viewer.id)) : null;
     const target = await resolveTarget(args);
@@ -274,6 +285,14 @@ export function createSpaceService(services: SpaceDeps) {
         .insertInto('space_events')
         .values(published.map((p) => ({ space_id: spaceId, seq: p.seq, event: JSON.stringify(p.event) })))
         .execute();
+      // An ended Space's log is read only for the recording's turns: the rest goes (nobody resumes
+      // an ended Space; a client that asks gets the snapshot).
+      if (next.status === 'ended' && state.status !== 'ended')
+        await tx
+          .deleteFrom('space_events')
+          .where('space_id', '=', spaceId)
+          .where(sql<string>`event->>'kind'`, 'not in', [...TURN_EVENT_KINDS])
+          .execute();
       if (stageChanged(state, next)) {
         await tx.deleteFrom('space_stage').where('space_id', '=', spaceId).execute();
         await tx
@@ -298,6 +317,18 @@ export function createSpaceService(services: SpaceDeps) {
   /** The missed-check job: a scheduled Space not started within the grace period, through the same path. */
   async function markMissedIfLate(spaceId: string) {
     await commit(spaceId, null, (_tx, state) => decideMissed(state, clock.now(), schedule.graceMinutes));
+  }
+
+  /** A block from the host's profile reaches each of their live Spaces (and, by its events, the media). */
+  async function enforceBlock(hostId: string, userId: string) {
+    for (const spaceId of await liveHostedBy(db, hostId))
+      await commit(spaceId, null, (_tx, state) => decideHostBlock(state, userId));
+  }
+
+  /** A suspension reaches every live Space the person is part of: theirs end, others' stages let them go. */
+  async function enforceSuspension(userId: string) {
+    for (const spaceId of await liveInvolving(db, userId))
+      await commit(spaceId, null, (_tx, state) => decideSuspension(state, userId, new Date().toISOString()));
   }
 
   /** Blocks and reports commit together with the events. */
@@ -388,6 +419,8 @@ export function createSpaceService(services: SpaceDeps) {
     onChange: (hook: SpaceChangeHook) => {
       hooks.push(hook);
     },
+    enforceBlock,
+    enforceSuspension,
   };
 }
 

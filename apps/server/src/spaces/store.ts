@@ -24,6 +24,34 @@ export async function blockedByHost(db: Db, hostId: string, userIds: string[]): 
   return new Set(rows.map((r) => r.blocked_id));
 }
 
+/** Live Spaces this person hosts. */
+export async function liveHostedBy(db: Db, hostId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('spaces')
+    .select('id')
+    .where('host_id', '=', hostId)
+    .where('status', '=', 'live')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Live Spaces where this person hosts, is on stage, has a hand raised or an invitation. */
+export async function liveInvolving(db: Db, userId: string): Promise<string[]> {
+  const hand = JSON.stringify([{ id: userId }]);
+  const invitation = JSON.stringify([{ user: { id: userId } }]);
+  const rows = await db
+    .selectFrom('spaces')
+    .select('id')
+    .where('status', '=', 'live')
+    .where(
+      sql<boolean>`(host_id = ${userId}
+        or exists (select 1 from space_stage st where st.space_id = spaces.id and st.user_id = ${userId})
+        or room->'raisedHands' @> ${hand}::jsonb or room->'invitations' @> ${invitation}::jsonb)`,
+    )
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function follows(db: Db, followerId: string, followeeId: string) {
   const row = await db
     .selectFrom('follows')

@@ -16,7 +16,14 @@ export interface Database {
     suspended_at: Date | null;
   };
   sessions: { token_hash: string; user_id: string; created_at: CreatedAt; expires_at: Date };
-  api_tokens: { id: string; user_id: string; token_hash: string; name: string; created_at: CreatedAt };
+  api_tokens: {
+    id: string;
+    user_id: string;
+    token_hash: string;
+    name: string;
+    created_at: CreatedAt;
+    expires_at: Date | null;
+  };
   follows: { follower_id: string; followee_id: string; created_at: CreatedAt };
   blocks: { blocker_id: string; blocked_id: string; created_at: CreatedAt };
   posts: { id: string; author_id: string; text: string; created_at: CreatedAt };

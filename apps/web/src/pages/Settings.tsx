@@ -1,4 +1,4 @@
-import type { User } from '@earshot/protocol';
+import type { ApiToken, User } from '@earshot/protocol';
 import { type FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useAnnounce } from '../announcer';
@@ -8,6 +8,7 @@ import { ErrorNote, Loading } from '../components/Status';
 import { NotificationSettings } from '../pwa/NotificationSettings';
 import { forgetPushOnLogout } from '../pwa/push';
 import { useSession } from '../session';
+import { useLoad } from '../use-load';
 import { useTitle } from '../use-title';
 
 const BIO_LIMIT = 160;
@@ -83,12 +84,24 @@ function ProfileForm({ user, onSaved }: { user: User; onSaved: (user: User) => v
   );
 }
 
+const EXPIRY_CHOICES = [
+  { value: '', label: 'Never (until revoked)' },
+  { value: '30', label: 'In 30 days' },
+  { value: '90', label: 'In 90 days' },
+  { value: '365', label: 'In a year' },
+];
+
+const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+
 function TokenForm() {
   const [name, setName] = useState('');
+  const [expiry, setExpiry] = useState('');
   const [token, setToken] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const tokens = useLoad('tokens', () => api.tokens());
+  const announce = useAnnounce();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -96,13 +109,28 @@ function TokenForm() {
     setError(null);
     setCopied(false);
     try {
-      const result = await api.createToken(name.trim() || undefined);
+      const result = await api.createToken({
+        ...(name.trim() && { name: name.trim() }),
+        ...(expiry && { expiresInDays: Number(expiry) }),
+      });
       setToken(result.token);
       setName('');
+      void tokens.reload(true);
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function revoke(t: ApiToken) {
+    setError(null);
+    try {
+      await api.revokeToken(t.id);
+      void tokens.reload(true);
+      announce(`Token “${t.name}” revoked.`);
+    } catch (e) {
+      setError(e);
     }
   }
 
@@ -120,13 +148,24 @@ function TokenForm() {
     <form className="form" onSubmit={submit} noValidate>
       <h2>Personal API tokens</h2>
       <p className="muted">
-        Bots and other apps can act as you with a token, sent as <code>Authorization: Bearer …</code>.
+        Bots and other apps can act as you with a token, sent as <code>Authorization: Bearer …</code>. Logging out does
+        not end your tokens: revoke the ones you no longer use.
       </p>
       <div className="field">
         <label htmlFor="token-name">Token name (optional)</label>
         <input id="token-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={50} />
       </div>
-      <ErrorNote error={error} />
+      <div className="field">
+        <label htmlFor="token-expiry">Expires</label>
+        <select id="token-expiry" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+          {EXPIRY_CHOICES.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ErrorNote error={error ?? tokens.error} />
       <div className="actions">
         <button type="submit" className="button secondary" disabled={busy}>
           Create token
@@ -152,6 +191,31 @@ function TokenForm() {
             </button>
           </div>
         </div>
+      )}
+      <h3 id="tokens-heading">Your tokens</h3>
+      {tokens.data && tokens.data.items.length === 0 && <p className="muted">You have no tokens.</p>}
+      {tokens.data && tokens.data.items.length > 0 && (
+        <ul className="token-list" aria-labelledby="tokens-heading">
+          {tokens.data.items.map((t) => (
+            <li key={t.id}>
+              <span>
+                <strong>{t.name}</strong>
+                <small className="muted">
+                  {' '}
+                  created {day(t.createdAt)} · {t.expiresAt ? `expires ${day(t.expiresAt)}` : 'never expires'}
+                </small>
+              </span>
+              <button
+                type="button"
+                className="button secondary small"
+                onClick={() => void revoke(t)}
+                aria-label={`Revoke ${t.name}`}
+              >
+                Revoke
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
     </form>
   );
