@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { Client, type Running, signUp, startEarshot } from './helpers';
+import { Client, type Running, signUp, startEarshot, watch } from './helpers';
 
 /** Opens a WebSocket and says what happened: 'open', or the HTTP status and error code of the refusal. */
 function handshake(url: string, headers: Record<string, string>) {
@@ -34,7 +34,7 @@ async function liveSpace(host: Client) {
 describe('sockets and the event log', () => {
   let server: Running;
   before(async () => {
-    server = await startEarshot();
+    server = await startEarshot({ PRESENCE_GRACE_MS: '200' });
   });
   after(() => server.close());
 
@@ -71,6 +71,33 @@ describe('sockets and the event log', () => {
     }
     // The hijack the review found: a command from the other page never ran.
     assert.equal((await host.c.get(`/api/spaces/${id}`)).body.space.status, 'live');
+  });
+
+  it('stores a listener count of 0 once everyone has left (the feed no longer drops its own last announcement)', async () => {
+    const host = await signUp(server.url, 'lcount');
+    const id = await liveSpace(host.c);
+    const stored = async () =>
+      (
+        await server.earshot.store.db
+          .selectFrom('spaces')
+          .select('listener_count')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).listener_count;
+    const a = await watch(server.url, id);
+    const b = await watch(server.url, id);
+    await a.until(() => a.view.listenerCount === 2);
+    const settle = async (want: number) => {
+      const end = Date.now() + 5000;
+      while ((await stored()) !== want) {
+        assert.ok(Date.now() < end, `stored count ${await stored()}, wanted ${want}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await settle(2);
+    a.close();
+    b.close();
+    await settle(0);
   });
 
   it('compacts the event log when a Space ends (the recording keeps its turns)', async () => {

@@ -249,6 +249,9 @@ export class SpaceHub {
     for (const t of [feed.gapTimer, feed.presenceTimer, feed.announceTimer]) clearTimeout(t);
     this.#feeds.delete(feed.spaceId);
     this.#known.delete(feed.spaceId);
+    // Our own zero never comes back to us (we stopped listening first): store the total without us now.
+    feed.nodes.set(this.nodeId, { count: 0, sample: [], at: Date.now() });
+    this.#storeCount(feed, feed.totals().listenerCount);
   }
 
   #scheduleAnnounce(feed: RoomFeed) {
@@ -282,17 +285,20 @@ export class SpaceHub {
       if (text === feed.lastBroadcast) return;
       feed.lastBroadcast = text;
       for (const s of feed.sockets) if (!s.queue && s.ws.readyState === s.ws.OPEN) s.ws.send(text);
-      // Discovery reads the count from the database; every node computes the same total.
-      if (totals.listenerCount !== feed.lastStored) {
-        feed.lastStored = totals.listenerCount;
-        this.db
-          .updateTable('spaces')
-          .set({ listener_count: totals.listenerCount })
-          .where('id', '=', feed.spaceId)
-          .execute()
-          .catch((err) => this.log.warn({ err }, 'storing the listener count failed'));
-      }
+      this.#storeCount(feed, totals.listenerCount);
     }, 250);
+  }
+
+  /** Discovery reads the count from the database; every node computes the same total. */
+  #storeCount(feed: RoomFeed, listenerCount: number) {
+    if (listenerCount === feed.lastStored) return;
+    feed.lastStored = listenerCount;
+    this.db
+      .updateTable('spaces')
+      .set({ listener_count: listenerCount })
+      .where('id', '=', feed.spaceId)
+      .execute()
+      .catch((err) => this.log.warn({ err }, 'storing the listener count failed'));
   }
 }
 
