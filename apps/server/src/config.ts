@@ -97,6 +97,8 @@ export const ConfigSchema = z
       .min(1)
       .max(24 * 60)
       .default(10),
+    /** Signed-out live-socket connections one IP address may hold on one node. */
+    ANON_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(20),
     /** The one UDP port every WebRTC peer uses (0 = any free port, for tests). */
     MEDIA_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
     /** Media worker processes, each on its own UDP port from MEDIA_PORT up; 0 runs media in the main process. */

@@ -34,7 +34,7 @@ async function liveSpace(host: Client) {
 describe('sockets and the event log', () => {
   let server: Running;
   before(async () => {
-    server = await startEarshot({ PRESENCE_GRACE_MS: '200' });
+    server = await startEarshot({ PRESENCE_GRACE_MS: '200', ANON_SOCKETS_PER_IP: '3' });
   });
   after(() => server.close());
 
@@ -98,6 +98,22 @@ describe('sockets and the event log', () => {
     a.close();
     b.close();
     await settle(0);
+  });
+
+  it('caps signed-out live sockets per IP (signed-in people are not counted)', async () => {
+    const host = await signUp(server.url, 'lanon');
+    const id = await liveSpace(host.c);
+    const open = [];
+    for (let i = 0; i < 3; i++) open.push(await watch(server.url, id, undefined, `?client=tab${i}`));
+    const refused = await handshake(`${server.url.replace('http', 'ws')}/api/spaces/${id}/live?client=tab9`, {});
+    assert.deepEqual(refused, { opened: false, status: 429, code: 'rate_limited' });
+    assert.ok(
+      (await handshake(`${server.url.replace('http', 'ws')}/api/spaces/${id}/live`, { cookie: host.c.cookie })).opened,
+    );
+    open[0]?.close();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok((await handshake(`${server.url.replace('http', 'ws')}/api/spaces/${id}/live?client=tab9`, {})).opened);
+    for (const v of open) v.close();
   });
 
   it('compacts the event log when a Space ends (the recording keeps its turns)', async () => {

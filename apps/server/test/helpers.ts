@@ -29,6 +29,7 @@ export async function testEnv(env: Record<string, string> = {}) {
     AUTH_RATE_LIMIT_PER_HANDLE: '10000',
     // Every test client comes from 127.0.0.1: the per-IP budgets would join unrelated tests.
     RATE_LIMITS: 'off',
+    ANON_SOCKETS_PER_IP: '10000',
     RECORDINGS_DIR: path.join(tmpdir(), `earshot-recordings-${runId}`),
     ...env,
   };
