@@ -42,19 +42,7 @@ export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier, 
       socket.close(CloseCode.unauthenticated, 'unauthenticated');
       return;
     }
-    // Listen before the first await on I/O so that nothing pushed meanwhile is lost.
-    const pending: ServerMessage[] = [];
-    let ready = false;
-    const unsubscribe = await bus.subscribe(userChannel(viewer.id), (event) => {
-      if (ready) send(socket, event as ServerMessage);
-      else pending.push(event as ServerMessage);
-    });
-    alive.set(socket, true);
-    socket.on('pong', () => alive.set(socket, true));
-    socket.on('close', () => {
-      alive.delete(socket);
-      unsubscribe();
-    });
+    // Before the first await: a message sent right after the socket opens must find a listener.
     socket.on('message', (raw) => {
       let parsed: ReturnType<typeof ClientMessage.safeParse>;
       try {
@@ -70,6 +58,19 @@ export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier, 
           ...errorBody(ErrorCode.invalidRequest, 'unknown message; expected {"type":"ping"}'),
         });
       send(socket, { type: 'pong' });
+    });
+    // Listen before the first await on I/O so that nothing pushed meanwhile is lost.
+    const pending: ServerMessage[] = [];
+    let ready = false;
+    const unsubscribe = await bus.subscribe(userChannel(viewer.id), (event) => {
+      if (ready) send(socket, event as ServerMessage);
+      else pending.push(event as ServerMessage);
+    });
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+    socket.on('close', () => {
+      alive.delete(socket);
+      unsubscribe();
     });
     const user = await getUserById(db, viewer.id);
     send(socket, { type: 'hello', user: summary(user), unreadNotifications: await notifier.unreadCount(viewer.id) });
