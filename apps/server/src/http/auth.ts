@@ -70,6 +70,27 @@ export async function createApiToken(
   return token;
 }
 
+/** A person's tokens, newest first (never their secrets). */
+export async function listApiTokens(db: Db, userId: string) {
+  return db
+    .selectFrom('api_tokens')
+    .select(['id', 'name', 'created_at', 'expires_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .execute();
+}
+
+/** Revokes one of a person's tokens; false when they have no such token. */
+export async function revokeApiToken(db: Db, userId: string, id: string): Promise<boolean> {
+  const gone = await db
+    .deleteFrom('api_tokens')
+    .where('id', '=', id)
+    .where('user_id', '=', userId)
+    .returning('id')
+    .executeTakeFirst();
+  return Boolean(gone);
+}
+
 const viewerColumns = ['users.id', 'users.handle', 'users.moderator', 'users.suspended_at'] as const;
 const toViewer = (
   row: { id: string; handle: string; moderator: boolean; suspended_at: Date | null },

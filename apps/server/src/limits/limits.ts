@@ -1,8 +1,7 @@
-import { ErrorCode } from '@earshot/protocol';
 import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '../http/errors';
 import { LoginThrottle } from './login-throttle';
+import { tooMany } from './too-many';
 
 /**
  * What one person (and one IP address) may do per window. Space commands share one budget
@@ -45,10 +44,7 @@ export const defaultBudgets: Record<BudgetName, Budget> = {
 /** The actions that carry a per-user and a per-IP budget. */
 export type LimitedAction = 'command' | 'space' | 'dm' | 'invite' | 'report';
 
-export const tooMany = (what: string, retryAfterMs: number) => {
-  const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
-  return new AppError(429, ErrorCode.rateLimited, `too many ${what}; try again in ${retryAfter} s`, { retryAfter });
-};
+export { tooMany };
 
 const WHAT: Record<LimitedAction, string> = {
   command: 'commands',

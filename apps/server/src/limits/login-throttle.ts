@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { tooMany } from './limits';
+import { tooMany } from './too-many';
 
 const FAILURES_WINDOW_S = 24 * 3600;
 const MAX_WAIT_S = 15 * 60;

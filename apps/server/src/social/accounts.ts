@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../context';
-import { createApiToken, endSession, requireViewer, startSession } from '../http/auth';
+import { createApiToken, endSession, listApiTokens, requireViewer, revokeApiToken, startSession } from '../http/auth';
 import { AppError } from '../http/errors';
 import { newId } from '../ids';
 import { isCommonPassword } from './common-passwords';
@@ -152,12 +152,7 @@ export async function accountRoutes(app: FastifyInstance, { db, config, limits }
     { schema: { tags: ['auth'], response: { 200: z.object({ items: z.array(ApiToken) }) } } },
     async (request) => {
       const viewer = requireViewer(request);
-      const rows = await db
-        .selectFrom('api_tokens')
-        .select(['id', 'name', 'created_at', 'expires_at'])
-        .where('user_id', '=', viewer.id)
-        .orderBy('created_at', 'desc')
-        .execute();
+      const rows = await listApiTokens(db, viewer.id);
       return {
         items: rows.map((t) => ({
           id: t.id,
@@ -174,13 +169,8 @@ export async function accountRoutes(app: FastifyInstance, { db, config, limits }
     { schema: { tags: ['auth'], params: z.strictObject({ id: z.string().min(1).max(64) }) } },
     async (request, reply) => {
       const viewer = requireViewer(request);
-      const gone = await db
-        .deleteFrom('api_tokens')
-        .where('id', '=', request.params.id)
-        .where('user_id', '=', viewer.id)
-        .returning('id')
-        .executeTakeFirst();
-      if (!gone) throw new AppError(404, ErrorCode.notFound, 'token not found');
+      if (!(await revokeApiToken(db, viewer.id, request.params.id)))
+        throw new AppError(404, ErrorCode.notFound, 'token not found');
       return reply.status(204).send();
     },
   );
