@@ -157,7 +157,12 @@ describe('GET /api/captions says whether this server can caption', () => {
     it(name, async () => {
       const server = await startEarshot(env);
       try {
-        const info = await (await fetch(`${server.url}/api/captions`)).json();
+        // The endpoint waits a few seconds for the worker to start; a loaded machine may need longer.
+        let info = await (await fetch(`${server.url}/api/captions`)).json();
+        for (let i = 0; i < 30 && info.engine === 'starting'; i++) {
+          await sleep(1000);
+          info = await (await fetch(`${server.url}/api/captions`)).json();
+        }
         assert.equal(info.engine, null);
         assert.match(info.problem, expected);
       } finally {
@@ -191,13 +196,14 @@ describe('live captions: wrtc speakers → WHIP → SFU → worker → captions 
     const listener = await watch(server.url, id, lee.c);
     const captions = () => listener.view.messages.filter((m) => m.type === 'caption').map((m) => m.caption as Caption);
     const finalsOf = (userId: string) => captions().filter((c) => c.final && c.userId === userId);
+    // Finals must come; how soon is the latency benchmark's question (a loaded CI lags the engine).
 
     const hostMic = await publishSpeech(whip(id, host.c));
     const samMic = await publishSpeech(whip(id, sam.c));
     await Promise.all([connected(hostMic.pc), connected(samMic.pc)]);
     // Both talk at once; only the host agreed to captions.
     await Promise.all([hostMic.say(speak('welcome to the show')), samMic.say(speak('this is not for the record'))]);
-    await listener.until(() => finalsOf(host.user.id).length > 0, 10_000);
+    await listener.until(() => finalsOf(host.user.id).length > 0, 30_000);
     await sleep(1500);
     assert.deepEqual(
       captions().filter((c) => c.userId === sam.user.id),
@@ -215,7 +221,7 @@ describe('live captions: wrtc speakers → WHIP → SFU → worker → captions 
     assert.equal((await sam.c.post(`/api/spaces/${id}/captions-consent`, { consent: true })).status, 200);
     const consentedAt = Date.now();
     await samMic.say(speak('thank you for having me'));
-    await listener.until(() => finalsOf(sam.user.id).length > 0, 10_000);
+    await listener.until(() => finalsOf(sam.user.id).length > 0, 30_000);
     const samFinal = finalsOf(sam.user.id)[0] as Caption;
 
     // Garbage from a consenting speaker's connection: no captions, no errors, captions go on.
@@ -242,7 +248,7 @@ describe('live captions: wrtc speakers → WHIP → SFU → worker → captions 
     const hostMic2 = await publishSpeech(whip(id, host.c));
     await connected(hostMic2.pc);
     await hostMic2.say(speak('we are still here'));
-    await listener.until(() => finalsOf(host.user.id).some((c) => !c.id.startsWith(oldMic)), 10_000);
+    await listener.until(() => finalsOf(host.user.id).some((c) => !c.id.startsWith(oldMic)), 30_000);
 
     // The host's transcript, live and after the end.
     const live = await host.c.get(`/api/spaces/${id}/transcript`);
@@ -307,7 +313,7 @@ describe('live captions: wrtc speakers → WHIP → SFU → worker → captions 
     const mic = await publishSpeech(whip(id, host.c));
     await connected(mic.pc);
     await mic.say(speak('one two three four'));
-    await listener.until(() => captions().some((m) => m.caption.final), 10_000);
+    await listener.until(() => captions().some((m) => m.caption.final), 30_000);
 
     await host.c.post(`/api/spaces/${id}/captions-consent`, { consent: false });
     await listener.until(() => listener.view.state?.stage[0]?.captions === false);
