@@ -2,6 +2,18 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { parseBudgets } from './limits/limits';
 
+/** A comma-separated list: entries trimmed (and lower-cased for names that ignore case), empty ones dropped. */
+const commaList = (fallback = '', lowerCase = false) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v) =>
+      v
+        .split(',')
+        .map((entry) => (lowerCase ? entry.trim().toLowerCase() : entry.trim()))
+        .filter(Boolean),
+    );
+
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -37,28 +49,19 @@ export const ConfigSchema = z
      * comma-separated (or proxy-addr's names loopback, linklocal, uniquelocal). Unset: none, every
      * request's address is its TCP peer's.
      */
-    TRUST_PROXY: z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(
-        z.array(
-          z.union([
-            z.ipv4(),
-            z.ipv6(),
-            z.cidrv4(),
-            z.cidrv6(),
-            z.enum(['loopback', 'linklocal', 'uniquelocal'], {
-              error: 'each entry is an address, a CIDR, loopback, linklocal or uniquelocal',
-            }),
-          ]),
-        ),
+    TRUST_PROXY: commaList().pipe(
+      z.array(
+        z.union([
+          z.ipv4(),
+          z.ipv6(),
+          z.cidrv4(),
+          z.cidrv6(),
+          z.enum(['loopback', 'linklocal', 'uniquelocal'], {
+            error: 'each entry is an address, a CIDR, loopback, linklocal or uniquelocal',
+          }),
+        ]),
       ),
+    ),
     /** Sign-up and log-in attempts allowed per minute from one IP address; sign-ups for one handle. */
     AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
     AUTH_RATE_LIMIT_PER_HANDLE: z.coerce.number().int().min(1).default(10),
@@ -108,16 +111,9 @@ export const ConfigSchema = z
     /** The address peers should send media to, when it is not the machine's own (1:1 NAT, cloud). */
     MEDIA_PUBLIC_IP: z.union([z.ipv4(), z.ipv6()]).optional(),
     /** STUN/TURN servers for the server's side, comma-separated: stun:host:port, turn:user:pass@host:port. */
-    ICE_SERVERS: z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.string().regex(/^(stun|turns?):\S+$/, 'each entry starts with stun: turn: or turns:'))),
+    ICE_SERVERS: commaList().pipe(
+      z.array(z.string().regex(/^(stun|turns?):\S+$/, 'each entry starts with stun: turn: or turns:')),
+    ),
     /** A media peer that sends nothing at all (not even ICE consent checks) this long is closed. */
     MEDIA_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
     /** Where recordings are kept (speaker tracks and mixdowns); unset = DATA_DIR/recordings. */
@@ -134,15 +130,7 @@ export const ConfigSchema = z
     /** How often each node looks for due jobs (mixdowns, retention). */
     JOBS_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     /** Handles of moderators (the admin role), comma-separated; also granted with `npm run admin`. */
-    MODERATORS: z
-      .string()
-      .default('')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim().toLowerCase())
-          .filter(Boolean),
-      ),
+    MODERATORS: commaList('', true),
     /** Ticketed Spaces: how buyers pay (ledger: balances an admin tops up; stripe: Stripe Checkout). */
     PAYMENTS_PROVIDER: z.enum(['ledger', 'stripe']).default('ledger'),
     STRIPE_SECRET_KEY: z.string().trim().min(1).optional(),
@@ -181,15 +169,10 @@ export const ConfigSchema = z
      * Push services the server will send to (host names, each also matching its subdomains; `*` = any):
      * the browsers' own by default, so that a subscription cannot make the server post elsewhere.
      */
-    PUSH_ALLOWED_HOSTS: z
-      .string()
-      .default('fcm.googleapis.com,android.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com')
-      .transform((v) =>
-        v
-          .split(',')
-          .map((s) => s.trim().toLowerCase())
-          .filter(Boolean),
-      ),
+    PUSH_ALLOWED_HOSTS: commaList(
+      'fcm.googleapis.com,android.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com',
+      true,
+    ),
     /** A PEM file of extra certificate authorities to trust for push services (a private push service, tests). */
     PUSH_CA_FILE: z.string().min(1).optional(),
     /** Set: GET /metrics answers only `Authorization: Bearer <this>`. Unset: only requests from loopback. */
