@@ -9,6 +9,7 @@
  *   npm run admin -- earnings
  */
 import { type Config, ConfigError, loadConfig } from './config';
+import { setAccountByHandle } from './social/users-store';
 import { type AdminCommand, credit, grantTicketing, platformEarnings } from './tickets/admin';
 
 const USAGE = `usage: npm run admin -- moderator grant|revoke <handle>
@@ -77,11 +78,7 @@ async function main(args: string[]): Promise<number> {
   if (!command) return 2;
   const handle = command.handle.replace(/^@/, '');
   try {
-    let q = store.db.updateTable('users').set(command.change.set).where('handle_lower', '=', handle.toLowerCase());
-    // Suspending again keeps the first date.
-    if ('suspended_at' in command.change.set && command.change.set.suspended_at)
-      q = q.where('suspended_at', 'is', null);
-    await q.execute();
+    await setAccountByHandle(store.db, handle, command.change.set);
     const user = await store.db
       .selectFrom('users')
       .select(['handle'])

@@ -97,3 +97,8 @@ export function formatTranscript(t: Transcript, format: Exclude<TranscriptFormat
       .join('\n');
   return t.segments.map((s) => `[${timestamp(s.startMs, '.')}] ${s.speaker.displayName}: ${s.text}`).join('\n');
 }
+
+/** Deletes a Space's transcript (retention, with its recording). */
+export async function deleteTranscript(db: Db, spaceId: string) {
+  await db.deleteFrom('transcript_segments').where('space_id', '=', spaceId).execute();
+}

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Recording, RoomEvent, RoomState } from '@earshot/protocol';
 import type { FastifyBaseLogger } from 'fastify';
+import { deleteTranscript } from '../captions/transcript';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Viewer } from '../http/auth';
@@ -145,7 +146,7 @@ export function createRecordingService({ db, config, clock, notifier, recorder, 
         await rm(path.join(dir, space_id), { recursive: true, force: true });
         await db.transaction().execute(async (tx) => {
           await tx.deleteFrom('recording_tracks').where('space_id', '=', space_id).execute();
-          await tx.deleteFrom('transcript_segments').where('space_id', '=', space_id).execute();
+          await deleteTranscript(tx, space_id);
           await tx.deleteFrom('recordings').where('space_id', '=', space_id).execute();
         });
         log.info({ spaceId: space_id }, 'expired recording deleted');

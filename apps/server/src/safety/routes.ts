@@ -17,6 +17,7 @@ import { AppError } from '../http/errors';
 import { toPage } from '../http/pagination';
 import { newId } from '../ids';
 import { setViolation } from '../recording/store';
+import { setSuspended } from '../social/users-store';
 import { decideSafety, type SafetyAction } from './rules';
 import {
   hasStandingViolation,
@@ -27,7 +28,6 @@ import {
   recordAppeal,
   recordDecision,
   setStatus,
-  setSuspended,
   suspendedByOtherReport,
   toReport,
 } from './store';

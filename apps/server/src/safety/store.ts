@@ -297,11 +297,29 @@ export async function setStatus(db: Db, reportId: string, status: ReportStatus) 
   await db.updateTable('reports').set({ status }).where('id', '=', reportId).execute();
 }
 
-/** Suspends an account (keeping the first date if it already is); `at: null` lifts it. */
-export async function setSuspended(db: Db, userId: string, at: Date | null) {
-  let q = db.updateTable('users').set({ suspended_at: at }).where('id', '=', userId);
-  if (at) q = q.where('suspended_at', 'is', null);
-  await q.execute();
+/** A report filed from inside a Space; `offsetMs`: where in it a moderator should start listening. */
+export async function fileReport(
+  db: Db,
+  report: {
+    id: string;
+    reporterId: string;
+    spaceId: string;
+    userId: string | null;
+    reason: string;
+    offsetMs: number | null;
+  },
+) {
+  await db
+    .insertInto('reports')
+    .values({
+      id: report.id,
+      reporter_id: report.reporterId,
+      space_id: report.spaceId,
+      reported_user_id: report.userId,
+      reason: report.reason,
+      offset_ms: report.offsetMs,
+    })
+    .execute();
 }
 
 export async function recordAppeal(db: Db, reportId: string, appellantId: string, statement: string, at: Date) {

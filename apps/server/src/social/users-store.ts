@@ -103,3 +103,30 @@ export async function summariesById(db: Db, ids: string[]): Promise<Map<string, 
   const rows = await db.selectFrom('users').select(['id', 'handle', 'display_name']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, summary(r)]));
 }
+
+/** Suspends an account (keeping the first date if it already is); `at: null` lifts it. */
+export async function setSuspended(db: Db, userId: string, at: Date | null) {
+  let q = db.updateTable('users').set({ suspended_at: at }).where('id', '=', userId);
+  if (at) q = q.where('suspended_at', 'is', null);
+  await q.execute();
+}
+
+/** The admin command line's changes to an account by handle: moderator, or suspended (first date kept). */
+export async function setAccountByHandle(
+  db: Db,
+  handle: string,
+  set: { moderator: boolean } | { suspended_at: Date | null },
+) {
+  let q = db.updateTable('users').set(set).where('handle_lower', '=', handle.toLowerCase());
+  if ('suspended_at' in set && set.suspended_at) q = q.where('suspended_at', 'is', null);
+  await q.execute();
+}
+
+/** `blockerId` blocks `blockedId` (again is a no-op). */
+export async function block(db: Db, blockerId: string, blockedId: string) {
+  await db
+    .insertInto('blocks')
+    .values({ blocker_id: blockerId, blocked_id: blockedId })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}

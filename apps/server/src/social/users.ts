@@ -8,7 +8,7 @@ import { AppError } from '../http/errors';
 import { toPage } from '../http/pagination';
 import type { Db } from '../store/db';
 import { decide, type SocialAction } from './rules';
-import { findUser, profile, relation, summary } from './users-store';
+import { block, findUser, profile, relation, summary } from './users-store';
 
 const HandleParams = z.strictObject({ handle: Handle });
 
@@ -54,11 +54,7 @@ export async function userRoutes(app: FastifyInstance, { db, notifier, spaces }:
     const target = await authorize(db, viewer.id, request.params.handle, 'block');
     // A block also ends the follows both ways, as on every social network.
     await db.transaction().execute(async (tx) => {
-      await tx
-        .insertInto('blocks')
-        .values({ blocker_id: viewer.id, blocked_id: target.id })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+      await block(tx, viewer.id, target.id);
       await tx
         .deleteFrom('follows')
         .where((eb) =>

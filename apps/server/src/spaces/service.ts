@@ -20,10 +20,11 @@ import { newId } from '../ids';
 import type { Limits } from '../limits/limits';
 import type { RecordingService } from '../recording/service';
 import { TURN_EVENT_KINDS } from '../recording/turns';
+import { fileReport } from '../safety/store';
 import { sendMessage } from '../social/dms';
 import type { Notifier } from '../social/notifications';
 import { getPost } from '../social/posts';
-import { findUser, getUserById, summary } from '../social/users-store';
+import { block, findUser, getUserById, summary } from '../social/users-store';
 import type { Db } from '../store/db';
 import type { TicketService } from '../tickets/service';
 import {
@@ -335,12 +336,7 @@ export function createSpaceService(services: SpaceDeps) {
   async function recordEffects(tx: Db, spaceId: string, hostId: string, actor: UserSummary | null, effects: Effect[]) {
     if (!actor) return;
     for (const effect of effects) {
-      if (effect.kind === 'block')
-        await tx
-          .insertInto('blocks')
-          .values({ blocker_id: hostId, blocked_id: effect.userId })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+      if (effect.kind === 'block') await block(tx, hostId, effect.userId);
       if (effect.kind === 'report') {
         // Where in the Space a moderator should start listening (its end, for a report made after it).
         const { started_at, ended_at } = await tx
@@ -349,17 +345,14 @@ export function createSpaceService(services: SpaceDeps) {
           .where('id', '=', spaceId)
           .executeTakeFirstOrThrow();
         const at = ended_at?.getTime() ?? Date.now();
-        await tx
-          .insertInto('reports')
-          .values({
-            id: newId(),
-            reporter_id: actor.id,
-            space_id: spaceId,
-            reported_user_id: effect.userId ?? null,
-            reason: effect.reason,
-            offset_ms: started_at ? Math.max(0, at - started_at.getTime()) : null,
-          })
-          .execute();
+        await fileReport(tx, {
+          id: newId(),
+          reporterId: actor.id,
+          spaceId,
+          userId: effect.userId ?? null,
+          reason: effect.reason,
+          offsetMs: started_at ? Math.max(0, at - started_at.getTime()) : null,
+        });
       }
     }
   }
