@@ -36,7 +36,19 @@ type Point = {
   listeners_hearing_nothing: number;
   server_cpu_percent_of_one_core: number;
   server_cpu_us_per_delivered_packet: number;
+  /** Above the server's CPU with the speaker talking to nobody (its fixed costs). */
+  server_cpu_us_per_delivered_packet_above_idle: number;
 };
+
+/** CPU of `pids` (% of one core) over 5 s of the source talking to no listener. */
+async function idleCpu(source: { send: () => void }, pids: number[]) {
+  await tick(source.send, now() + 1000);
+  const cpu0 = pids.map(cpuSeconds);
+  const wall0 = now();
+  await tick(source.send, now() + 5000);
+  const cpu = pids.reduce((a, pid, i) => a + cpuSeconds(pid) - (cpu0[i] ?? 0), 0);
+  return cpu / ((now() - wall0) / 1000);
+}
 
 /** Forks the listener processes and waits until every listener has joined. */
 async function joinListeners(script: string, args: (share: number) => string[], listeners: number) {
@@ -97,6 +109,7 @@ async function measure(
   clients: Awaited<ReturnType<typeof joinListeners>>,
   source: { send: () => void; sent: () => number },
   pids: () => number[],
+  idle: number,
 ): Promise<Point> {
   await tick(source.send, now() + 2000);
   await sleep(1500); // the clients drain the warm-up before counting starts
@@ -121,6 +134,7 @@ async function measure(
     listeners_hearing_nothing: silent,
     server_cpu_percent_of_one_core: round((cpu / wall) * 100),
     server_cpu_us_per_delivered_packet: round((cpu / received) * 1e6, 2),
+    server_cpu_us_per_delivered_packet_above_idle: round(((cpu - idle * wall) / received) * 1e6, 2),
   };
   console.error(JSON.stringify(point));
   return point;
@@ -139,6 +153,7 @@ async function earshot() {
     await api(server.base, 'POST', `/api/spaces/${id}/start`, {}, host);
     await api(server.base, 'POST', `/api/spaces/${id}/unmute`, { userId: me }, host);
     const mic = await pacedSpeaker(server.base, id, host, payloads);
+    const idle = await idleCpu({ send: () => mic.send() }, [server.pid, ...server.mediaWorkers()]);
     console.error(`Earshot: ${listeners} listeners joining`);
     const clients = await joinListeners(
       path.join(here, 'fanout-listeners.ts'),
@@ -152,6 +167,7 @@ async function earshot() {
         clients,
         { send: () => mic.send(), sent: () => mic.sent },
         () => [server.pid, ...server.mediaWorkers()],
+        idle,
       );
     } finally {
       clients.stop();
@@ -225,6 +241,7 @@ function rtpSource() {
 const janusPoint = (loops: number, listeners: number) =>
   withJanus(loops, async (pid) => {
     const source = rtpSource();
+    const idle = await idleCpu(source, [pid]);
     console.error(`Janus (event_loops=${loops}): ${listeners} listeners joining`);
     const clients = await joinListeners(
       path.join(here, 'janus', 'listeners.ts'),
@@ -232,7 +249,7 @@ const janusPoint = (loops: number, listeners: number) =>
       listeners,
     );
     try {
-      return await measure(`Janus (event_loops=${loops})`, listeners, clients, source, () => [pid]);
+      return await measure(`Janus (event_loops=${loops})`, listeners, clients, source, () => [pid], idle);
     } finally {
       clients.stop();
       source.close();
@@ -270,9 +287,11 @@ const rows = counts.map((listeners) => {
     listeners,
     earshot_us_per_packet: e?.server_cpu_us_per_delivered_packet,
     earshot_delivered_percent: e?.delivered_percent,
+    earshot_us_per_packet_above_idle: e?.server_cpu_us_per_delivered_packet_above_idle,
     best_janus: best?.server,
     janus_us_per_packet: best?.server_cpu_us_per_delivered_packet,
     janus_delivered_percent: best?.delivered_percent,
+    janus_us_per_packet_above_idle: best?.server_cpu_us_per_delivered_packet_above_idle,
     ratio_earshot_over_janus: ratio,
     target_met: ratio <= 0.5 && (listeners < 1000 || (e?.delivered_percent ?? 0) >= 99.9),
   };
