@@ -15,7 +15,7 @@ module.exports = {
       name: 'media-knows-only-media',
       severity: 'error',
       comment:
-        'media/ is a service addressed by ids: it imports only media/, the protocol package and its WebRTC engine ' +
+        'media/ is a service addressed by ids: it imports only media/, the protocol package, its WebRTC engine and its Opus codec (the mix) ' +
         '(no users, Spaces, HTTP, recording or captions). Sinks are loaded by module name at run time.',
       from: { path: '^apps/server/src/media/' },
       to: {
@@ -23,7 +23,7 @@ module.exports = {
         pathNot: [
           '^apps/server/src/media/',
           '^packages/protocol/',
-          '^node_modules/(node-datachannel|@earshot/protocol)/',
+          '^node_modules/(node-datachannel|@evan/opus|@earshot/protocol)/',
         ],
       },
     },

@@ -89,7 +89,7 @@ if (role === 'receive') {
     // Paced in 1 ms steps, as a room forwards 20 ms packets from many slots and rooms.
     while (performance.now() - start < seconds * 1000) {
       const due = Math.floor(((performance.now() - start) / 1000) * rate);
-      for (; sent < due; sent++) send(encodeFeed(room, { slot: sent % 8, source: 1234 }, sent % 2 === 0, rtp));
+      for (; sent < due; sent++) send(encodeFeed(room, { slot: sent % 8, source: 1234 }, rtp));
       await new Promise((r) => setTimeout(r, 1));
     }
     const senderCpu = cpu() - cpu0;

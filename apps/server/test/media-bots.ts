@@ -131,8 +131,11 @@ export async function publishSpeech(signal: Signal) {
 export async function listen(signal: Signal, tracks = 1, onFrame?: (rms: number, at: number) => void) {
   const pc = new wrtc.RTCPeerConnection();
   for (let i = 0; i < tracks; i++) pc.addTransceiver('audio', { direction: 'recvonly' });
-  // Each receiver's recent loudness: (time, rms) samples, newest last.
-  const heard: Array<Array<{ at: number; rms: number }>> = Array.from({ length: tracks }, () => []);
+  // Each receiver's recent loudness: (time, rms, decoded samples), newest last.
+  const heard: Array<Array<{ at: number; rms: number; samples: Int16Array }>> = Array.from(
+    { length: tracks },
+    () => [],
+  );
   const sinks: Array<{ stop(): void }> = [];
   pc.addEventListener('track', (event) => {
     const index = pc.getTransceivers().findIndex((t) => t.receiver.track === event.track);
@@ -144,7 +147,7 @@ export async function listen(signal: Signal, tracks = 1, onFrame?: (rms: number,
       const rms = Math.sqrt(sum / samples.length);
       const list = heard[index < 0 ? 0 : index]!;
       const at = Date.now();
-      list.push({ at, rms });
+      list.push({ at, rms, samples: samples.slice() });
       onFrame?.(rms, at);
       if (list.length > 2000) list.splice(0, 1000);
     };
@@ -164,6 +167,18 @@ export async function listen(signal: Signal, tracks = 1, onFrame?: (rms: number,
       if (recent.length === 0) return 0;
       return Math.sqrt(recent.reduce((a, h) => a + h.rms * h.rms, 0) / recent.length);
     },
+    /** The decoded audio of the last `ms` on track `index` (48 kHz mono), for frequency checks. */
+    pcm(ms = 500, index = 0) {
+      const since = Date.now() - ms;
+      const recent = (heard[index] ?? []).filter((h) => h.at >= since).map((h) => h.samples);
+      const out = new Int16Array(recent.reduce((n, s) => n + s.length, 0));
+      let at = 0;
+      for (const s of recent) {
+        out.set(s, at);
+        at += s.length;
+      }
+      return out;
+    },
     /** When the current silent run (every 10 ms frame below `threshold`) began; undefined while loud. */
     silentSince(index = 0, threshold = 100) {
       const list = heard[index] ?? [];
@@ -177,6 +192,21 @@ export async function listen(signal: Signal, tracks = 1, onFrame?: (rms: number,
       pc.close();
     },
   };
+}
+
+/** Amplitude of one frequency in `samples` (Goertzel), on the same scale as the RMS of a pure tone. */
+export function toneLevel(samples: Int16Array, frequency: number, rate = SAMPLE_RATE): number {
+  if (samples.length === 0) return 0;
+  const coeff = 2 * Math.cos((2 * Math.PI * frequency) / rate);
+  let s1 = 0;
+  let s2 = 0;
+  for (const x of samples) {
+    const s0 = x + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return (Math.sqrt(power) / samples.length) * Math.SQRT2;
 }
 
 /** Polls `check` until it holds, up to `timeoutMs`; returns how long it took. */
@@ -229,6 +259,57 @@ async function newRawPublisher(signal: Signal) {
         return false;
       }
     },
+    close() {
+      track.close();
+      pc.close();
+    },
+  };
+}
+
+/**
+ * A WHEP player on node-datachannel (libdatachannel, as GStreamer-style players are) that reads the
+ * RTP it receives: with `audioLevelId` it offers the RFC 6464 audio-level extension under that id.
+ */
+export const rawListener = (signal: Signal, audioLevelId?: number) =>
+  retryIceRace(() => newRawListener(signal, audioLevelId));
+
+async function newRawListener(signal: Signal, audioLevelId?: number) {
+  const { Audio, PeerConnection, RtcpReceivingSession } = await import('node-datachannel');
+  const pc = new PeerConnection('raw-ears', { iceServers: [] });
+  const audio = new Audio('0', 'RecvOnly');
+  audio.addOpusCodec(111);
+  if (audioLevelId) audio.parseSdpLine(`a=extmap:${audioLevelId} urn:ietf:params:rtp-hdrext:ssrc-audio-level`);
+  const track = pc.addTrack(audio);
+  track.setMediaHandler(new RtcpReceivingSession());
+  const packets: Array<{ at: number; packet: Buffer }> = [];
+  track.onMessage((packet) => {
+    const type = (packet[1] ?? 0) & 0x7f;
+    if (packet.length < 12 || (type >= 64 && type <= 95)) return; // RTCP
+    packets.push({ at: Date.now(), packet: Buffer.from(packet) });
+    if (packets.length > 1000) packets.splice(0, 500);
+  });
+  const opened = new Promise<void>((resolve) => track.onOpen(() => resolve()));
+  const gathered = new Promise<void>((resolve) =>
+    pc.onGatheringStateChange((state) => {
+      if (state === 'complete') resolve();
+    }),
+  );
+  pc.setLocalDescription();
+  await gathered;
+  try {
+    const answer = await signal(pc.localDescription()?.sdp ?? '');
+    pc.setRemoteDescription(answer, 'answer');
+    await Promise.race([
+      opened,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('track not open')), 5000)),
+    ]);
+  } catch (err) {
+    pc.close();
+    throw err;
+  }
+  return {
+    /** RTP packets received in the last `ms`. */
+    recent: (ms: number) => packets.filter((p) => p.at >= Date.now() - ms).map((p) => p.packet),
     close() {
       track.close();
       pc.close();

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { Client } from './helpers';
+import { toneLevel } from './media-bots';
 
 /** Test-side reading of recordings: the API's status, and the files with Debian's ffmpeg/ffprobe (what a player sees). */
 const RATE = 8000;
@@ -43,18 +44,7 @@ export function rmsBetween(pcm: Int16Array, fromMs: number, toMs: number): numbe
 
 /** Amplitude of one frequency between two times (Goertzel), on the same scale as RMS of a pure tone. */
 export function toneBetween(pcm: Int16Array, frequency: number, fromMs: number, toMs: number): number {
-  const part = slice(pcm, fromMs, toMs);
-  if (part.length === 0) return 0;
-  const coeff = 2 * Math.cos((2 * Math.PI * frequency) / RATE);
-  let s1 = 0;
-  let s2 = 0;
-  for (const x of part) {
-    const s0 = x + coeff * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-  }
-  const power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-  return (Math.sqrt(power) / part.length) * Math.SQRT2;
+  return toneLevel(slice(pcm, fromMs, toMs), frequency, RATE);
 }
 
 /** The last time (ms) at which a 100 ms window is louder than `threshold`. */

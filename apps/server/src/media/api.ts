@@ -28,6 +28,8 @@ export interface PeerInfo {
   kind: PeerKind;
   key: string;
   slot?: number;
+  /** A listener that takes the room mix (its offer had one audio section). */
+  mix?: boolean;
   /** Which worker carries it (0 in-process). */
   worker: number;
 }
@@ -57,6 +59,9 @@ export interface MediaStats {
   subscribers: number;
   /** Packets sent to listeners since start. */
   forwarded: number;
+  /** Rooms whose mix runs now, and the time their mixers have spent (ms, rooms open now). */
+  mixing: number;
+  mixMs: number;
   /** Media worker processes (0: the plane runs in the main process). */
   workers: WorkerStats[];
   /** Workers that died and were restarted. */

@@ -3,18 +3,18 @@ import type { Source } from './subscriber';
 /**
  * The feed between workers: the home room's worker sends each forwarded packet once to every
  * other worker that has listeners of the room, as one UDP datagram on loopback:
- * [1 byte version][1 byte slot][1 byte flags: 1 = dominant][1 byte room id length][4 bytes source]
- * [room id][the RTP packet].
+ * [1 byte version][1 byte slot (255: the mix)][1 byte, 0][1 byte room id length]
+ * [4 bytes source][room id][the RTP packet].
  */
-const VERSION = 1;
+const VERSION = 2;
 const HEADER = 8;
 
 /** Encodes a packet for the feed; `room` is the room id's bytes (kept by the caller). */
-export function encodeFeed(room: Buffer, from: Source, dominant: boolean, packet: Buffer): Buffer {
+export function encodeFeed(room: Buffer, from: Source, packet: Buffer): Buffer {
   const out = Buffer.allocUnsafe(HEADER + room.length + packet.length);
   out[0] = VERSION;
   out[1] = from.slot;
-  out[2] = dominant ? 1 : 0;
+  out[2] = 0;
   out[3] = room.length;
   out.writeUInt32BE(from.source >>> 0, 4);
   room.copy(out, HEADER);
@@ -26,7 +26,6 @@ export interface FedPacket {
   roomId: string;
   slot: number;
   source: number;
-  dominant: boolean;
   packet: Buffer;
 }
 
@@ -37,7 +36,6 @@ export function decodeFeed(datagram: Buffer): FedPacket | undefined {
   if (datagram.length < HEADER + length + 12) return undefined;
   return {
     slot: datagram[1] as number,
-    dominant: (datagram[2] as number & 1) === 1,
     source: datagram.readUInt32BE(4),
     roomId: datagram.toString('utf8', HEADER, HEADER + length),
     packet: datagram.subarray(HEADER + length),

@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { CloseReason, Connected, CreateSink, MediaEvent, PeerInfo, PeerKind, PublishOptions } from './api';
 import { decodeFeed, encodeFeed } from './feed';
+import type { MixOptions } from './mix';
 import type { PeerSettings } from './peer';
 import type { Publisher } from './publisher';
 import { MediaRoom } from './room';
@@ -21,6 +22,7 @@ export interface LocalOptions {
   emit: (event: MediaEvent) => void;
   /** This process's worker number (0 in-process). */
   worker: number;
+  mix: MixOptions;
 }
 
 interface Entry {
@@ -75,7 +77,7 @@ export class LocalMedia {
     socket.on('error', (err) => this.options.onError(err));
     socket.on('message', (datagram) => {
       const fed = decodeFeed(datagram);
-      if (fed) this.#rooms.get(fed.roomId)?.relayed(fed.slot, fed.source, fed.dominant, fed.packet);
+      if (fed) this.#rooms.get(fed.roomId)?.relayed(fed.slot, fed.source, fed.packet);
     });
     this.#feedSocket = socket;
     return socket.address().port;
@@ -96,7 +98,7 @@ export class LocalMedia {
           create({ roomId, options, onError, emit: (event) => emit({ type: 'sink', roomId, sink: name, event }) }),
         )
       : [];
-    const room = new MediaRoom(roomId, settings, onError, sinks);
+    const room = new MediaRoom(roomId, settings, onError, sinks, home ? this.options.mix : undefined);
     this.#rooms.set(roomId, room);
     if (home) this.#home.add(roomId);
     room.on('speaking', (key, speaking) => emit({ type: 'speaking', roomId, key, speaking }));
@@ -134,6 +136,11 @@ export class LocalMedia {
     this.#rooms.get(roomId)?.setMuted(key, muted);
   }
 
+  /** One-track listeners of a home room in other workers: they keep its mix running. */
+  setRemoteMix(roomId: string, count: number) {
+    this.#rooms.get(roomId)?.setRemoteMixListeners(count);
+  }
+
   closePeer(peerId: string, reason: CloseReason = 'closed') {
     this.#peers.get(peerId)?.peer.close(reason);
   }
@@ -163,9 +170,7 @@ export class LocalMedia {
     const roomBytes = Buffer.from(roomId);
     feeds.set(
       port,
-      room.output((from, packet, dominant) =>
-        socket.send(encodeFeed(roomBytes, from, dominant, packet), port, '127.0.0.1'),
-      ),
+      room.output((from, packet) => socket.send(encodeFeed(roomBytes, from, packet), port, '127.0.0.1')),
     );
   }
 
@@ -185,6 +190,7 @@ export class LocalMedia {
           kind: e.kind,
           key: e.peer.key,
           ...(e.kind === 'publisher' && { slot: (e.peer as Publisher).slot }),
+          ...(e.kind === 'subscriber' && { mix: !(e.peer as Subscriber).perSpeaker }),
           worker: this.options.worker,
         });
     return out;
@@ -196,12 +202,21 @@ export class LocalMedia {
   }
 
   stats() {
-    const total = { rooms: this.#home.size, publishers: 0, subscribers: 0, forwarded: this.#forwardedBefore };
+    const total = {
+      rooms: this.#home.size,
+      publishers: 0,
+      subscribers: 0,
+      forwarded: this.#forwardedBefore,
+      mixing: 0,
+      mixMs: 0,
+    };
     for (const room of this.#rooms.values()) {
       const s = room.stats();
       total.publishers += s.publishers;
       total.subscribers += s.subscribers;
       total.forwarded += s.forwarded;
+      if (room.mix?.running) total.mixing += 1;
+      total.mixMs += room.mix?.busyMs ?? 0;
     }
     return total;
   }

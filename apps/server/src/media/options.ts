@@ -21,6 +21,8 @@ export interface MediaPlaneOptions extends Omit<PeerSettings, 'port'> {
   workers: number;
   /** A peer silent this long (no media, RTCP or ICE consent) is closed. */
   peerTimeoutMs: number;
+  /** Opus frame length of the room mix (ms). */
+  mixFrameMs?: 20 | 60;
   /** Consumers of every room's packets, run beside each room. */
   sinks: SinkSpec[];
   onError: (err: unknown) => void;

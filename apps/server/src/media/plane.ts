@@ -21,13 +21,14 @@ class InProcessPlane implements MediaPlane {
     options: MediaPlaneOptions,
     sinks: Awaited<ReturnType<typeof loadSinks>>,
   ) {
-    const { peerTimeoutMs, onError, workers: _w, sinks: _s, log: _l, ...settings } = options;
+    const { peerTimeoutMs, onError, workers: _w, sinks: _s, log: _l, mixFrameMs, ...settings } = options;
     this.#local = new LocalMedia({
       settings: { ...settings, port: ports[0] as number },
       peerTimeoutMs,
       onError,
       sinks,
       worker: 0,
+      mix: { frameMs: mixFrameMs ?? 20 },
       emit: (event) => {
         for (const listener of this.#listeners) {
           try {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { CloseReason, PeerKind, RoomSink } from './api';
+import { MIX_SLOT, type MixOptions, RoomMix, registerMix } from './mix';
 import type { PeerSettings } from './peer';
 import { Publisher } from './publisher';
 import { SILENT } from './rtp';
@@ -22,14 +23,15 @@ export interface RoomEvents {
   closed: [];
 }
 
-/** Receives every packet the room forwards, for listeners elsewhere (the feed to another worker). */
-export type Output = (from: Source, packet: Buffer, dominant: boolean) => void;
+/** Receives every packet the room forwards and its mix, for listeners elsewhere (the feed to another worker). */
+export type Output = (from: Source, packet: Buffer) => void;
 
 /**
  * One room's media in this process. A home room owns the publishers (speakers), forwards every
- * unmuted speaker's packets to its subscribers (listeners), its sinks and its outputs (other
- * workers), and reads speaking levels. A relay room has no publishers: it delivers packets fed
- * from the home room's worker to the listeners of this worker. It knows nothing of users or HTTP.
+ * unmuted speaker's packets to its subscribers (listeners), its sinks, its mix and its outputs
+ * (other workers), and reads speaking levels. A relay room has no publishers: it delivers packets
+ * fed from the home room's worker to the listeners of this worker. Per-speaker listeners get each
+ * slot on its own track; one-track listeners get the mix. It knows nothing of users or HTTP.
  */
 export class MediaRoom extends EventEmitter<RoomEvents> {
   readonly #publishers = new Set<Publisher>();
@@ -39,7 +41,11 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
   /** Fed sources by slot, reused so a relayed packet allocates nothing. */
   readonly #fed = new Map<number, Source>();
   readonly #tick: NodeJS.Timeout;
-  #dominant?: Publisher;
+  /** The home room's mix (a relay room is fed it), its source, and its listeners elsewhere. */
+  readonly mix?: RoomMix;
+  readonly #mixSource: Source = { slot: MIX_SLOT, source: 0 };
+  readonly #unregisterMix?: () => void;
+  #remoteMixListeners = 0;
   #closed = false;
   forwarded = 0;
 
@@ -48,8 +54,14 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     private readonly settings: PeerSettings,
     private readonly onError: (err: unknown) => void,
     readonly sinks: RoomSink[] = [],
+    /** Given for a home room: it mixes. */
+    mix?: MixOptions,
   ) {
     super();
+    if (mix) {
+      this.mix = new RoomMix(id, (packet) => this.#sendMix(packet), onError, mix);
+      this.#unregisterMix = registerMix(this.mix);
+    }
     this.#tick = setInterval(() => {
       const now = performance.now();
       for (const s of this.#subscribers) s.keepAlive(now, KEEPALIVE_MS);
@@ -74,7 +86,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     publisher.once('closed', (reason) => {
       this.#publishers.delete(publisher);
       if (this.#speaking.delete(publisher)) this.emit('speaking', publisher.key, false);
-      if (this.#dominant === publisher) this.#dominant = undefined;
+      this.mix?.publisherClosed(publisher.id);
       for (const sink of this.sinks) this.#guard(() => sink.publisherClosed(publisher.id));
       this.emit('peerClosed', publisher, 'publisher', reason);
     });
@@ -87,8 +99,10 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     this.#assertOpen();
     const subscriber = new Subscriber(this.settings, this.onError, options.key, offer);
     this.#subscribers.add(subscriber);
+    if (!subscriber.perSpeaker) this.#mixDemand();
     subscriber.once('closed', (reason) => {
       this.#subscribers.delete(subscriber);
+      if (!subscriber.perSpeaker) this.#mixDemand();
       this.emit('peerClosed', subscriber, 'subscriber', reason);
     });
     return { peer: subscriber, answer: await this.#start(subscriber, offer.trimmed) };
@@ -109,8 +123,14 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     return () => this.#outputs.delete(output);
   }
 
+  /** One-track listeners of this room in other workers (they take the mix from here). */
+  setRemoteMixListeners(count: number) {
+    this.#remoteMixListeners = count;
+    this.#mixDemand();
+  }
+
   /** A packet fed from the home room's worker, for this worker's listeners. */
-  relayed(slot: number, source: number, dominant: boolean, packet: Buffer) {
+  relayed(slot: number, source: number, packet: Buffer) {
     if (this.#closed) return;
     let from = this.#fed.get(slot);
     if (!from) {
@@ -119,7 +139,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     }
     from.source = source;
     const now = performance.now();
-    for (const s of this.#subscribers) if (s.deliver(from, packet, dominant, now)) this.forwarded += 1;
+    for (const s of this.#subscribers) if (s.deliver(from, packet, now)) this.forwarded += 1;
   }
 
   publishers() {
@@ -146,6 +166,8 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     clearInterval(this.#tick);
     this.#outputs.clear();
     for (const peer of [...this.#publishers, ...this.#subscribers]) peer.close('room-closed');
+    this.mix?.close();
+    this.#unregisterMix?.();
     await Promise.allSettled(this.sinks.map((sink) => sink.close()));
     this.emit('closed');
   }
@@ -174,24 +196,39 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
   #forward(from: Publisher, packet: Buffer) {
     if (from.muted || from.closed) return;
     const now = performance.now();
-    const dominant = from === this.#dominant;
-    for (const s of this.#subscribers) if (s.deliver(from, packet, dominant, now)) this.forwarded += 1;
-    for (const output of this.#outputs) output(from, packet, dominant);
+    for (const s of this.#subscribers) if (s.deliver(from, packet, now)) this.forwarded += 1;
+    for (const output of this.#outputs) output(from, packet);
     for (const sink of this.sinks) this.#guard(() => sink.packet(from.sinkSource, packet));
+    this.mix?.packet(from.id, packet);
   }
 
-  /** Turns packet levels into speaking changes and picks the dominant speaker. */
+  /** The mix runs while any one-track listener (here or elsewhere) or PCM consumer takes it. */
+  #mixDemand() {
+    if (!this.mix) return;
+    let here = 0;
+    for (const s of this.#subscribers) if (!s.perSpeaker) here += 1;
+    this.mix.setListeners(here + this.#remoteMixListeners);
+  }
+
+  /** One encoded mix packet, for this worker's one-track listeners and the other workers'. */
+  #sendMix(packet: Buffer) {
+    if (this.#closed || !this.mix) return;
+    this.#mixSource.source = this.mix.source;
+    const now = performance.now();
+    for (const s of this.#subscribers)
+      if (!s.perSpeaker && s.deliver(this.#mixSource, packet, now)) this.forwarded += 1;
+    for (const output of this.#outputs) output(this.#mixSource, packet);
+  }
+
+  /** Turns packet levels into speaking changes. */
   #readLevels() {
     const now = Date.now();
-    let loudest: Publisher | undefined;
-    let loudestLevel = SILENT;
     for (const p of this.#publishers) {
       const level = p.muted ? SILENT : p.peakLevel;
       p.peakLevel = SILENT;
       if (level <= SPEAKING_LEVEL) {
         if (!this.#speaking.has(p)) this.emit('speaking', p.key, true);
         this.#speaking.set(p, now);
-        if (level < loudestLevel) [loudest, loudestLevel] = [p, level];
       } else {
         const since = this.#speaking.get(p);
         if (since !== undefined && (p.muted || now - since >= HOLD_MS)) {
@@ -200,8 +237,5 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
         }
       }
     }
-    // A single-track player follows whoever is talking, and keeps them through short pauses.
-    if (loudest && (!this.#dominant || !this.#speaking.has(this.#dominant))) this.#dominant = loudest;
-    if (!this.#dominant && this.#publishers.size > 0) this.#dominant = [...this.#publishers].find((p) => !p.muted);
   }
 }

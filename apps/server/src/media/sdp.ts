@@ -34,7 +34,7 @@ export class SdpError extends Error {
 
 const DIRECTIONS = new Set(['sendonly', 'recvonly', 'sendrecv', 'inactive']);
 
-/** Parses an offer; `keepAudioLevel` keeps that extension (publishers send it; we forward none). */
+/** Parses an offer; `keepAudioLevel` keeps that extension (publishers send it, the mix carries it). */
 export function parseOffer(sdp: string, keepAudioLevel: boolean): Offer {
   const lines = sdp.split(/\r?\n/).filter((l) => l.length > 0);
   if (lines[0] !== 'v=0' || !lines.every((l) => /^[a-z]=/.test(l)))
@@ -99,9 +99,9 @@ export function parsePublishOffer(sdp: string): AudioSection & { trimmed: string
   return { ...section, trimmed: offer.trimmed };
 }
 
-/** A WHEP offer: one or more audio sections that receive. */
+/** A WHEP offer: one or more audio sections that receive. One section (the mix) may take audio levels. */
 export function parseListenOffer(sdp: string): Offer {
-  const offer = parseOffer(sdp, false);
+  const offer = parseOffer(sdp, (sdp.match(/^m=/gm) ?? []).length === 1);
   for (const s of offer.sections)
     if (s.direction !== 'recvonly' && s.direction !== 'sendrecv')
       throw new SdpError('wrong_direction', 'a WHEP offer must receive audio (a=recvonly)');

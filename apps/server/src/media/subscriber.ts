@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Audio, RtcpSrReporter, RtpPacketizationConfig, type Track } from 'node-datachannel';
+import { MIX_SLOT } from './mix';
 import { guard, Peer, type PeerSettings } from './peer';
 import { OPUS_SILENCE, RtpRewriter } from './rtp';
-import type { Offer } from './sdp';
+import { AUDIO_LEVEL_URI, type Offer } from './sdp';
 
 /** An RTP packet of 20 ms of Opus silence; its source id differs from every publisher's. */
 const KEEPALIVE = Buffer.concat([Buffer.from([0x80, 111, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), OPUS_SILENCE]);
@@ -22,13 +23,15 @@ interface Output {
 }
 
 /**
- * A listener over WHEP. An offer with one audio section gets the room's dominant speaker (any WHEP
- * player); an offer with a section per stage slot (our web app) gets each speaker on their own
- * track, so the page can show who talks and set a volume per speaker.
+ * A listener over WHEP. An offer with one audio section gets the room's mix (any WHEP player, and
+ * our web app in big rooms or on "Data saver"); an offer with a section per stage slot gets each
+ * speaker on their own track, so the page can show who talks and set a volume per speaker.
  */
 export class Subscriber extends Peer {
   readonly perSpeaker: boolean;
   readonly #outputs: Output[] = [];
+  /** The audio-level extension id this mix listener negotiated, if any. */
+  readonly #levelId?: number;
   #lastSentAt = 0;
   #keepaliveSeq = 0;
 
@@ -40,12 +43,15 @@ export class Subscriber extends Peer {
   ) {
     super(settings, onError);
     this.perSpeaker = offer.sections.length > 1;
+    if (!this.perSpeaker) this.#levelId = offer.sections[0]?.audioLevelId;
     const cname = randomBytes(8).toString('hex');
     for (const section of offer.sections) {
       const ssrc = randomBytes(4).readUInt32BE() || 1;
       const audio = new Audio(section.mid, 'SendOnly');
       audio.addOpusCodec(section.opusPayloadType);
       audio.addSSRC(ssrc, cname, `earshot-${cname}`, `slot-${section.mid}`);
+      // The mix carries the loudest speaker's level, for players that asked for it.
+      if (this.#levelId) audio.parseSdpLine(`a=extmap:${this.#levelId} ${AUDIO_LEVEL_URI}`);
       const track = this.pc.addTrack(audio);
       // Sender reports let the player line up timing and measure round trips.
       track.setMediaHandler(
@@ -60,13 +66,15 @@ export class Subscriber extends Peer {
     }
   }
 
-  /** Sends one packet of `from` on its slot's track, or on the single track if `from` is dominant. */
-  deliver(from: Source, packet: Buffer, dominant: boolean, now: number): boolean {
-    const output = this.perSpeaker ? this.#outputs[from.slot] : dominant ? this.#outputs[0] : undefined;
+  /** Sends one packet of `from` on its slot's track, or the mix on the single track. */
+  deliver(from: Source, packet: Buffer, now: number): boolean {
+    const output = this.perSpeaker ? this.#outputs[from.slot] : from.slot === MIX_SLOT ? this.#outputs[0] : undefined;
     if (!output?.open) return false;
     this.#lastSentAt = now;
     try {
-      return output.track.sendMessageBinary(output.rewriter.rewrite(packet, from.source, now));
+      const out = output.rewriter.rewrite(packet, from.source, now);
+      if (this.#levelId && from.slot === MIX_SLOT) out[16] = (this.#levelId << 4) | ((out[16] as number) & 0x0f);
+      return output.track.sendMessageBinary(out);
     } catch {
       // The track closed under us (the peer left); the reaper or its close event cleans up.
       output.open = false;

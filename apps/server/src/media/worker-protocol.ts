@@ -1,4 +1,5 @@
 import type { MediaEvent, SinkSpec } from './api';
+import type { MixOptions } from './mix';
 import type { PeerSettings } from './peer';
 
 /** Messages between the main process and a media worker (media/worker.ts). */
@@ -8,6 +9,7 @@ export interface WorkerConfig {
   settings: PeerSettings;
   peerTimeoutMs: number;
   sinks: SinkSpec[];
+  mix: MixOptions;
 }
 
 export type WorkerOp =
@@ -19,7 +21,8 @@ export type WorkerOp =
   | 'closePeer'
   | 'control'
   | 'addFeed'
-  | 'removeFeed';
+  | 'removeFeed'
+  | 'setRemoteMix';
 
 export interface ToMediaWorker {
   id: number;
@@ -37,5 +40,13 @@ export type FromMediaWorker =
   | { type: 'ready'; feedPort: number }
   | { type: 'reply'; id: number; value?: unknown; error?: WireError }
   | { type: 'event'; event: MediaEvent }
-  | { type: 'stats'; rooms: number; publishers: number; subscribers: number; forwarded: number }
+  | {
+      type: 'stats';
+      rooms: number;
+      publishers: number;
+      subscribers: number;
+      forwarded: number;
+      mixing: number;
+      mixMs: number;
+    }
   | { type: 'error'; message: string };

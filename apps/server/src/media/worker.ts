@@ -20,6 +20,7 @@ const local = new LocalMedia({
   onError,
   sinks: await loadSinks(config.sinks),
   worker: config.worker,
+  mix: config.mix,
   emit: (event) => send({ type: 'event', event }),
 });
 
@@ -37,7 +38,8 @@ async function run(op: ToMediaWorker['op'], args: unknown[]): Promise<unknown> {
     }
     case 'subscribe': {
       const connected = await local.subscribe(a[0], args[1] as string, args[2] as never);
-      return { ...connected, gone: !local.peer(connected.peerId) };
+      const peer = local.peer(connected.peerId);
+      return { ...connected, gone: !peer, mix: peer?.mix ?? false };
     }
     case 'setMuted':
       return local.setMuted(a[0], args[1] as string, args[2] as boolean);
@@ -49,6 +51,8 @@ async function run(op: ToMediaWorker['op'], args: unknown[]): Promise<unknown> {
       return local.addFeed(a[0], args[1] as number);
     case 'removeFeed':
       return local.removeFeed(a[0], args[1] as number);
+    case 'setRemoteMix':
+      return local.setRemoteMix(a[0], args[1] as number);
   }
 }
 

@@ -30,7 +30,7 @@ interface Worker {
   /** Ready for calls (false while it starts or restarts: new peers go elsewhere). */
   up: boolean;
   /** The last counts the worker reported, and what its dead incarnations forwarded. */
-  reported: { forwarded: number };
+  reported: { forwarded: number; mixing: number; mixMs: number };
   forwardedBefore: number;
 }
 
@@ -39,6 +39,8 @@ interface Room {
   /** Workers with listeners of the room, fed by its home worker: the relay room's opening. */
   relays: Map<number, Promise<void>>;
   opening: Promise<void>;
+  /** One-track listeners on other workers than the home, as last told to the home (its mix runs for them). */
+  remoteMix: number;
 }
 
 function fromWire(e: WireError): Error {
@@ -78,7 +80,7 @@ export class WorkerPlane implements MediaPlane {
         restarts: 0,
         startedAt: 0,
         up: false,
-        reported: { forwarded: 0 },
+        reported: { forwarded: 0, mixing: 0, mixMs: 0 },
         forwardedBefore: 0,
       };
       plane.#workers.push(worker);
@@ -105,7 +107,7 @@ export class WorkerPlane implements MediaPlane {
     const home = this.#candidates().sort(
       (a, b) => (homes[a] as number) - (homes[b] as number) || (peers[a] as number) - (peers[b] as number),
     )[0] as number;
-    const room: Room = { home, relays: new Map(), opening: Promise.resolve() };
+    const room: Room = { home, relays: new Map(), opening: Promise.resolve(), remoteMix: 0 };
     room.opening = this.#call(home, 'openRoom', [roomId, true]).then(() => {});
     this.#rooms.set(roomId, room);
     room.opening.catch(() => {
@@ -154,9 +156,21 @@ export class WorkerPlane implements MediaPlane {
       (a, b) => (counts[a] as number) - (counts[b] as number) || Number(b === room.home) - Number(a === room.home),
     )[0] as number;
     if (target !== room.home) await this.#relay(roomId, room, target);
-    const r = (await this.#call(target, 'subscribe', [roomId, offer, options])) as Connected & { gone: boolean };
-    if (!r.gone)
-      this.#peers.set(r.peerId, { peerId: r.peerId, roomId, kind: 'subscriber', key: options.key, worker: target });
+    const r = (await this.#call(target, 'subscribe', [roomId, offer, options])) as Connected & {
+      gone: boolean;
+      mix: boolean;
+    };
+    if (!r.gone) {
+      this.#peers.set(r.peerId, {
+        peerId: r.peerId,
+        roomId,
+        kind: 'subscriber',
+        key: options.key,
+        mix: r.mix,
+        worker: target,
+      });
+      this.#mixDemand(roomId);
+    }
     return { peerId: r.peerId, answer: r.answer };
   }
 
@@ -210,6 +224,8 @@ export class WorkerPlane implements MediaPlane {
       publishers: workers.reduce((n, w) => n + w.publishers, 0),
       subscribers: workers.reduce((n, w) => n + w.subscribers, 0),
       forwarded: this.#workers.reduce((n, w) => n + w.forwardedBefore + w.reported.forwarded, 0),
+      mixing: this.#workers.reduce((n, w) => n + w.reported.mixing, 0),
+      mixMs: this.#workers.reduce((n, w) => n + w.reported.mixMs, 0),
       workers,
       crashes: this.#crashes,
     };
@@ -247,6 +263,20 @@ export class WorkerPlane implements MediaPlane {
     return opening;
   }
 
+  /** Tells the home worker how many one-track listeners other workers carry, when that changes. */
+  #mixDemand(roomId: string) {
+    const room = this.#rooms.get(roomId);
+    if (!room) return;
+    let count = 0;
+    for (const p of this.#peers.values()) if (p.roomId === roomId && p.mix && p.worker !== room.home) count += 1;
+    if (count === room.remoteMix) return;
+    room.remoteMix = count;
+    void room.opening.then(
+      () => this.#send(room.home, 'setRemoteMix', [roomId, count]),
+      () => {},
+    );
+  }
+
   /** Workers that can take a new room or peer now; all of them if none is up. */
   #candidates() {
     const up = this.#workers.filter((w) => w.up);
@@ -281,6 +311,7 @@ export class WorkerPlane implements MediaPlane {
     if (event.type === 'peer-closed') {
       const known = this.#peers.get(event.peerId);
       if (known?.worker === worker.index) this.#peers.delete(event.peerId);
+      if (known?.mix) this.#mixDemand(event.roomId);
       return this.#emit(event);
     }
     if (event.type === 'room-closed') {
@@ -310,12 +341,13 @@ export class WorkerPlane implements MediaPlane {
   }
 
   #spawn(worker: Worker) {
-    const { peerTimeoutMs, onError: _e, workers: _w, sinks, log: _l, port: _p, ...settings } = this.options;
+    const { peerTimeoutMs, onError: _e, workers: _w, sinks, log: _l, port: _p, mixFrameMs, ...settings } = this.options;
     const config: WorkerConfig = {
       worker: worker.index,
       settings: { ...settings, port: worker.port },
       peerTimeoutMs,
       sinks,
+      mix: { frameMs: mixFrameMs ?? 20 },
     };
     const child = fork(WORKER, [], {
       execArgv: ['--import', import.meta.resolve('tsx')],
@@ -361,7 +393,7 @@ export class WorkerPlane implements MediaPlane {
     if (this.#closed) return;
     this.#crashes += 1;
     worker.forwardedBefore += worker.reported.forwarded;
-    worker.reported = { forwarded: 0 };
+    worker.reported = { forwarded: 0, mixing: 0, mixMs: 0 };
     this.options.log?.error(
       { worker: worker.index, pid: child.pid, code, signal },
       'a media worker died; restarting it',
@@ -398,11 +430,16 @@ export class WorkerPlane implements MediaPlane {
     for (const [roomId, room] of this.#rooms) {
       if (room.relays.delete(worker.index) && room.home !== worker.index)
         this.#send(room.home, 'removeFeed', [roomId, oldFeed]);
-      if (room.home !== worker.index) continue;
+      if (room.home !== worker.index) {
+        this.#mixDemand(roomId); // its one-track listeners there are gone
+        continue;
+      }
       // The room opens again on the restarted worker (same port), and feeds its relays again.
       room.opening = this.#call(worker.index, 'openRoom', [roomId, true]).then(async () => {
         for (const w of room.relays.keys())
           await this.#call(worker.index, 'addFeed', [roomId, this.#workers[w]?.feedPort]).catch(() => {});
+        // The listeners elsewhere still take the mix.
+        await this.#call(worker.index, 'setRemoteMix', [roomId, room.remoteMix]).catch(() => {});
       });
       room.opening.catch(() => this.#roomClosed(roomId));
     }
