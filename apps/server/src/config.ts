@@ -114,6 +114,11 @@ export const ConfigSchema = z
     ICE_SERVERS: commaList().pipe(
       z.array(z.string().regex(/^(stun|turns?):\S+$/, 'each entry starts with stun: turn: or turns:')),
     ),
+    /**
+     * From this many listeners in a Space, the web app listens to the room mix (one stream) instead
+     * of a track per stage slot; 0 = always the mix. See BENCHMARKS.md (room mix) for why 50.
+     */
+    MIX_LISTENERS_FROM: z.coerce.number().int().min(0).default(50),
     /** A media peer that sends nothing at all (not even ICE consent checks) this long is closed. */
     MEDIA_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
     /** Where recordings are kept (speaker tracks and mixdowns); unset = DATA_DIR/recordings. */

@@ -155,6 +155,13 @@ export const SpaceClientMessage = z.discriminatedUnion('type', [
 ]);
 export type SpaceClientMessage = z.infer<typeof SpaceClientMessage>;
 
+/** GET /api/media: how this server's web app listens. */
+export const MediaInfo = z.object({
+  /** From this many listeners, listen to the room mix (one WHEP section) instead of a track per slot. */
+  mixListenersFrom: z.number().int().min(0),
+});
+export type MediaInfo = z.infer<typeof MediaInfo>;
+
 /**
  * The tag of a WHIP/WHEP session id in `media_lost`: SHA-256 of the id, base64url, first 16
  * characters. `digest` is SHA-256 (node:crypto on the server, SubtleCrypto in browsers).

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@earshot/protocol';
+import { ErrorCode, MediaInfo } from '@earshot/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -12,9 +12,15 @@ const SDP = 'application/sdp';
 
 /**
  * WHIP (RFC 9725) and WHEP: an SDP offer in, 201 with the answer and the session's URL out;
- * DELETE on that URL ends it. Offers carry all their candidates (no trickle: one UDP port).
+ * DELETE on that URL ends it. Offers carry all their candidates (no trickle: one UDP port). A WHEP
+ * offer with one audio section gets the room mix; one with a section per stage slot, each speaker.
  */
-export async function mediaRoutes(app: FastifyInstance, media: SpaceMedia, iceServers: string[]) {
+export async function mediaRoutes(
+  app: FastifyInstance,
+  media: SpaceMedia,
+  config: { ICE_SERVERS: string[]; MIX_LISTENERS_FROM: number },
+) {
+  const iceServers = config.ICE_SERVERS;
   app.addContentTypeParser([SDP, 'application/trickle-ice-sdpfrag'], { parseAs: 'string' }, (_req, body, done) =>
     done(null, body),
   );
@@ -49,7 +55,15 @@ export async function mediaRoutes(app: FastifyInstance, media: SpaceMedia, iceSe
     { schema: offerSchema('WHIP: publish your microphone (stage only)') },
     answer('publish'),
   );
-  r.post('/api/spaces/:id/whep', { schema: offerSchema('WHEP: listen to the stage') }, answer('listen'));
+  r.post(
+    '/api/spaces/:id/whep',
+    { schema: offerSchema('WHEP: listen (one audio section: the room mix; one per stage slot: each speaker)') },
+    answer('listen'),
+  );
+
+  r.get('/api/media', { schema: { tags: ['media'], response: { 200: MediaInfo } } }, async () => ({
+    mixListenersFrom: config.MIX_LISTENERS_FROM,
+  }));
 
   r.delete(
     '/api/spaces/:id/media/:session',

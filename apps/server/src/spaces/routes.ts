@@ -29,7 +29,7 @@ const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 
 export async function spaceRoutes(app: FastifyInstance, services: Services) {
   const { db, config, spaces, spaceHub: hub, tickets } = services;
-  await mediaRoutes(app, services.spaceMedia, config.ICE_SERVERS);
+  await mediaRoutes(app, services.spaceMedia, config);
   await scheduleRoutes(app, services, spaces);
   const r = app.withTypeProvider<ZodTypeProvider>();
 

@@ -20,14 +20,17 @@ type Options = {
   stage: StageMember[];
   myId: string | null;
   volumes: Volumes;
+  /** Listen to the room mix (one stream, no per-speaker volume) instead of a track per slot. */
+  mix: boolean;
 };
 
 /**
  * Hears a Space over WHEP: one receive-only audio section per stage slot, each played by its own
- * <audio> element so that every speaker has a volume of their own. The elements are made (and
- * play() called) inside the tap on "Listen", which is what autoplay rules ask for.
+ * <audio> element so that every speaker has a volume of their own, or (`mix`) one section that
+ * carries the room mix. The elements are made (and play() called) inside the tap on "Listen",
+ * which is what autoplay rules ask for. Changing `mix` while listening reconnects in the new way.
  */
-export function useListener({ spaceId, available, stageSize, stage, myId, volumes }: Options) {
+export function useListener({ spaceId, available, stageSize, stage, myId, volumes, mix }: Options) {
   const [state, setState] = useState<ListenState>('off');
   const [error, setError] = useState<ApiError | null>(null);
   const players = useRef<HTMLAudioElement[]>([]);
@@ -66,7 +69,7 @@ export function useListener({ spaceId, available, stageSize, stage, myId, volume
       return;
     }
     stop();
-    players.current = Array.from({ length: stageSize }, (_, slot) => {
+    players.current = Array.from({ length: mix ? 1 : stageSize }, (_, slot) => {
       const el = document.createElement('audio');
       el.dataset.slot = String(slot);
       el.autoplay = true;
@@ -76,7 +79,7 @@ export function useListener({ spaceId, available, stageSize, stage, myId, volume
     session.current = new MediaSession({
       endpoint: `/api/spaces/${encodeURIComponent(spaceId)}/whep`,
       prepare: (pc) => {
-        // Section i carries the stage member whose slot is i; their order is the slot order.
+        // Section i carries the stage member whose slot is i; their order is the slot order (or the mix).
         for (const el of players.current) {
           const { receiver } = pc.addTransceiver('audio', { direction: 'recvonly' });
           el.srcObject = new MediaStream([receiver.track]);
@@ -88,7 +91,15 @@ export function useListener({ spaceId, available, stageSize, stage, myId, volume
         setError(err);
       },
     });
-  }, [available, spaceId, stageSize, play, stop]);
+  }, [available, spaceId, stageSize, mix, play, stop]);
+
+  // Switching between the mix and per-slot tracks while listening: reconnect the new way.
+  const listening = useRef(mix);
+  useEffect(() => {
+    if (listening.current === mix) return;
+    listening.current = mix;
+    if (session.current && stateRef.current !== 'blocked') start();
+  }, [mix, start]);
 
   // The Space ended, we were removed, or the page goes away: nothing may keep playing.
   useEffect(() => {
@@ -98,6 +109,7 @@ export function useListener({ spaceId, available, stageSize, stage, myId, volume
 
   // Each slot's volume follows whoever holds it; our own voice is never played back to us.
   useEffect(() => {
+    if (mix) return;
     players.current.forEach((el, slot) => {
       const member = stage.find((m) => m.slot === slot);
       el.muted = !!member && member.user.id === myId;
@@ -105,5 +117,5 @@ export function useListener({ spaceId, available, stageSize, stage, myId, volume
     });
   });
 
-  return { state, error, start, stop };
+  return { state, error, start, stop, mix };
 }

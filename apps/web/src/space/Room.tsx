@@ -2,11 +2,13 @@ import type { Reaction, RoomState, User, UserSummary } from '@earshot/protocol';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { api } from '../api';
+import { useListenMode } from '../media/listen-mode';
 import { useListener, type Volumes } from '../media/use-listener';
 import { usePublisher } from '../media/use-publisher';
 import type { LiveSpace } from '../use-space';
 import { AudioBar } from './AudioBar';
 import { Controls } from './Controls';
+import { DataSaver } from './DataSaver';
 import { ListenersPanel } from './ListenersPanel';
 import { PinnedPanel } from './PinnedPanel';
 import { personMenu } from './person-menu';
@@ -56,7 +58,9 @@ export function Room({
   const setVolume = useCallback((userId: string, v: number) => setVolumes((all) => ({ ...all, [userId]: v })), []);
   // Audio only while the Space is live; ending it (or us leaving the stage) stops what depends on it.
   const audible = room.status === 'live' && !ended;
+  const mode = useListenMode(listenerCount, !!myMember);
   const listen = useListener({
+    mix: mode.mix,
     spaceId: id,
     available: audible,
     stageSize: room.stageSize,
@@ -149,9 +153,10 @@ export function Room({
         headExtra={cc.headExtra}
         sectionRef={stageRef}
       >
-        {listen.state !== 'off' && (
+        {listen.state !== 'off' && !listen.mix && (
           <VolumePanel stage={room.stage} myId={myId} volumes={volumes} setVolume={setVolume} />
         )}
+        {audible && !myMember && <DataSaver on={mode.dataSaver} set={mode.setDataSaver} bigRoom={mode.bigRoom} />}
       </StageSection>
       {!ended && (
         <ListenersPanel

@@ -11,7 +11,7 @@ const START_DEPTH = 2;
 const MIN_DEPTH = 1;
 const MAX_DEPTH = 6;
 /** Frames in a row concealed before the speaker counts as gone quiet (muted, left, a stall). */
-const MAX_CONCEALED = 3;
+const MAX_CONCEALED = 5;
 /** A steady stretch this long (frames, 10 s) lowers the depth by one. */
 const STEADY_FRAMES = 500;
 /** Holding more than depth + this for OVERFULL_FRAMES in a row skips a packet. */

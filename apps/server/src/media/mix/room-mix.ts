@@ -39,6 +39,7 @@ export class RoomMix {
   #pendingLevel = 127;
   #listeners = 0;
   #timer?: NodeJS.Timeout;
+  #catchingUp?: NodeJS.Immediate;
   #encoder?: Encoder;
   #startedAt = 0;
   #frames = 0;
@@ -121,27 +122,39 @@ export class RoomMix {
     this.#startedAt = performance.now();
     this.#frames = 0;
     this.#pendingSamples = 0;
-    this.#timer = setInterval(() => this.#guard(() => this.#tick()), TICK_MS);
+    this.#timer = setInterval(() => {
+      if (!this.#catchingUp) this.#step();
+    }, TICK_MS);
   }
 
   #stop() {
     clearInterval(this.#timer);
+    clearImmediate(this.#catchingUp);
     this.#timer = undefined;
+    this.#catchingUp = undefined;
     for (const s of this.#speakers.values()) s.close();
     this.#speakers.clear();
     this.#encoder = undefined;
   }
 
-  #tick() {
+  /**
+   * Mixes the frames that are due. Behind (the event loop was busy), it mixes one frame at a time
+   * and lets the packets that queued meanwhile in first (setImmediate runs after pending I/O), so
+   * a stall does not count as every speaker's packets lost.
+   */
+  #step = () => {
+    this.#catchingUp = undefined;
+    if (!this.#timer) return;
     const started = performance.now();
     const due = Math.floor((started - this.#startedAt) / 20);
     if (due - this.#frames > MAX_BEHIND) this.#frames = due - 1;
-    while (this.#frames < due) {
-      this.#mixFrame(this.#frames * 20);
+    if (this.#frames < due) {
+      this.#guard(() => this.#mixFrame(this.#frames * 20));
       this.#frames += 1;
     }
+    if (this.#frames < due) this.#catchingUp = setImmediate(this.#step);
     this.busyMs += performance.now() - started;
-  }
+  };
 
   #mixFrame(ptsMs: number) {
     const sum = this.#sum;
