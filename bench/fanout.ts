@@ -4,9 +4,14 @@
 //     what arrives. Reports server CPU per forwarded packet, delivery ratio, event-loop delay p99.
 //     add `speech` to send real Opus speech (espeak-ng) instead of filler bytes, `captions` to also
 //     caption every speaker (the Space has captions on; each speaker consents).
-//   npm run bench:fanout -- latency [CLICKS=30]
+//     add `mix` for one-section listeners (the room mix) instead of a track per stage slot.
+//   npm run bench:fanout -- tiers SPEAKERS MIX_LISTENERS SLOT_LISTENERS [SECONDS=10]
+//     the two listener tiers in one run, each in its own Space with SPEAKERS talking (real Opus
+//     speech): per-slot tracks, then the room mix. Reports CPU per listener-second for both.
+//   npm run bench:fanout -- latency [CLICKS=30] [slots]
 //     mouth-to-ear through the server: a libwebrtc (wrtc) speaker feeds a click into its encoder, a
-//     wrtc listener's decoded audio shows it; p50/p95 over the clicks.
+//     wrtc listener's decoded audio shows it; p50/p95 over the clicks. The listener has one section
+//     (the room mix; MIX_FRAME_MS=60 for 60 ms frames), or with `slots` a track per stage slot.
 //   npm run bench:fanout -- join [JOINS=40]
 //     WHEP POST sent → first audio packet at a node-datachannel listener, while one speaker talks.
 // MEDIA_WORKERS=N (default 0 here) runs the server's media plane in N worker processes; CPU then
@@ -23,6 +28,7 @@ const [mode = 'load', ...args] = process.argv.slice(2);
 const mediaWorkers = process.env.MEDIA_WORKERS ?? '0';
 const server = await startServer({
   MEDIA_PEER_TIMEOUT_MS: '120000',
+  MIX_FRAME_MS: process.env.MIX_FRAME_MS ?? '20',
   MEDIA_WORKERS: mediaWorkers,
   MEDIA_PORT: process.env.MEDIA_PORT ?? '0',
 });
@@ -34,11 +40,46 @@ const round = (x: number, digits = 1) => Number(x.toFixed(digits));
 const stage = (speakers: number, captions = false) => liveStage(base, speakers, { title: 'Fan-out', captions });
 
 async function load() {
-  const speakers = Number(args[0] ?? 1);
-  const listeners = Number(args[1] ?? 1000);
-  const seconds = Number(args[2] ?? 20);
   const captions = args.includes('captions');
   const payloads = captions || args.includes('speech') ? await speechPackets() : undefined;
+  return measure({
+    speakers: Number(args[0] ?? 1),
+    listeners: Number(args[1] ?? 1000),
+    seconds: Number(args[2] ?? 20),
+    captions,
+    payloads,
+    mix: args.includes('mix'),
+  });
+}
+
+async function tiers() {
+  const speakers = Number(args[0] ?? 3);
+  const seconds = Number(args[3] ?? 10);
+  const payloads = await speechPackets();
+  const common = { speakers, seconds, captions: false, payloads };
+  const slots = await measure({ ...common, listeners: Number(args[2] ?? 300), mix: false });
+  const mixed = await measure({ ...common, listeners: Number(args[1] ?? 1000), mix: true });
+  const perSlot = slots.server_cpu_us_per_listener_second;
+  const perMix = mixed.server_cpu_us_per_listener_second;
+  return {
+    per_slot: slots,
+    mix: mixed,
+    mix_listeners_per_core: Math.round(1e6 / perMix),
+    per_slot_listeners_per_core: Math.round(1e6 / perSlot),
+    mix_advantage: round(perSlot / perMix, 2),
+  };
+}
+
+async function measure(o: {
+  speakers: number;
+  listeners: number;
+  seconds: number;
+  captions: boolean;
+  payloads?: Buffer[];
+  mix: boolean;
+}) {
+  const { speakers, listeners, seconds, captions, payloads } = o;
+  for (const c of children.splice(0)) c.kill('SIGKILL');
   const { id, cookies, stageSize } = await stage(speakers, captions);
   // Each speaker starts at a different place in the speech.
   const mics = await Promise.all(
@@ -46,8 +87,9 @@ async function load() {
       pacedSpeaker(base, id, c, payloads && [...payloads.slice(i * 150), ...payloads.slice(0, i * 150)]),
     ),
   );
-  // One speaker: the single-track (dominant speaker) player. Several: a track per stage slot.
-  const sections = speakers === 1 ? 1 : stageSize;
+  // The mix: one section. Otherwise a track per stage slot.
+  const sections = o.mix ? 1 : stageSize;
+  const frameMs = Number(process.env.MIX_FRAME_MS ?? 20);
   const workers = 2;
   const counts: Array<{ received: number; silent: number }> = [];
   let retries = 0;
@@ -97,8 +139,12 @@ async function load() {
   const workerCpu0 = worker ? cpuSeconds(worker) : 0;
   const media = server.mediaWorkers();
   const mediaCpu0 = media.map(cpuSeconds);
+  const mixBusy0 = await server.metric('earshot_media_mix_busy_seconds');
   const wall0 = now();
   await tick(now() + seconds * 1000);
+  // The mix keeps sending (silence) after the speakers stop: count it now, over the time since the reset.
+  if (o.mix) for (const c of children) c.send({ type: 'count' });
+  const mixCountedMs = now() - wall0 + 100;
   const sent = mics.reduce((a, m) => a + m.sent, 0) - sent0;
   const cpu = server.cpuSeconds() - cpu0;
   const workerCpu = worker ? cpuSeconds(worker) - workerCpu0 : 0;
@@ -108,13 +154,18 @@ async function load() {
   // prom-client's figures include the histogram's 10 ms sampling interval: subtract it.
   const loop = await server.metrics(['p50', 'p99', 'max'].map((p) => `earshot_nodejs_eventloop_lag_${p}_seconds`));
   const lagMs = (v: number | undefined) => round(Math.max(0, (v ?? Number.NaN) - 0.01) * 1000, 1);
-  await sleep(1000); // the clients may still be reading their queues (a keepalive follows after 2 s)
+  const mixBusy = (await server.metric('earshot_media_mix_busy_seconds')) - mixBusy0;
+  if (!o.mix) {
+    await sleep(1000); // the clients may still be reading their queues (a keepalive follows after 2 s)
+    for (const c of children) c.send({ type: 'count' });
+  }
   const forwarded = (await server.metric('earshot_media_forwarded_packets_total')) - forwarded0;
-  for (const c of children) c.send({ type: 'count' });
   while (counts.length < workers) await sleep(50);
   const received = counts.reduce((a, c) => a + c.received, 0);
-  const expected = sent * listeners;
+  const expected = o.mix ? Math.round((mixCountedMs / frameMs) * listeners) : sent * listeners;
+  for (const c of children) c.send({ type: 'stop' });
   return {
+    tier: o.mix ? `room mix (${frameMs} ms frames)` : `per-slot tracks (${sections})`,
     media_workers: Number(mediaWorkers),
     speakers,
     listeners,
@@ -133,6 +184,8 @@ async function load() {
     media_worker_cpu_percent_of_one_core: mediaCpu.map((c) => round((c / wall) * 100)),
     server_cpu_percent_of_one_core: round((allCpu / wall) * 100),
     server_cpu_us_per_delivered_packet: round((allCpu / received) * 1e6, 2),
+    server_cpu_us_per_listener_second: round((allCpu / (listeners * wall)) * 1e6, 1),
+    mixer_busy_percent_of_one_core: round((mixBusy / wall) * 100, 2),
     server_event_loop_delay_p50_ms: lagMs(loop[0]),
     server_event_loop_delay_p99_ms: lagMs(loop[1]),
     server_event_loop_delay_max_ms: lagMs(loop[2]),
@@ -151,7 +204,7 @@ function spread(times: number[], name: string) {
 
 async function latency() {
   const clicks = Number(args[0] ?? 30);
-  const { id, cookies } = await stage(1);
+  const { id, cookies, stageSize } = await stage(1);
   // The speaker feeds silence; a click is 20 ms of a loud 1 kHz tone, timed as it enters the encoder.
   let clickFrames = 0;
   let clickedAt = 0;
@@ -166,7 +219,8 @@ async function latency() {
     clickFrames -= 1;
   });
   let heardAt = 0;
-  const ears = await listen(httpSignal(`${base}/api/spaces/${id}/whep`), 1, (rms, at) => {
+  const slots = args.includes('slots');
+  const ears = await listen(httpSignal(`${base}/api/spaces/${id}/whep`), slots ? stageSize : 1, (rms, at) => {
     if (rms > 3000 && heardAt === 0) heardAt = at;
   });
   await Promise.all([connected(speaker.pc), connected(ears.pc)]);
@@ -183,7 +237,12 @@ async function latency() {
   }
   speaker.close();
   ears.close();
-  return { clicks, heard: results.length, ...spread(results, 'mouth_to_ear') };
+  return {
+    listener: slots ? 'per-slot tracks' : `room mix (${process.env.MIX_FRAME_MS ?? 20} ms frames)`,
+    clicks,
+    heard: results.length,
+    ...spread(results, 'mouth_to_ear'),
+  };
 }
 
 async function join() {
@@ -206,8 +265,8 @@ async function join() {
 }
 
 try {
-  const run = { load, latency, join }[mode];
-  if (!run) throw new Error(`unknown mode ${mode}: load, latency or join`);
+  const run = { load, tiers, latency, join }[mode];
+  if (!run) throw new Error(`unknown mode ${mode}: load, tiers, latency or join`);
   console.log(JSON.stringify({ mode, ...(await run()) }, null, 2));
 } catch (err) {
   console.error(err); // process.exit below would swallow it

@@ -105,6 +105,7 @@ export async function createEarshot(
     iceServers: config.ICE_SERVERS,
     answerTimeoutMs: 5000,
     peerTimeoutMs: config.MEDIA_PEER_TIMEOUT_MS,
+    mixFrameMs: config.MIX_FRAME_MS,
     sinks,
     onError: (err) => app.log.error({ err }, 'a media peer failed'),
     log: app.log,

@@ -119,6 +119,12 @@ export const ConfigSchema = z
      * of a track per stage slot; 0 = always the mix. See BENCHMARKS.md (room mix) for why 50.
      */
     MIX_LISTENERS_FROM: z.coerce.number().int().min(0).default(50),
+    /** Opus frame length of the room mix: 20 ms, or 60 ms (a third of the packets, ~40 ms more delay). */
+    MIX_FRAME_MS: z
+      .union([z.literal('20'), z.literal('60')])
+      .default('20')
+      .transform(Number)
+      .pipe(z.union([z.literal(20), z.literal(60)])),
     /** A media peer that sends nothing at all (not even ICE consent checks) this long is closed. */
     MEDIA_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
     /** Where recordings are kept (speaker tracks and mixdowns); unset = DATA_DIR/recordings. */

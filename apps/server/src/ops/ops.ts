@@ -67,6 +67,22 @@ export async function opsRoutes(app: FastifyInstance, { db, media, push, config 
       this.inc(media.stats().forwarded);
     },
   });
+  new Gauge({
+    name: 'earshot_media_mixing_rooms',
+    help: 'Rooms whose mix runs now (someone listens to the mix or its HLS stream)',
+    registers: [registry],
+    collect() {
+      this.set(media.stats().mixing);
+    },
+  });
+  new Gauge({
+    name: 'earshot_media_mix_busy_seconds',
+    help: 'Time the open rooms’ mixers have spent decoding, mixing and encoding (wall clock)',
+    registers: [registry],
+    collect() {
+      this.set(media.stats().mixMs / 1000);
+    },
+  });
   new Counter({
     name: 'earshot_push_sends_total',
     help: 'Web Push sends by result: sent (accepted by the push service), gone (404/410: subscription deleted), failed, dropped (queue full)',
