@@ -136,17 +136,20 @@ export async function signup(base: string, handle: string) {
  * A live Space (`space`: the create body) with `speakers` people on stage, the host first, all
  * unmuted; with captions on, each speaker also consents to them.
  */
+let stages = 0;
 export async function liveStage(
   base: string,
   speakers: number,
   space: { title: string; topics?: string[]; captions?: boolean },
 ) {
-  const host = await signup(base, 'bench_host');
+  // A second stage in the same server (bench:fanout tiers) needs people of its own.
+  const n = stages++ === 0 ? '' : `_${stages}`;
+  const host = await signup(base, `bench_host${n}`);
   const id = (await api(base, 'POST', '/api/spaces', space, host)).body.space.id as string;
   await api(base, 'POST', `/api/spaces/${id}/start`, {}, host);
   const cookies = [host];
   for (let i = 1; i < speakers; i++) {
-    const c = await signup(base, `bench_sp${i}`);
+    const c = await signup(base, `bench_sp${i}${n}`);
     await api(base, 'POST', `/api/spaces/${id}/request-speak`, {}, c);
     const me = (await api(base, 'GET', '/api/me', undefined, c)).body.user.id;
     await api(base, 'POST', `/api/spaces/${id}/approve`, { userId: me }, host);

@@ -62,6 +62,18 @@ describe('mix parts', () => {
     assert.ok(jb.depth > 2, 'running dry made it deeper');
   });
 
+  it('a burst after a stall is held only briefly: the buffer skips down to its depth', () => {
+    const jb = new JitterBuffer();
+    for (let seq = 0; seq < 2; seq++) jb.push(seq, Buffer.from([seq]));
+    jb.pull();
+    for (let seq = 2; seq < 14; seq++) jb.push(seq, Buffer.from([seq])); // 240 ms arrive at once
+    const played = Array.from({ length: 6 }, () => jb.pull());
+    assert.ok(jb.held <= jb.depth + 1, `held ${jb.held} of depth ${jb.depth}`);
+    assert.ok(jb.skipped > 0);
+    const seqs = played.map((p) => (typeof p === 'object' ? (p.payload[0] as number) : -1));
+    assert.ok((seqs.at(-1) ?? 0) >= 11, `played on from the newest: ${seqs}`);
+  });
+
   it('FEC and PLC on real Opus bring back a lost frame of a tone', () => {
     const packets = encodeAll(tone(440, 0.3, 20));
     const decoder = new OpusDecoder();

@@ -2,8 +2,9 @@
  * One speaker's jitter buffer, in RTP sequence numbers: holds a few packets so that reordered ones
  * fall back into place, tells the mixer to conceal a lost one (from the next packet's FEC copy when
  * that has arrived), drops packets that come after their turn, and adapts its depth: one frame more
- * after each run dry, one less after a long steady stretch, and skips ahead when it holds more than
- * it needs for a while (the speaker's clock runs faster than ours, or a burst arrived).
+ * after each run dry, one less after a long steady stretch, and skips ahead to its depth when it
+ * holds more than it needs for a while (a burst after a stall, or the speaker's clock runs faster
+ * than ours): held audio is delay, and a mix that only grew later would drift seconds behind.
  */
 
 /** Packets held before a talk spurt starts playing, and the range the depth adapts in. */
@@ -14,9 +15,9 @@ const MAX_DEPTH = 6;
 const MAX_CONCEALED = 5;
 /** A steady stretch this long (frames, 10 s) lowers the depth by one. */
 const STEADY_FRAMES = 500;
-/** Holding more than depth + this for OVERFULL_FRAMES in a row skips a packet. */
+/** Holding more than depth + this for OVERFULL_FRAMES in a row (100 ms) skips down to the depth. */
 const SLACK = 2;
-const OVERFULL_FRAMES = 25;
+const OVERFULL_FRAMES = 5;
 /** A packet this far ahead is a new stream (the speaker was muted, or reconnected). */
 const MAX_AHEAD = 100;
 const MAX_HELD = 64;
@@ -35,6 +36,7 @@ export class JitterBuffer {
   #overfull = 0;
   late = 0;
   lost = 0;
+  skipped = 0;
 
   get depth() {
     return this.#depth;
@@ -64,11 +66,7 @@ export class JitterBuffer {
       this.#next = this.#oldest();
     }
     this.#overfull = this.#packets.size > this.#depth + SLACK ? this.#overfull + 1 : 0;
-    if (this.#overfull >= OVERFULL_FRAMES) {
-      this.#overfull = 0;
-      this.#packets.delete(this.#next);
-      this.#next = this.#oldest();
-    }
+    if (this.#overfull >= OVERFULL_FRAMES) this.trim();
     const seq = this.#next;
     const packet = this.#packets.get(seq);
     if (packet) {
@@ -97,6 +95,17 @@ export class JitterBuffer {
     this.#next = (seq + 1) & 0xffff;
     const after = this.#packets.get(this.#next);
     return after ? { payload: after, fec: true } : 'lost';
+  }
+
+  /** Drops the oldest packets down to the depth (the mixer's clock jumped, or too much is held). */
+  trim() {
+    this.#overfull = 0;
+    if (this.#next < 0) return;
+    while (this.#packets.size > this.#depth) {
+      this.#packets.delete(this.#oldest());
+      this.skipped += 1;
+    }
+    if (this.#packets.size > 0) this.#next = this.#oldest();
   }
 
   #restart() {

@@ -147,7 +147,11 @@ export class RoomMix {
     if (!this.#timer) return;
     const started = performance.now();
     const due = Math.floor((started - this.#startedAt) / 20);
-    if (due - this.#frames > MAX_BEHIND) this.#frames = due - 1;
+    if (due - this.#frames > MAX_BEHIND) {
+      // The clock jumps; what the speakers sent meanwhile would be held as delay from now on.
+      this.#frames = due - 1;
+      for (const s of this.#speakers.values()) s.jitter.trim();
+    }
     if (this.#frames < due) {
       this.#guard(() => this.#mixFrame(this.#frames * 20));
       this.#frames += 1;
