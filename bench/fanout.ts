@@ -79,7 +79,6 @@ async function measure(o: {
   mix: boolean;
 }) {
   const { speakers, listeners, seconds, captions, payloads } = o;
-  for (const c of children.splice(0)) c.kill('SIGKILL');
   const { id, cookies, stageSize } = await stage(speakers, captions);
   // Each speaker starts at a different place in the speech.
   const mics = await Promise.all(
@@ -163,7 +162,7 @@ async function measure(o: {
   while (counts.length < workers) await sleep(50);
   const received = counts.reduce((a, c) => a + c.received, 0);
   const expected = o.mix ? Math.round((mixCountedMs / frameMs) * listeners) : sent * listeners;
-  for (const c of children) c.send({ type: 'stop' });
+  await stopListeners();
   return {
     tier: o.mix ? `room mix (${frameMs} ms frames)` : `per-slot tracks (${sections})`,
     media_workers: Number(mediaWorkers),
@@ -190,6 +189,32 @@ async function measure(o: {
     server_event_loop_delay_p99_ms: lagMs(loop[1]),
     server_event_loop_delay_max_ms: lagMs(loop[2]),
   };
+}
+
+/**
+ * Ends the load clients' sessions properly and waits until the server has let go of them: peers
+ * left to time out would close in the middle of the next measurement (a burst of closes blocks).
+ */
+async function stopListeners() {
+  const exits = children.splice(0).map(
+    (c) =>
+      new Promise<void>((resolve) => {
+        if (c.exitCode !== null) return resolve();
+        c.once('exit', () => resolve());
+        c.send({ type: 'stop' });
+        setTimeout(() => {
+          c.kill('SIGKILL');
+          resolve();
+        }, 15_000).unref();
+      }),
+  );
+  await Promise.all(exits);
+  const subscribers = async () =>
+    (await (await fetch(`${base}/metrics`)).text())
+      .split('\n')
+      .filter((l) => l.startsWith('earshot_media_peers{kind="subscriber"'))
+      .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+  for (let i = 0; i < 100 && (await subscribers()) > 0; i++) await sleep(200);
 }
 
 /** p50, p95 and max of a list of milliseconds. */

@@ -48,7 +48,7 @@ export class RoomMix {
   #closed = false;
   /** Changes with each start, so listeners' streams renumber smoothly. */
   source = 0;
-  /** Milliseconds spent mixing and encoding since the room opened (the mixer's own CPU). */
+  /** Milliseconds spent decoding, mixing and encoding since the room opened (not sending, not consumers). */
   busyMs = 0;
   mixed = 0;
 
@@ -145,8 +145,7 @@ export class RoomMix {
   #step = () => {
     this.#catchingUp = undefined;
     if (!this.#timer) return;
-    const started = performance.now();
-    const due = Math.floor((started - this.#startedAt) / 20);
+    const due = Math.floor((performance.now() - this.#startedAt) / 20);
     if (due - this.#frames > MAX_BEHIND) {
       // The clock jumps; what the speakers sent meanwhile would be held as delay from now on.
       this.#frames = due - 1;
@@ -157,10 +156,10 @@ export class RoomMix {
       this.#frames += 1;
     }
     if (this.#frames < due) this.#catchingUp = setImmediate(this.#step);
-    this.busyMs += performance.now() - started;
   };
 
   #mixFrame(ptsMs: number) {
+    const started = performance.now();
     const sum = this.#sum;
     sum.fill(0);
     let level = 127;
@@ -172,16 +171,21 @@ export class RoomMix {
     }
     this.#limiter.apply(sum, this.#out);
     this.mixed += 1;
+    this.busyMs += performance.now() - started;
     for (const c of this.#consumers) this.#guard(() => c.onPcm(this.#out, ptsMs));
-    if (this.#listeners > 0) this.#encode(level);
+    if (this.#listeners === 0) return;
+    const encodeStarted = performance.now();
+    const rtp = this.#encode(level);
+    this.busyMs += performance.now() - encodeStarted;
+    if (rtp) this.send(rtp);
   }
 
   /** Encodes once for every listener; with 60 ms frames, every third tick. */
-  #encode(level: number) {
+  #encode(level: number): Buffer | undefined {
     this.#pending.set(this.#out, this.#pendingSamples);
     this.#pendingSamples += FRAME;
     if (level < this.#pendingLevel) this.#pendingLevel = level;
-    if (this.#pendingSamples < this.#pending.length) return;
+    if (this.#pendingSamples < this.#pending.length) return undefined;
     this.#pendingSamples = 0;
     if (!this.#encoder) {
       const encoder = new Encoder({ channels: 1, sample_rate: 48_000, application: 'audio' });
@@ -208,7 +212,7 @@ export class RoomMix {
     this.#seq = (this.#seq + 1) & 0xffff;
     this.#ts = (this.#ts + this.#pending.length) >>> 0;
     this.#pendingLevel = 127;
-    this.send(rtp);
+    return rtp;
   }
 
   #guard(fn: () => void) {
