@@ -225,13 +225,11 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
  */
 export const rawPublisher = (signal: Signal) => retryIceRace(() => newRawPublisher(signal));
 
-async function newRawPublisher(signal: Signal) {
-  const { Audio, PeerConnection } = await import('node-datachannel');
-  const pc = new PeerConnection('raw', { iceServers: [] });
-  const audio = new Audio('0', 'SendOnly');
-  audio.addOpusCodec(111);
-  audio.addSSRC(0x1234_5678, 'raw-bot');
-  const track = pc.addTrack(audio);
+type RawPeer = import('node-datachannel').PeerConnection;
+type RawTrack = import('node-datachannel').Track;
+
+/** Offers with every candidate, sets the answer and waits for the track to open (closes on failure). */
+async function offerRaw(pc: RawPeer, track: RawTrack, signal: Signal) {
   const opened = new Promise<void>((resolve) => track.onOpen(() => resolve()));
   const gathered = new Promise<void>((resolve) =>
     pc.onGatheringStateChange((state) => {
@@ -251,6 +249,16 @@ async function newRawPublisher(signal: Signal) {
     pc.close();
     throw err;
   }
+}
+
+async function newRawPublisher(signal: Signal) {
+  const { Audio, PeerConnection } = await import('node-datachannel');
+  const pc = new PeerConnection('raw', { iceServers: [] });
+  const audio = new Audio('0', 'SendOnly');
+  audio.addOpusCodec(111);
+  audio.addSSRC(0x1234_5678, 'raw-bot');
+  const track = pc.addTrack(audio);
+  await offerRaw(pc, track, signal);
   return {
     send(bytes: Buffer) {
       try {
@@ -288,25 +296,7 @@ async function newRawListener(signal: Signal, audioLevelId?: number) {
     packets.push({ at: Date.now(), packet: Buffer.from(packet) });
     if (packets.length > 1000) packets.splice(0, 500);
   });
-  const opened = new Promise<void>((resolve) => track.onOpen(() => resolve()));
-  const gathered = new Promise<void>((resolve) =>
-    pc.onGatheringStateChange((state) => {
-      if (state === 'complete') resolve();
-    }),
-  );
-  pc.setLocalDescription();
-  await gathered;
-  try {
-    const answer = await signal(pc.localDescription()?.sdp ?? '');
-    pc.setRemoteDescription(answer, 'answer');
-    await Promise.race([
-      opened,
-      new Promise((_, reject) => setTimeout(() => reject(new Error('track not open')), 5000)),
-    ]);
-  } catch (err) {
-    pc.close();
-    throw err;
-  }
+  await offerRaw(pc, track, signal);
   return {
     /** RTP packets received in the last `ms`. */
     recent: (ms: number) => packets.filter((p) => p.at >= Date.now() - ms).map((p) => p.packet),
