@@ -95,7 +95,8 @@ export class HlsPackager {
   /** 20 ms (or any length) of 48 kHz mono PCM. */
   write(pcm: Int16Array) {
     if (this.#closed) return;
-    this.#ffmpeg.stdin.write(Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength));
+    // A copy: the mix reuses its frame buffer.
+    this.#ffmpeg.stdin.write(Buffer.copyBytesFrom(pcm));
   }
 
   /** Encodes what is left, writes the last part, stops ffmpeg. */
