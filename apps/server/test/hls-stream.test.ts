@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { HlsPackager, PART_SECONDS } from '../src/media/hls/packager';
-import { FRAME_SAMPLES } from '../src/media/hls/pcm';
 import { LiveStream, PARTS_PER_SEGMENT, WINDOW_SEGMENTS } from '../src/media/hls/stream';
 import { decode, toneBetween } from './recordings';
+
+const FRAME_SAMPLES = 960;
 
 /** A synthetic room mix: `frames` × 20 ms of a tone, as the mix hands them over (one per 20 ms tick, here at once). */
 function tone(frequency: number, frames: number) {

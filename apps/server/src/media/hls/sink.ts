@@ -1,6 +1,6 @@
 import type { CreateSink } from '../api';
+import { addPcmConsumer } from '../mix/index';
 import { HlsPackager } from './packager';
-import { StandInMix } from './stand-in-mix';
 
 export const HLS_SINK = 'hls';
 
@@ -18,8 +18,7 @@ export type HlsEvent =
  * The LL-HLS packager beside a room (in the media worker that owns it): while the main process
  * wants a stream, the room mix goes through the AAC packager and each part goes back as an event.
  */
-export const createSink: CreateSink = ({ emit, onError }) => {
-  const mix = new StandInMix();
+export const createSink: CreateSink = ({ roomId, emit, onError }) => {
   let current: { stream: string; packager: HlsPackager; off: () => void } | undefined;
   const report = (event: HlsEvent) => emit(event);
 
@@ -39,7 +38,7 @@ export const createSink: CreateSink = ({ emit, onError }) => {
         report({ type: 'failed', stream, message: err.message });
       },
     });
-    const off = mix.addPcmConsumer({
+    const off = addPcmConsumer(roomId, {
       onPcm: (frame) => {
         // The mix's clock may be its own: the playlist's wall clock starts at the first frame.
         if (pcmStartedAt === 0) pcmStartedAt = Date.now();
@@ -58,19 +57,19 @@ export const createSink: CreateSink = ({ emit, onError }) => {
   };
 
   return {
-    packet: (from, packet) => mix.packet(from, packet),
-    publisherClosed: (peerId) => mix.publisherClosed(peerId),
+    // The packets reach the room mix; this sink takes the mix.
+    packet() {},
+    publisherClosed() {},
     control(message) {
       const m = message as HlsControl;
       if (m.type === 'start') start(m.stream);
       else if (m.type === 'stop' && current?.stream === m.stream) stop();
     },
     async close() {
-      if (!current) return mix.close();
+      if (!current) return;
       const { stream, packager, off } = current;
       current = undefined;
       off();
-      mix.close();
       await packager.close();
       report({ type: 'ended', stream });
     },
