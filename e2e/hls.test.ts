@@ -85,6 +85,7 @@ describe('web app: the delayed (LL-HLS) stream', { skip: browserMissing() }, () 
     });
     const delay = Number(/about (\d+) s/.exec((await status.textContent()) ?? '')?.[1]);
     assert.ok(delay >= 1 && delay <= 10, `about ${delay} s behind`);
+    console.log(`# the delayed stream plays about ${delay} s behind`);
     await page.screenshot({ path: path.join(artifacts, 'hls-fallback-phone.png') });
 
     // The network lets UDP through again: WebRTC, still retrying, connects and takes over.

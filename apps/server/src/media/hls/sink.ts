@@ -25,12 +25,18 @@ export const createSink: CreateSink = ({ roomId, emit, onError }) => {
   const start = (stream: string) => {
     if (current?.stream === stream) return;
     stop();
-    let pcmStartedAt = 0;
+    // When each 20 ms frame reached the packager (the last few seconds): a part's wall-clock start
+    // (EXT-X-PROGRAM-DATE-TIME) is when its first frame came, even if the mix skipped ticks.
+    const arrivals: number[] = [];
+    let firstFrame = 0;
+    const wallClock = (start: number) => {
+      const frame = Math.floor(start * 50) - firstFrame;
+      return arrivals[Math.max(0, Math.min(frame, arrivals.length - 1))] ?? Date.now();
+    };
     let failed = false;
     const packager = new HlsPackager({
       onInit: (data) => report({ type: 'init', stream, data }),
-      onPart: (data, start, duration) =>
-        report({ type: 'part', stream, data, duration, at: pcmStartedAt + Math.round(start * 1000) }),
+      onPart: (data, start, duration) => report({ type: 'part', stream, data, duration, at: wallClock(start) }),
       onError: (err) => {
         onError(err);
         if (failed) return;
@@ -40,8 +46,11 @@ export const createSink: CreateSink = ({ roomId, emit, onError }) => {
     });
     const off = addPcmConsumer(roomId, {
       onPcm: (frame) => {
-        // The mix's clock may be its own: the playlist's wall clock starts at the first frame.
-        if (pcmStartedAt === 0) pcmStartedAt = Date.now();
+        arrivals.push(Date.now());
+        if (arrivals.length > 500) {
+          arrivals.splice(0, 250);
+          firstFrame += 250;
+        }
         packager.write(frame);
       },
       onEnd: () => {},
