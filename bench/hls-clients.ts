@@ -8,6 +8,7 @@ const until = performance.now() + Number(seconds) * 1000;
 const parts: number[] = [];
 const arrivals = new Map<string, number[]>();
 let failures = 0;
+const errors = new Map<string, number>();
 await Promise.all(
   Array.from({ length: Number(clients) }, async (_, i) => {
     await new Promise((r) => setTimeout(r, (i % 100) * 10)); // joins spread over a second
@@ -22,9 +23,11 @@ await Promise.all(
         arrivals.set(key, list);
       },
       () => performance.now() > until,
-    ).catch(() => {
+    ).catch((err: Error) => {
       failures++;
+      const what = err.message.slice(0, 80);
+      errors.set(what, (errors.get(what) ?? 0) + 1);
     });
   }),
 );
-process.send?.({ parts, arrivals: [...arrivals], failures });
+process.send?.({ parts, arrivals: [...arrivals], failures, errors: [...errors] });
