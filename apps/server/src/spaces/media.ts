@@ -210,7 +210,10 @@ export class SpaceMedia {
       if (event.kind === 'left_stage')
         this.#closeWhere(spaceId, (p) => p.kind === 'publisher' && p.key === event.userId);
       if (event.kind === 'removed') this.#closeWhere(spaceId, (p) => p.key === event.userId);
-      if (event.kind === 'ended') void this.plane.closeRoom(spaceId);
+      if (event.kind === 'ended') {
+        this.hls.end(spaceId);
+        void this.plane.closeRoom(spaceId);
+      }
     } catch (err) {
       this.log.error({ err, spaceId }, 'media enforcement failed');
     }
@@ -234,7 +237,10 @@ export class SpaceMedia {
 
   /** Closes what the state no longer allows and sets mutes from it. */
   #apply(spaceId: string, state: RoomState) {
-    if (state.status === 'ended') return void this.plane.closeRoom(spaceId);
+    if (state.status === 'ended') {
+      this.hls.end(spaceId);
+      return void this.plane.closeRoom(spaceId);
+    }
     const stage = new Map(state.stage.map((m) => [m.user.id, m]));
     this.#closeWhere(spaceId, (p) => {
       if (p.kind === 'subscriber') return state.removed.includes(p.key);

@@ -55,7 +55,7 @@ export class HlsHub {
     return !!held && !held.stream.ended;
   }
 
-  /** The room is gone (its Space ended): the playlist ends. */
+  /** The room's stream is over for good (its Space ended): the playlist gets EXT-X-ENDLIST. */
   end(roomId: string) {
     const held = this.#held.get(roomId);
     if (!held || held.endedAt) return;
@@ -70,15 +70,26 @@ export class HlsHub {
     this.#held.clear();
   }
 
+  /**
+   * A room that closed, or a packager that failed, without its Space ending (an empty room, a lost
+   * worker, ffmpeg gone): the stream is dropped, not ended, and the next request starts a new one.
+   */
+  #drop(roomId: string) {
+    const held = this.#held.get(roomId);
+    if (!held || held.endedAt) return;
+    this.#held.delete(roomId);
+    held.stream.release();
+  }
+
   #onMedia(event: MediaEvent) {
-    if (event.type === 'room-closed') return this.end(event.roomId);
+    if (event.type === 'room-closed') return this.#drop(event.roomId);
     if (event.type !== 'sink' || event.sink !== HLS_SINK) return;
     const e = event.event as HlsEvent;
     const stream = this.#held.get(event.roomId)?.stream;
     if (!stream || stream.id !== e.stream) return;
     if (e.type === 'init') stream.setInit(e.data);
     else if (e.type === 'part') stream.addPart(e.data, e.duration, e.at);
-    else this.end(event.roomId);
+    else if (e.type === 'failed') this.#drop(event.roomId);
   }
 
   #sweep(now: number) {
