@@ -68,8 +68,9 @@ export function useHlsTier({ spaceId, available, listen }: { spaceId: string; av
     let cancelled = false;
     const onPlaying = () => setPlaying(true);
     audio.addEventListener('playing', onPlaying);
-    // hls.js where Media Source works (it follows LL-HLS parts); native HLS otherwise (iPhone Safari).
-    void import('hls.js').then(({ default: HlsJs }) => {
+    // hls.js (its light build: no subtitles, DRM or alternate audio) where Media Source works, as it
+    // follows LL-HLS parts; native HLS otherwise (iPhone Safari).
+    void import('hls.js/light').then(({ default: HlsJs }) => {
       if (cancelled) return;
       if (!HlsJs.isSupported()) {
         audio.src = url;
