@@ -4,40 +4,11 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { signUp as apiSignUp } from '../apps/server/test/helpers';
 import { connected, publishTone, whip } from '../apps/server/test/media-bots';
-import { instrument, LOUD } from './audio-probe';
+import { instrument, LOUD, loudness } from './audio-probe';
 import { artifacts, browserMissing, until, useServerAndBrowser } from './browser';
 
-/** The loudest RMS (0…1) of the page's delayed-stream element over `ms`, through an AnalyserNode. */
-function delayedLoudness(page: Page, ms: number): Promise<number> {
-  return page.evaluate(async (ms) => {
-    const played = (window as unknown as { __played: HTMLMediaElement[] }).__played;
-    const el = played.find((e) => e.dataset.tier === 'delayed') as
-      | (HTMLMediaElement & { captureStream(): MediaStream })
-      | undefined;
-    if (!el || el.paused) return -1;
-    const stream = el.captureStream();
-    if (stream.getAudioTracks().length === 0) return 0; // no media decoded yet
-    const ctx = new AudioContext();
-    await ctx.resume();
-    const analyser = ctx.createAnalyser();
-    analyser.fftSize = 2048;
-    const source = ctx.createMediaStreamSource(stream);
-    source.connect(analyser);
-    const buf = new Float32Array(analyser.fftSize);
-    let loudest = 0;
-    const end = performance.now() + ms;
-    while (performance.now() < end) {
-      await new Promise((r) => setTimeout(r, 50));
-      analyser.getFloatTimeDomainData(buf);
-      let sum = 0;
-      for (const v of buf) sum += v * v;
-      loudest = Math.max(loudest, Math.sqrt(sum / buf.length));
-    }
-    source.disconnect();
-    await ctx.close();
-    return loudest;
-  }, ms);
-}
+/** How loud the page's delayed-stream (HLS) element plays over `ms` (-1: none playing). */
+const delayedLoudness = async (page: Page, ms: number) => (await loudness(page, ms, 'delayed')).rms;
 
 /** Points every candidate of a WHEP answer at an unreachable address (TEST-NET-1): UDP "blocked". */
 const unreachable = (sdp: string) =>

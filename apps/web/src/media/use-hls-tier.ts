@@ -52,6 +52,13 @@ export function useHlsTier({ spaceId, available, listen }: { spaceId: string; av
     return el.current;
   }, []);
 
+  /** Inside a tap: play and pause at once, which lets the element play later without one. */
+  const unlock = useCallback(() => {
+    const audio = element();
+    audio.play().catch(() => {});
+    audio.pause();
+  }, [element]);
+
   const play = useCallback(() => {
     element()
       .play()
@@ -110,9 +117,9 @@ export function useHlsTier({ spaceId, available, listen }: { spaceId: string; av
   const start = useCallback(() => {
     setWanted(true);
     if (blocked) return play();
-    play(); // inside the tap (see element())
+    unlock();
     if (!chosen) listen.start();
-  }, [blocked, chosen, listen, play]);
+  }, [blocked, chosen, listen, play, unlock]);
 
   const stop = useCallback(() => {
     setWanted(false);
@@ -126,10 +133,10 @@ export function useHlsTier({ spaceId, available, listen }: { spaceId: string; av
       setWanted(true);
       if (delayed) {
         listen.stop();
-        play();
+        unlock();
       } else listen.start();
     },
-    [listen, play, setChosen],
+    [listen, unlock, setChosen],
   );
 
   const on = hlsOn && (playing || blocked);
