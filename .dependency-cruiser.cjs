@@ -15,15 +15,15 @@ module.exports = {
       name: 'media-knows-only-media',
       severity: 'error',
       comment:
-        'media/ is a service addressed by ids: it imports only media/, the protocol package, its WebRTC engine and its Opus codec (the mix) ' +
-        '(no users, Spaces, HTTP, recording or captions). Sinks are loaded by module name at run time.',
+        'media/ is a service addressed by ids: it imports only media/, the protocol package, its WebRTC engine, its Opus codec (the mix) ' +
+        'and fMP4 container (LL-HLS) (no users, Spaces, HTTP, recording or captions). Sinks are loaded by module name at run time.',
       from: { path: '^apps/server/src/media/' },
       to: {
         dependencyTypesNot: ['core'],
         pathNot: [
           '^apps/server/src/media/',
           '^packages/protocol/',
-          '^node_modules/(node-datachannel|@evan/opus|@earshot/protocol)/',
+          '^node_modules/(node-datachannel|@evan/opus|@earshot/protocol|mediabunny)/',
         ],
       },
     },

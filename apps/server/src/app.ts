@@ -24,6 +24,8 @@ import { refuseControlCharacters } from './http/input';
 import { JobRunner } from './jobs/jobs';
 import { Limits, tooMany } from './limits/limits';
 import type { SinkSpec } from './media/api';
+import { HlsHub } from './media/hls/hub';
+import { HLS_SINK } from './media/hls/sink';
 import { createMediaPlane } from './media/plane';
 import { opsRoutes } from './ops/ops';
 import { pushRoutes } from './push/routes';
@@ -93,6 +95,7 @@ export async function createEarshot(
   // Sinks run beside each room, in the media worker that owns it: they are named by module.
   const sinks: SinkSpec[] = [
     { name: TRACK_SINK, module: sinkModule('./recording/track-sink.ts'), options: { dir: recordingsDir } },
+    { name: HLS_SINK, module: sinkModule('./media/hls/sink.ts') },
   ];
   if (config.CAPTIONS_ENGINE !== 'off')
     sinks.push({ name: CAPTIONS_SINK, module: sinkModule('./captions/feed-sink.ts'), options: {} });
@@ -153,6 +156,7 @@ export async function createEarshot(
     config.LOGIN_FREE_FAILURES,
     rateLimitRedis && { client: rateLimitRedis, prefix: config.REDIS_PREFIX },
   );
+  const hls = new HlsHub(media);
   const spaces = createSpaceService({ db: store.db, bus, config, notifier, clock, recordings, tickets, limits });
   const services: Services = {
     config,
@@ -166,7 +170,7 @@ export async function createEarshot(
     captioner,
     spaces,
     push: await createPushService({ db: store.db, config, notifier, log: app.log }),
-    spaceMedia: new SpaceMedia(media, spaces, bus, app.log),
+    spaceMedia: new SpaceMedia(media, spaces, bus, app.log, hls),
     spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log),
     tickets,
     limits,
@@ -258,6 +262,7 @@ export async function createEarshot(
       await jobs.stop();
       await services.push.close();
       await services.spaceMedia.close();
+      hls.close();
       await services.spaceHub.close();
       await media.close();
       await captioner.close();

@@ -44,6 +44,8 @@ export const ConfigSchema = z
     REDIS_PREFIX: z.string().default('earshot:'),
     /** The address people use to reach Earshot (origin check, Secure cookies, links). */
     PUBLIC_URL: optionalUrl(['http:', 'https:']),
+    /** A CDN in front of the LL-HLS files: playlists name parts and segments under this base; unset = this server. */
+    HLS_PUBLIC_URL: optionalUrl(['http:', 'https:']).transform((v) => v?.replace(/\/+$/, '')),
     /**
      * The reverse proxies whose X-Forwarded-For / -Proto / -Host are believed: addresses or CIDRs,
      * comma-separated (or proxy-addr's names loopback, linklocal, uniquelocal). Unset: none, every

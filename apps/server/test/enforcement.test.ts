@@ -61,6 +61,8 @@ describe('enforcement beyond the room state', () => {
     await connected(ears.pc);
     const samView = await watch(server.url, id, sam.c);
     assert.equal(mediaRoom(id)?.peersOf(sam.user.id).length, 2);
+    const hls = `/api/spaces/${id}/hls/live.m3u8`;
+    assert.equal((await sam.c.get(hls)).status, 200, 'listening on HLS too');
 
     assert.equal((await host.c.put(`/api/users/${sam.user.handle}/block`)).status, 200);
     await until(() => mediaRoom(id)?.peersOf(sam.user.id).length === 0, 1000, 'every session of the blocked closed');
@@ -68,6 +70,8 @@ describe('enforcement beyond the room state', () => {
     const { body } = await host.c.get(`/api/spaces/${id}`);
     assert.ok(!body.space.stage.some((m: any) => m.user.id === sam.user.id), 'off stage');
     await assert.rejects(listen(signal('whep', id, sam.c)), (err: { status: number }) => err.status === 403);
+    const refused = await sam.c.get(hls);
+    assert.deepEqual([refused.status, refused.body.error.code], [403, 'forbidden'], 'HLS refused at once');
     mic.close();
     ears.close();
   });

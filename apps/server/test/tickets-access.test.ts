@@ -7,9 +7,9 @@ import { drainJobs, grantedHost, ticketedSpace, topUp } from './tickets-helpers'
 
 /**
  * Who a ticketed Space lets in, on every path a person can take: the live socket (and its
- * commands), WHEP, the recording and the transcript, for each kind of person.
+ * commands), WHEP, LL-HLS, the recording and the transcript, for each kind of person.
  */
-describe('ticketed Space: access matrix over HTTP, WebSocket and WHEP', () => {
+describe('ticketed Space: access matrix over HTTP, WebSocket, WHEP and HLS', () => {
   let server: Running;
   before(async () => {
     server = await startEarshot({ JOBS_POLL_MS: '200' });
@@ -63,6 +63,8 @@ describe('ticketed Space: access matrix over HTTP, WebSocket and WHEP', () => {
       });
       assert.equal(whep.status, 201, `${who}: WHEP ${JSON.stringify(whep.body)}`);
       assert.equal((await c.delete(String(whep.headers.get('location')))).status, 204);
+      const hls = await c.get(`/api/spaces/${id}/hls/live.m3u8`);
+      assert.equal(hls.status, 200, `${who}: HLS ${JSON.stringify(hls.body)}`);
     }
     for (const [who, c] of Object.entries(refused)) {
       const socket = await refusal(server.url, id, c);
@@ -71,6 +73,10 @@ describe('ticketed Space: access matrix over HTTP, WebSocket and WHEP', () => {
         'content-type': 'application/sdp',
       });
       assert.deepEqual([whep.status, whep.body.error.code], [403, 'ticket_required'], `${who}: WHEP`);
+      for (const file of ['live.m3u8', 'live.m3u8?_HLS_msn=1&_HLS_part=0', 'any/init.mp4']) {
+        const hls = await c.get(`/api/spaces/${id}/hls/${file}`);
+        assert.deepEqual([hls.status, hls.body.error.code], [403, 'ticket_required'], `${who}: HLS ${file}`);
+      }
       if (who === 'anonymous') continue;
       const hand = await c.post(`/api/spaces/${id}/request-speak`, {});
       assert.deepEqual([hand.status, hand.body.error.code], [403, 'ticket_required'], `${who}: commands`);

@@ -119,7 +119,13 @@ export const Presence = z.object({ listenerCount: z.number().int(), listeners: z
 export const Reminders = z.object({ reminderCount: z.number().int(), youHaveReminder: z.boolean() });
 export type Reminders = z.infer<typeof Reminders>;
 export const SpaceView = z
-  .object({ seq: z.number().int(), space: RoomState, ticketing: TicketingView.nullable() })
+  .object({
+    seq: z.number().int(),
+    space: RoomState,
+    ticketing: TicketingView.nullable(),
+    /** Live Spaces: the LL-HLS playlist of the room mix (any HLS player; the web app's fallback). */
+    hlsUrl: z.string().nullable(),
+  })
   .extend(Presence.shape)
   .extend(Reminders.shape);
 

@@ -4,11 +4,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../bus/bus';
 import { AppError } from '../http/errors';
 import type { Connected, MediaEvent, MediaPlane } from '../media/api';
+import type { HlsHub } from '../media/hls/hub';
+import type { LiveStream } from '../media/hls/stream';
 import { SdpError } from '../media/sdp';
-import { decideMedia, type MediaAction } from './rules';
+import { decideHls, decideMedia, type MediaAction } from './rules';
 import { type SpaceBusMessage, type SpaceService, spaceChannel } from './service';
 
 const EMPTY_ROOM_MS = 10_000;
+/** HLS players ask several times a second: their standing is re-read at most this often (a removal clears it). */
+const HLS_STANDING_MS = 2000;
 
 /** Room-state events that change what the media plane must do. */
 const ENFORCED = new Set<RoomEvent['kind']>(['muted', 'unmuted', 'left_stage', 'removed', 'ended']);
@@ -23,6 +27,7 @@ export class SpaceMedia {
   readonly #watches = new Map<string, Promise<() => void>>();
   readonly #speaking = new Map<string, { wanted: Map<string, boolean>; busy: boolean }>();
   readonly #lostBatches = new Map<string, Promise<string>[]>();
+  readonly #hlsStanding = new Map<string, { at: number; standing: ReturnType<SpaceService['standing']> }>();
   readonly #off: () => void;
 
   constructor(
@@ -30,6 +35,7 @@ export class SpaceMedia {
     private readonly spaces: SpaceService,
     private readonly bus: Bus,
     private readonly log: FastifyBaseLogger,
+    private readonly hls: HlsHub,
   ) {
     this.#off = plane.on((event) => this.#onMedia(event));
   }
@@ -81,8 +87,47 @@ export class SpaceMedia {
     return true;
   }
 
+  /**
+   * The Space's LL-HLS stream for `userId` (null = signed out), started on the first request: the
+   * same rule as WHEP, checked on every playlist and file request.
+   */
+  async hlsStream(spaceId: string, userId: string | null): Promise<LiveStream> {
+    const held = this.hls.held(spaceId);
+    const { state, role } = await this.#hlsStandingOf(spaceId, userId);
+    const verdict = decideHls(state, role, !!held?.ended);
+    if (!verdict.ok) throw new AppError(verdict.status, verdict.code, verdict.message);
+    if (state.status !== 'live' && held) return held;
+    await this.#room(spaceId);
+    const stream = this.hls.stream(spaceId);
+    // A room opened for HLS alone closes once its players stop asking.
+    if (stream !== held) this.#closeIfEmpty(spaceId);
+    return stream;
+  }
+
+  #hlsStandingOf(spaceId: string, userId: string | null) {
+    const key = `${spaceId} ${userId ?? ''}`;
+    const now = Date.now();
+    const cached = this.#hlsStanding.get(key);
+    if (cached && now - cached.at < HLS_STANDING_MS) return cached.standing;
+    if (this.#hlsStanding.size > 10_000)
+      for (const [k, v] of this.#hlsStanding) if (now - v.at >= HLS_STANDING_MS) this.#hlsStanding.delete(k);
+    const standing = this.spaces.standing(spaceId, userId);
+    this.#hlsStanding.set(key, { at: now, standing });
+    standing.catch(() => this.#hlsStanding.delete(key));
+    return standing;
+  }
+
+  #forgetHlsStanding(spaceId?: string, userId?: string) {
+    for (const key of this.#hlsStanding.keys()) {
+      const [s, u] = key.split(' ');
+      if ((spaceId === undefined || s === spaceId) && (userId === undefined || u === userId))
+        this.#hlsStanding.delete(key);
+    }
+  }
+
   /** Ends every media session of `userId` (in one Space, or in all): a block, a suspension. */
   closeSessionsOf(userId: string, spaceId?: string) {
+    this.#forgetHlsStanding(spaceId, userId);
     for (const p of this.plane.peers(spaceId)) if (p.key === userId) this.plane.closePeer(p.peerId, 'closed');
   }
 
@@ -99,7 +144,10 @@ export class SpaceMedia {
     if (!watch) {
       watch = this.bus.subscribe(spaceChannel(spaceId), (message) => {
         const m = message as SpaceBusMessage;
-        if (m.type === 'event' && ENFORCED.has(m.event.kind)) this.#enforce(spaceId, m.event);
+        if (m.type === 'event' && ENFORCED.has(m.event.kind)) {
+          this.#forgetHlsStanding(spaceId);
+          this.#enforce(spaceId, m.event);
+        }
       });
       this.#watches.set(spaceId, watch);
       // The room may have closed while we subscribed.
@@ -142,10 +190,12 @@ export class SpaceMedia {
     batch.push(mediaSessionTag(sessionId, async (data) => createHash('sha256').update(data).digest()));
   }
 
-  /** A room nobody uses is closed after a pause (a reconnect often follows a close). */
+  /** A room nobody uses is closed after a pause (a reconnect often follows a close); HLS players use it too. */
   #closeIfEmpty(spaceId: string) {
     setTimeout(() => {
-      if (this.plane.hasRoom(spaceId) && this.plane.peers(spaceId).length === 0)
+      if (!this.plane.hasRoom(spaceId) || this.plane.peers(spaceId).length > 0) return;
+      if (this.hls.active(spaceId)) this.#closeIfEmpty(spaceId);
+      else
         void this.plane
           .closeRoom(spaceId)
           .catch((err) => this.log.warn({ err, spaceId }, 'closing a media room failed'));
@@ -160,7 +210,10 @@ export class SpaceMedia {
       if (event.kind === 'left_stage')
         this.#closeWhere(spaceId, (p) => p.kind === 'publisher' && p.key === event.userId);
       if (event.kind === 'removed') this.#closeWhere(spaceId, (p) => p.key === event.userId);
-      if (event.kind === 'ended') void this.plane.closeRoom(spaceId);
+      if (event.kind === 'ended') {
+        this.hls.end(spaceId);
+        void this.plane.closeRoom(spaceId);
+      }
     } catch (err) {
       this.log.error({ err, spaceId }, 'media enforcement failed');
     }
@@ -184,7 +237,10 @@ export class SpaceMedia {
 
   /** Closes what the state no longer allows and sets mutes from it. */
   #apply(spaceId: string, state: RoomState) {
-    if (state.status === 'ended') return void this.plane.closeRoom(spaceId);
+    if (state.status === 'ended') {
+      this.hls.end(spaceId);
+      return void this.plane.closeRoom(spaceId);
+    }
     const stage = new Map(state.stage.map((m) => [m.user.id, m]));
     this.#closeWhere(spaceId, (p) => {
       if (p.kind === 'subscriber') return state.removed.includes(p.key);

@@ -21,6 +21,7 @@ import { tooMany } from '../limits/limits';
 import { scheduleRoutes } from '../schedule/routes';
 import { remindersOf } from '../schedule/store';
 import { findUser, getUserById, summary } from '../social/users-store';
+import { hlsRoutes } from './hls-routes';
 import { mediaRoutes } from './media-routes';
 import { ticketRequired } from './rules';
 import { bubbles, listLive, listUpcoming, summaryOf } from './store';
@@ -30,6 +31,7 @@ const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 export async function spaceRoutes(app: FastifyInstance, services: Services) {
   const { db, config, spaces, spaceHub: hub, tickets } = services;
   await mediaRoutes(app, services.spaceMedia, config);
+  await hlsRoutes(app, services.spaceMedia, config.HLS_PUBLIC_URL);
   await scheduleRoutes(app, services, spaces);
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -114,6 +116,10 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
         listeners: hub.presence(request.params.id)?.listeners ?? [],
         reminderCount: reminders?.reminderCount ?? 0,
         youHaveReminder: reminders?.youHaveReminder ?? false,
+        hlsUrl:
+          state.status === 'live'
+            ? `${config.PUBLIC_URL?.replace(/\/+$/, '') ?? ''}/api/spaces/${state.id}/hls/live.m3u8`
+            : null,
       };
     },
   );

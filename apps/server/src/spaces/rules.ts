@@ -307,6 +307,15 @@ export function decideMedia(action: MediaAction, state: RoomState, role: Role): 
   return { ok: true };
 }
 
+/**
+ * LL-HLS follows WHEP's rule (`listen`). Once the Space ends, a stream still held stays readable by
+ * whoever could listen, so players get its last parts and `EXT-X-ENDLIST`.
+ */
+export function decideHls(state: RoomState, role: Role, endedStreamHeld: boolean): { ok: true } | Outcome {
+  if (state.status === 'ended' && endedStreamHeld) return decideMedia('listen', { ...state, status: 'live' }, role);
+  return decideMedia('listen', state, role);
+}
+
 /** Whether what `userId` says is captioned now: the Space has captions on and they consented. */
 export const captionable = (state: RoomState, userId: string) =>
   state.status === 'live' &&

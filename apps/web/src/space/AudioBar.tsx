@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import { HeadphonesIcon, VolumeOffIcon } from '../components/Icons';
-import type { ListenState } from '../media/use-listener';
+import type { TierState } from '../media/use-hls-tier';
 import type { MicState } from '../media/use-publisher';
 
-export type ListenControl = { state: ListenState; error: Error | null; start: () => void; stop: () => void };
+export type ListenControl = { state: TierState; error: Error | null; start: () => void; stop: () => void };
 export type MicControl = { state: MicState; problem: string | null; refusal: Error | null; retry: () => void };
 
 function ListenPart({ listen }: { listen: ListenControl }) {
@@ -32,7 +32,8 @@ function ListenPart({ listen }: { listen: ListenControl }) {
   );
 }
 
-function listenText(state: ListenState): string {
+/** `delayed`: the HLS tier says it itself (HlsTier). */
+function listenText(state: TierState): string {
   switch (state) {
     case 'connecting':
       return 'Connecting audio…';

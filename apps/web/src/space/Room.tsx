@@ -3,12 +3,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { api } from '../api';
 import { useListenMode } from '../media/listen-mode';
+import { useHlsTier } from '../media/use-hls-tier';
 import { useListener, type Volumes } from '../media/use-listener';
 import { usePublisher } from '../media/use-publisher';
 import type { LiveSpace } from '../use-space';
 import { AudioBar } from './AudioBar';
 import { Controls } from './Controls';
 import { DataSaver } from './DataSaver';
+import { HlsTier } from './HlsTier';
 import { ListenersPanel } from './ListenersPanel';
 import { PinnedPanel } from './PinnedPanel';
 import { personMenu } from './person-menu';
@@ -68,6 +70,7 @@ export function Room({
     myId,
     volumes,
   });
+  const tier = useHlsTier({ spaceId: id, available: audible, listen });
   const mic = usePublisher({ spaceId: id, active: audible && !!myMember, muted: myMember?.muted ?? true });
 
   const [busy, setBusy] = useState(false);
@@ -193,13 +196,16 @@ export function Room({
           }
           audio={
             audible && (
-              <AudioBar
-                listen={listen}
-                mic={mic}
-                onStage={!!myMember}
-                muted={myMember?.muted ?? true}
-                hostMuted={hostMuted}
-              />
+              <>
+                <AudioBar
+                  listen={tier.listen}
+                  mic={mic}
+                  onStage={!!myMember}
+                  muted={myMember?.muted ?? true}
+                  hostMuted={hostMuted}
+                />
+                <HlsTier tier={tier} listening={tier.listen.state !== 'off'} />
+              </>
             )
           }
         />
