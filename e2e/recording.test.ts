@@ -70,9 +70,11 @@ describe('web app: recording, replay, reports and appeals', { skip: browserMissi
     await listener.goto(room);
     await listener.getByTestId('recording-indicator').waitFor();
     await new Promise((r) => setTimeout(r, 2000)); // into the talk, so the report has an offset to start from
-    listener.once('dialog', (d) => void d.accept('Insults at the audience'));
     await listener.getByRole('button', { name: 'More about this Space' }).click();
     await listener.getByRole('menuitem', { name: 'Report Space' }).click();
+    const report = listener.getByRole('dialog', { name: 'Report this Space' });
+    await report.getByRole('textbox').fill('Insults at the audience');
+    await report.getByRole('button', { name: 'Send report' }).click();
     await listener.getByText('Your report was sent to the moderators').waitFor({ timeout: 5000 });
 
     // The host talks a few seconds more, then ends it.
