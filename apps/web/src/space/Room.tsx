@@ -1,5 +1,6 @@
 import type { RoomState, User, UserSummary } from '@earshot/protocol';
 import { useEffect, useRef, useState } from 'react';
+import { useLocation } from 'wouter';
 import { api } from '../api';
 import { AudioBar } from './AudioBar';
 import { Controls } from './Controls';
@@ -40,6 +41,7 @@ export function Room({
   const invitation = myId ? room.invitations.find((i) => i.user.id === myId) : undefined;
   const handRaised = !!myId && room.raisedHands.some((u) => u.id === myId);
 
+  const [, navigate] = useLocation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
@@ -98,7 +100,13 @@ export function Room({
         ended={ended}
         listenerCount={listenerCount}
         report={report}
-        leave={lr.askLeave}
+        leave={() => {
+          if (isHost && audible) lr.askLeave();
+          else {
+            lr.leave();
+            navigate('/');
+          }
+        }}
       />
       <ConnectionBanner ended={ended} connection={connection} endNote={endNote} />
       {ended && <RecordingSection spaceId={id} viewerId={myId} />}
