@@ -46,7 +46,7 @@ export function LeaveDialog({
       )}
       <ErrorNote error={error} />
       <div className="dialog-actions">
-        <button type="button" className="button danger" disabled={busy} onClick={() => void end()}>
+        <button type="button" className="button danger-outline" disabled={busy} onClick={() => void end()}>
           End for everyone
         </button>
         <button

@@ -53,15 +53,17 @@ export function Room({
     setNote('');
   }, [onStage]);
 
-  const run: Run = async (name, args, done) => {
+  const run: Run = async (name, args, done, onError) => {
     setBusy(true);
     setError(null);
+    onError?.(null);
     try {
       await api.spaceCommand(id, name, args);
       if (done) setNote(done);
       return true;
     } catch (e) {
-      setError(e);
+      if (onError) onError(e);
+      else setError(e);
       return false;
     } finally {
       setBusy(false);
