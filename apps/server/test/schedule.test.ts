@@ -22,7 +22,10 @@ async function notices(c: Client, kind: string) {
 async function world(servers: Running[], env: Record<string, string> = {}, dataDir?: string) {
   const clock = manualClock(T0);
   // No absence sweep: this clock runs years ahead of the Spaces' real start times (host-absence.test.ts covers it).
-  const server = await startEarshot({ JOBS_POLL_MS: '60000', HOST_ABSENT_END_MINUTES: '0', ...env }, { clock, dataDir });
+  const server = await startEarshot(
+    { JOBS_POLL_MS: '60000', HOST_ABSENT_END_MINUTES: '0', ...env },
+    { clock, dataDir },
+  );
   servers.push(server);
   const at = async (ms: number) => {
     clock.set(new Date(T0.getTime() + ms));
