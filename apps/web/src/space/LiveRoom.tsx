@@ -93,8 +93,10 @@ function useLiveRoomState() {
   const manages = isHost || myMember?.role === 'cohost';
   managesRef.current = manages;
   const ended = room?.status === 'ended' || live.connection === 'ended';
-  // Audio only while the Space is live; ending it (or us leaving the stage) stops what depends on it.
-  const audible = !!room && room.status === 'live' && !ended;
+  // Audio only while the Space is live and we are let in; ending it, a removal or a block (or us
+  // leaving the stage) stops what depends on it.
+  const shut = ['removed', 'blocked', 'refused', 'not_found', 'ticket_required'].includes(live.connection);
+  const audible = !!room && room.status === 'live' && !ended && !shut;
 
   const [volumes, setVolumes] = useState<Volumes>({});
   const setVolume = useCallback((userId: string, v: number) => setVolumes((all) => ({ ...all, [userId]: v })), []);

@@ -15,7 +15,7 @@ export function MiniPlayer() {
   const [error, setError] = useState<unknown>(null);
   const { id, room, listen, myMember } = lr;
   if (!id || !room || location === `/spaces/${encodeURIComponent(id)}` || location === `/spaces/${id}`) return null;
-  if (room.status !== 'live' && !lr.ended) return null;
+  if (!lr.audible && !lr.ended) return null;
   const href = `/spaces/${encodeURIComponent(id)}`;
 
   if (lr.ended) {
