@@ -28,10 +28,15 @@ function Tab({
         {icon}
         {children}
       </span>
-      <span className="tab-label">
-        {label}
-        {extra && <span className="visually-hidden">{extra}</span>}
-      </span>
+      {extra ? (
+        // One run of text for screen readers: a hidden span inside the label would be read "Notifications , 1 unread".
+        <span className="tab-label">
+          <span aria-hidden="true">{label}</span>
+          <span className="visually-hidden">{`${label}${extra}`}</span>
+        </span>
+      ) : (
+        <span className="tab-label">{label}</span>
+      )}
     </Link>
   );
 }
