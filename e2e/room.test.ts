@@ -201,7 +201,8 @@ describe('web app: the room that never drops you', { skip: browserMissing() }, (
     const banner = fan.getByTestId('ended-banner');
     await banner.filter({ hasText: 'no host or co-host was connected' }).waitFor({ timeout: 30_000 });
     const after = Date.now() - left;
-    assert.ok(after >= 5000, `not before the window (${after} ms)`);
+    // Hosts are marked every 1.5 s here: the host was last seen at most that long before leaving.
+    assert.ok(after >= 6000 - 1500 - 200, `not before the window (${after} ms)`);
     console.log(`# the Space ended ${after} ms after its host left (window 6 s)`);
     await fan.screenshot({ path: path.join(artifacts, 'room-phone-ended-hosts-absent.png') });
   });

@@ -7,7 +7,6 @@ import type { SpaceHub } from './live';
 import type { SpaceService } from './service';
 
 export const ABSENCE_JOB = 'spaces-host-absence';
-const SEEN_EVERY_MS = 5000;
 
 type Deps = {
   db: Db;
@@ -31,6 +30,8 @@ export function hostAbsence({ db, clock, jobs, spaces, hub, media, log, minutes 
   const windowMs = minutes * 60_000;
   // Often enough that a Space ends close to its window, rarely enough to cost nothing.
   const sweepEveryMs = Math.min(30_000, Math.max(1000, windowMs / 4));
+  // A host is last seen at most this long before they left: the window is kept to within it.
+  const seenEveryMs = Math.min(5000, Math.max(500, windowMs / 4));
 
   async function markSeen() {
     const here = hub.connectedUsers();
@@ -95,7 +96,7 @@ export function hostAbsence({ db, clock, jobs, spaces, hub, media, log, minutes 
     /** Starts marking and makes sure the sweep is scheduled (once, whatever the number of nodes). */
     async start() {
       if (minutes <= 0) return;
-      timer = setInterval(() => void mark(), SEEN_EVERY_MS);
+      timer = setInterval(() => void mark(), seenEveryMs);
       timer.unref();
       await enqueue(db, { kind: ABSENCE_JOB, key: 'host-absence', payload: {}, runAt: clock.now(), replace: true });
     },
