@@ -70,9 +70,11 @@ describe('web app: recording, replay, reports and appeals', { skip: browserMissi
     await listener.goto(room);
     await listener.getByTestId('recording-indicator').waitFor();
     await new Promise((r) => setTimeout(r, 2000)); // into the talk, so the report has an offset to start from
-    listener.once('dialog', (d) => void d.accept('Insults at the audience'));
     await listener.getByRole('button', { name: 'More about this Space' }).click();
     await listener.getByRole('menuitem', { name: 'Report Space' }).click();
+    const report = listener.getByRole('dialog', { name: 'Report this Space' });
+    await report.getByRole('textbox').fill('Insults at the audience');
+    await report.getByRole('button', { name: 'Send report' }).click();
     await listener.getByText('Your report was sent to the moderators').waitFor({ timeout: 5000 });
 
     // The host talks a few seconds more, then ends it.
@@ -105,6 +107,22 @@ describe('web app: recording, replay, reports and appeals', { skip: browserMissi
     }
     await host.getByTestId('replay').waitFor();
     await shot(host, 'host-desktop');
+    // A long "who spoke when" (an 18-minute Space has hundreds of rows) scrolls inside its list:
+    // the page itself is no taller than twice its content (the hidden "from"/"to" words once
+    // stretched it by 20,000 px of blank).
+    const height = await host.evaluate(() => {
+      const list = document.querySelector('[data-testid="turn-list"]');
+      const row = list?.querySelector('li');
+      for (let i = 0; row && list && i < 400; i++) list.append(row.cloneNode(true));
+      const main = document.querySelector('main') as HTMLElement;
+      return {
+        page: document.documentElement.scrollHeight,
+        content: Math.ceil(main.getBoundingClientRect().bottom + window.scrollY),
+        rows: list?.children.length ?? 0,
+      };
+    });
+    assert.ok(height.rows > 400, 'the list is long');
+    assert.ok(height.page <= 2 * height.content, `page ${height.page} px for ${height.content} px of content`);
 
     // Private by default: a signed-out phone finds no replay, and a way home.
     await phone.goto(room);

@@ -41,6 +41,7 @@ import { dmRoutes } from './social/dms';
 import { createNotifier, notificationRoutes } from './social/notifications';
 import { postRoutes } from './social/posts';
 import { userRoutes } from './social/users';
+import { hostAbsence } from './spaces/absence';
 import { SpaceHub } from './spaces/live';
 import { SpaceMedia } from './spaces/media';
 import { spaceRoutes } from './spaces/routes';
@@ -236,6 +237,17 @@ export async function createEarshot(
     await app.register(async (scope) => routes(scope, services));
   }
   await services.recordings.scheduleRetention();
+  const absence = hostAbsence({
+    db: store.db,
+    clock,
+    jobs,
+    spaces,
+    hub: services.spaceHub,
+    media,
+    log: app.log,
+    minutes: config.HOST_ABSENT_END_MINUTES,
+  });
+  await absence.start();
   jobs.start(config.JOBS_POLL_MS);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -260,6 +272,7 @@ export async function createEarshot(
       closed = true;
       await app.close();
       await jobs.stop();
+      await absence.stop();
       await services.push.close();
       await services.spaceMedia.close();
       hls.close();

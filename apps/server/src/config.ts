@@ -87,6 +87,15 @@ export const ConfigSchema = z
     MAX_SPEAKERS: z.coerce.number().int().min(1).max(24).default(10),
     HOST_MIN_FOLLOWERS: z.coerce.number().int().min(0).default(0),
     PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+    /**
+     * A live Space ends by itself when no host or co-host has been connected for this long (a host
+     * whose phone dropped may come back within it); fractions allowed; 0 = never.
+     */
+    HOST_ABSENT_END_MINUTES: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 60)
+      .default(5),
     /** Scheduled Spaces: how far ahead, how many upcoming per host, when one is missed, when hosts are told. */
     SCHEDULE_MAX_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     SCHEDULE_MAX_PER_HOST: z.coerce.number().int().min(1).max(1000).default(10),

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { AnnouncerProvider, useAnnounce } from './announcer';
 import { sameHandle } from './api';
@@ -20,6 +20,8 @@ import { SettingsPage } from './pages/Settings';
 import { SpaceRoomPage } from './pages/SpaceRoom';
 import { RealtimeProvider, useServerMessages } from './realtime';
 import { SessionProvider, useSession } from './session';
+import { LiveRoomProvider } from './space/LiveRoom';
+import { MiniPlayer } from './space/MiniPlayer';
 import { EarningsPage } from './tickets/EarningsPage';
 
 /** Announces pushed notifications, except the ones the current page already shows. */
@@ -62,11 +64,31 @@ function SuspendedBanner() {
   );
 }
 
-/** Each new page starts at the top. */
-function ScrollToTop() {
+/**
+ * Each new page starts at the top, and focus moves to its heading (not <body>), so that a screen
+ * reader says where we are and Tab starts from the page. A page still loading gets a moment.
+ */
+function PageFocus() {
   const [location] = useLocation();
+  const first = useRef(true);
   useEffect(() => {
     window.scrollTo(0, 0);
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    let tries = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const focusHeading = () => {
+      const heading = document.querySelector<HTMLElement>('main h1');
+      if (heading) {
+        if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+        heading.focus({ preventScroll: true });
+      } else if (tries++ < 20) timer = setTimeout(focusHeading, 100);
+      else document.getElementById('main')?.focus({ preventScroll: true });
+    };
+    timer = setTimeout(focusHeading, 0);
+    return () => clearTimeout(timer);
   }, [location]);
   return null;
 }
@@ -109,16 +131,19 @@ export function App() {
     <SessionProvider>
       <RealtimeProvider>
         <AnnouncerProvider>
-          <a className="skip-link" href="#main">
-            Skip to content
-          </a>
-          <NavBar />
-          <SuspendedBanner />
-          <main id="main" className="page" tabIndex={-1}>
-            <Routes />
-          </main>
-          <LiveNotifier />
-          <ScrollToTop />
+          <LiveRoomProvider>
+            <a className="skip-link" href="#main">
+              Skip to content
+            </a>
+            <NavBar />
+            <SuspendedBanner />
+            <main id="main" className="page" tabIndex={-1}>
+              <Routes />
+            </main>
+            <MiniPlayer />
+            <LiveNotifier />
+            <PageFocus />
+          </LiveRoomProvider>
         </AnnouncerProvider>
       </RealtimeProvider>
     </SessionProvider>

@@ -15,7 +15,8 @@ export function initials(name: string): string {
 export function avatarColor(handle: string): string {
   let hash = 0;
   for (const ch of handle.toLowerCase()) hash = (hash * 31 + (ch.codePointAt(0) ?? 0)) >>> 0;
-  return `hsl(${hash % 360} 60% 36%)`;
+  // Dark enough for white initials on every hue (at least 4.5:1, yellow included).
+  return `hsl(${hash % 360} 60% 28%)`;
 }
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [

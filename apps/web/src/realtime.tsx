@@ -17,7 +17,8 @@ type Realtime = {
 const RealtimeContext = createContext<Realtime | null>(null);
 
 const PING_EVERY_MS = 25_000;
-const MAX_BACKOFF_MS = 30_000;
+/** Short: notifications are back within seconds of a restarted server (jitter spreads the load). */
+const MAX_BACKOFF_MS = 3000;
 
 function socketUrl(): string {
   const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -9,13 +9,13 @@ import {
 } from '@earshot/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, api } from './api';
-import { MEDIA_LOST_EVENT } from './media/session';
+import { MEDIA_LOST_EVENT, SERVER_BACK_EVENT } from './media/session';
 
 /**
  * The live state of one Space's room, as the viewer sees it:
  * - connecting / reconnecting: the socket is (re)opening; `room` keeps the last known state;
  * - open: events are arriving in sequence;
- * - ended, removed, refused, not_found, ticket_required: final; nothing reconnects.
+ * - ended, removed, blocked, refused, not_found, ticket_required: final; nothing reconnects.
  */
 export type Connection =
   | 'connecting'
@@ -23,6 +23,7 @@ export type Connection =
   | 'reconnecting'
   | 'ended'
   | 'removed'
+  | 'blocked'
   | 'refused'
   | 'not_found'
   | 'ticket_required';
@@ -46,7 +47,8 @@ type Handlers = {
 };
 
 const PING_EVERY_MS = 25_000;
-const MAX_BACKOFF_MS = 15_000;
+/** Short: after a server restart the room is back within seconds of the server (jitter spreads the load). */
+const MAX_BACKOFF_MS = 2500;
 /** Close codes the server uses for "you may not be here". */
 const CLOSE_REMOVED = 4403;
 const CLOSE_NOT_FOUND = 4404;
@@ -100,9 +102,10 @@ const initial: LiveSpace = {
 
 /**
  * Follows a Space over its live socket: a snapshot, then events applied in strict sequence with the
- * shared reducer. A gap or a dropped socket reconnects with `?since=` and backoff.
+ * shared reducer. A gap or a dropped socket reconnects with `?since=` and backoff. A new
+ * `generation` starts over (a ticket was just bought).
  */
-export function useSpace(id: string, myId: string | null, handlers: Handlers = {}, enabled = true) {
+export function useSpace(id: string, myId: string | null, handlers: Handlers = {}, enabled = true, generation = 0) {
   const [live, setLive] = useState<LiveSpace>(initial);
   const latest = useRef(handlers);
   latest.current = handlers;
@@ -215,7 +218,8 @@ export function useSpace(id: string, myId: string | null, handlers: Handlers = {
           setLive((l) => ({ ...l, room: after, seq: message.seq }));
           latest.current.onEvent?.(message.event, before, after);
           if (message.event.kind === 'ended') finish('ended');
-          else if (message.event.kind === 'removed' && message.event.userId === myId) finish('removed');
+          else if (message.event.kind === 'removed' && message.event.userId === myId)
+            finish(message.event.blocked ? 'blocked' : 'removed');
           return;
         }
         case 'presence':
@@ -233,7 +237,7 @@ export function useSpace(id: string, myId: string | null, handlers: Handlers = {
           return;
         case 'error':
           if (!message.id && (message.error.code === 'removed' || message.error.code === 'blocked')) {
-            finish(message.error.code === 'removed' ? 'removed' : 'refused', message.error.message);
+            finish(message.error.code === 'removed' ? 'removed' : 'blocked', message.error.message);
           } else if (!message.id && message.error.code === 'not_found') {
             finish('not_found');
           }
@@ -254,6 +258,8 @@ export function useSpace(id: string, myId: string | null, handlers: Handlers = {
       ws.onopen = () => {
         opened = true;
         refusals = 0;
+        // Back after a drop (a server restart): media sessions waiting out their backoff try now.
+        if (attempt > 0) window.dispatchEvent(new Event(SERVER_BACK_EVENT));
         if (seq !== null) setLive((l) => ({ ...l, connection: 'open' }));
         clearInterval(pingTimer);
         pingTimer = setInterval(() => {
@@ -303,7 +309,7 @@ export function useSpace(id: string, myId: string | null, handlers: Handlers = {
       socket?.close(1000, 'left');
       socket = null;
     };
-  }, [id, myId, enabled]);
+  }, [id, myId, enabled, generation]);
 
   return live;
 }

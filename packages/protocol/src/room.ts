@@ -15,6 +15,12 @@ export type SpeakerPolicy = z.infer<typeof SpeakerPolicy>;
  */
 export const SpaceStatus = z.enum(['created', 'scheduled', 'live', 'ended', 'cancelled', 'missed']);
 export type SpaceStatus = z.infer<typeof SpaceStatus>;
+/**
+ * Why a Space ended: its host ended it, no host or co-host was connected for the absence window
+ * (HOST_ABSENT_END_MINUTES), or a moderator suspended the host.
+ */
+export const EndReason = z.enum(['host', 'hosts_absent', 'suspended']);
+export type EndReason = z.infer<typeof EndReason>;
 export const StageRole = z.enum(['host', 'cohost', 'speaker']);
 export type StageRole = z.infer<typeof StageRole>;
 export const InviteRole = z.enum(['speaker', 'cohost']);
@@ -63,6 +69,8 @@ export const RoomState = z.object({
   tickets: z.null(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** Why it ended (null while not ended, and for Spaces that ended before reasons were kept). */
+  endReason: EndReason.nullable().default(null),
   /** When a scheduled Space is meant to start (ISO 8601); null for one started at once. */
   scheduledFor: z.string().nullable().default(null),
 });
@@ -70,7 +78,7 @@ export type RoomState = z.infer<typeof RoomState>;
 
 export const RoomEvent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('started'), at: z.string() }),
-  z.object({ kind: z.literal('ended'), at: z.string() }),
+  z.object({ kind: z.literal('ended'), at: z.string(), reason: EndReason.optional() }),
   /** A Space not yet started: new details (a new `scheduledFor` is a reschedule). */
   z.object({
     kind: z.literal('edited'),
@@ -110,7 +118,14 @@ export function applyEvent(state: RoomState, event: RoomEvent): RoomState {
     case 'started':
       return { ...state, status: 'live', startedAt: event.at };
     case 'ended':
-      return { ...state, status: 'ended', endedAt: event.at, raisedHands: [], invitations: [] };
+      return {
+        ...state,
+        status: 'ended',
+        endedAt: event.at,
+        endReason: event.reason ?? null,
+        raisedHands: [],
+        invitations: [],
+      };
     case 'edited':
       return { ...state, ...event.changes };
     case 'cancelled':
@@ -237,6 +252,7 @@ export function initialRoom(input: {
     tickets: null,
     startedAt: null,
     endedAt: null,
+    endReason: null,
     scheduledFor: input.scheduledFor ?? null,
   };
 }

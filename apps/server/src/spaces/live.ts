@@ -121,6 +121,17 @@ export class SpaceHub {
     return feed?.totals();
   }
 
+  /** The signed-in people with a live socket open on this node, by Space. */
+  connectedUsers(): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const feed of this.#known.values()) {
+      const ids = new Set<string>();
+      for (const p of feed.present.values()) if (p.user && p.sockets > 0) ids.add(p.user.id);
+      if (ids.size > 0) out.set(feed.spaceId, ids);
+    }
+    return out;
+  }
+
   async close() {
     clearInterval(this.#heartbeat);
     for (const p of this.#feeds.values()) {

@@ -83,7 +83,9 @@ export function decide<N extends CommandName>(name: N, args: CommandArgsOf<N>, c
 
   switch (name) {
     case 'end':
-      return role === 'host' ? ok([{ kind: 'ended', at: ctx.now }]) : forbidden('only the host ends the Space');
+      return role === 'host'
+        ? ok([{ kind: 'ended', at: ctx.now, reason: 'host' }])
+        : forbidden('only the host ends the Space');
 
     case 'request-speak':
       if (role !== 'listener') return conflict('you are already on stage');
@@ -274,13 +276,22 @@ export function decideHostBlock(state: RoomState, userId: string): Outcome {
  */
 export function decideSuspension(state: RoomState, userId: string, now: string): Outcome {
   if (state.status !== 'live') return ok();
-  if (state.host.id === userId) return ok([{ kind: 'ended', at: now }]);
+  if (state.host.id === userId) return ok([{ kind: 'ended', at: now, reason: 'suspended' }]);
   const events: RoomEvent[] = [];
   if (state.stage.some((m) => m.user.id === userId)) events.push({ kind: 'left_stage', userId, reason: 'demoted' });
   if (state.raisedHands.some((u) => u.id === userId)) events.push({ kind: 'hand_lowered', userId, reason: 'declined' });
   if (state.invitations.some((i) => i.user.id === userId))
     events.push({ kind: 'invitation_ended', userId, accepted: false });
   return ok(events);
+}
+
+/**
+ * The absence sweep: a live Space whose hosts and co-hosts were last seen (or, never seen, which
+ * started) before `cutoff` ends for everyone, with that reason. One seen since carries on.
+ */
+export function decideHostsAbsent(state: RoomState, lastSeen: Date | null, cutoff: Date, now: Date): Outcome {
+  if (state.status !== 'live' || (lastSeen && lastSeen >= cutoff)) return ok();
+  return ok([{ kind: 'ended', at: now.toISOString(), reason: 'hosts_absent' }]);
 }
 
 /** Whether on-stage roles differ between two states (discovery keeps a copy of the stage). */

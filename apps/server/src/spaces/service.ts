@@ -31,6 +31,7 @@ import {
   type CommandContext,
   decide,
   decideHostBlock,
+  decideHostsAbsent,
   decideSpeaking,
   decideSuspension,
   type Effect,
@@ -320,6 +321,22 @@ export function createSpaceService(services: SpaceDeps) {
     await commit(spaceId, null, (_tx, state) => decideMissed(state, clock.now(), schedule.graceMinutes));
   }
 
+  /**
+   * The absence sweep: ends the Space if, read under its lock, no host or co-host has been seen
+   * since `cutoff` (a host who came back meanwhile keeps it going). Says whether it ended.
+   */
+  async function endIfHostsAbsent(spaceId: string, cutoff: Date) {
+    const result = await commit(spaceId, null, async (tx, state) => {
+      const row = await tx
+        .selectFrom('spaces')
+        .select(['managers_seen_at', 'started_at'])
+        .where('id', '=', spaceId)
+        .executeTakeFirstOrThrow();
+      return decideHostsAbsent(state, row.managers_seen_at ?? row.started_at, cutoff, clock.now());
+    });
+    return result.published.length > 0;
+  }
+
   /** A block from the host's profile reaches each of their live Spaces (and, by its events, the media). */
   async function enforceBlock(hostId: string, userId: string) {
     for (const spaceId of await liveHostedBy(db, hostId))
@@ -408,6 +425,7 @@ export function createSpaceService(services: SpaceDeps) {
     standing,
     recordSpeaking,
     markMissedIfLate,
+    endIfHostsAbsent,
     /** Registers work to do in the transaction of every change (see SpaceChangeHook). */
     onChange: (hook: SpaceChangeHook) => {
       hooks.push(hook);

@@ -60,6 +60,7 @@ export interface Database {
     started_at: Date | null;
     ended_at: Date | null;
     scheduled_for: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    managers_seen_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
   space_reminders: { space_id: string; user_id: string; created_at: CreatedAt };
   space_events: { space_id: string; seq: number; event: ColumnType<unknown, string, never>; created_at: CreatedAt };

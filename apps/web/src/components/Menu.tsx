@@ -3,8 +3,9 @@ import { type KeyboardEvent, type ReactNode, useEffect, useId, useLayoutEffect, 
 export type MenuItem = { label: string; onSelect: () => void; danger?: boolean };
 
 /**
- * A button that opens a small menu (WAI-ARIA menu button): arrow keys move, Escape closes and
- * returns focus to the button, a click outside closes.
+ * A button that opens a small menu (the WAI-ARIA menu button pattern): opening moves focus to the
+ * first item (ArrowUp on the button: the last), arrows move and wrap, Home/End jump, Escape closes
+ * and returns focus to the button, Tab and a click outside close. The menu is kept on screen.
  */
 export function MenuButton({
   label,
@@ -20,17 +21,27 @@ export function MenuButton({
 }) {
   const id = useId();
   const [open, setOpen] = useState(false);
+  /** Which item takes focus when the menu opens. */
+  const [startAt, setStartAt] = useState<'first' | 'last'>('first');
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLDivElement>(null);
 
-  // Keep the open menu inside the window: shift it sideways when it would stick out.
+  // Keep the open menu inside the window: shift it sideways, and open it upwards when it would
+  // run off the bottom (a person near the end of a phone screen).
   useLayoutEffect(() => {
     const el = list.current;
     if (!open || !el) return;
     el.style.transform = '';
-    const rect = el.getBoundingClientRect();
+    el.classList.remove('menu-up');
     const margin = 8;
+    let rect = el.getBoundingClientRect();
+    if (rect.bottom > window.innerHeight - margin) {
+      el.classList.add('menu-up');
+      rect = el.getBoundingClientRect();
+      if (rect.top < margin) el.classList.remove('menu-up');
+      rect = el.getBoundingClientRect();
+    }
     const right = document.documentElement.clientWidth - margin;
     const dx = rect.left < margin ? margin - rect.left : rect.right > right ? right - rect.right : 0;
     if (dx) el.style.transform = `translateX(${Math.round(dx)}px)`;
@@ -38,13 +49,14 @@ export function MenuButton({
 
   useEffect(() => {
     if (!open) return;
-    list.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+    const entries = list.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]');
+    entries?.[startAt === 'last' ? entries.length - 1 : 0]?.focus();
     const outside = (event: PointerEvent) => {
       if (root.current && !root.current.contains(event.target as Node)) setOpen(false);
     };
     document.addEventListener('pointerdown', outside);
     return () => document.removeEventListener('pointerdown', outside);
-  }, [open]);
+  }, [open, startAt]);
 
   const close = () => {
     setOpen(false);
@@ -81,12 +93,29 @@ export function MenuButton({
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? `${id}-menu` : undefined}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => {
+          setStartAt('first');
+          setOpen((o) => !o);
+        }}
+        onKeyDown={(event) => {
+          if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+          event.preventDefault();
+          setStartAt(event.key === 'ArrowUp' ? 'last' : 'first');
+          setOpen(true);
+        }}
       >
         {children}
       </button>
       {open && (
-        <div id={`${id}-menu`} className="menu-list" role="menu" aria-label={label} onKeyDown={onKeyDown}>
+        <div
+          ref={list}
+          id={`${id}-menu`}
+          className="menu-list"
+          role="menu"
+          aria-label={label}
+          tabIndex={-1}
+          onKeyDown={onKeyDown}
+        >
           {items.map((item) => (
             <button
               key={item.label}

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
+import { withNext } from '../next-path';
 import { useRealtime } from '../realtime';
 import { useSession } from '../session';
 import { Avatar } from './Avatar';
@@ -9,31 +10,40 @@ function Tab({
   href,
   label,
   icon,
-  ariaLabel,
+  extra,
   children,
 }: {
   href: string;
   label: string;
   icon: ReactNode;
-  ariaLabel?: string;
+  /** Words for screen readers after the label (the unread count); no aria-label, so the name starts with what is seen. */
+  extra?: string;
   children?: ReactNode;
 }) {
   const [location] = useLocation();
   const active = href === '/' ? location === '/' : location === href || location.startsWith(`${href}/`);
   return (
-    <Link href={href} className="tab" aria-current={active ? 'page' : undefined} aria-label={ariaLabel}>
+    <Link href={href} className="tab" aria-current={active ? 'page' : undefined}>
       <span className="tab-icon">
         {icon}
         {children}
       </span>
-      <span className="tab-label">{label}</span>
+      {extra ? (
+        // One run of text for screen readers: a hidden span inside the label would be read "Notifications , 1 unread".
+        <span className="tab-label">
+          <span aria-hidden="true">{label}</span>
+          <span className="visually-hidden">{`${label}${extra}`}</span>
+        </span>
+      ) : (
+        <span className="tab-label">{label}</span>
+      )}
     </Link>
   );
 }
 
 function UnreadBadge({ count }: { count: number }) {
   return (
-    <span className="badge" data-testid="unread-badge" hidden={count === 0}>
+    <span className="badge" data-testid="unread-badge" hidden={count === 0} aria-hidden="true">
       {count > 99 ? '99+' : count}
     </span>
   );
@@ -42,7 +52,8 @@ function UnreadBadge({ count }: { count: number }) {
 export function NavBar() {
   const { user } = useSession();
   const { status, unreadNotifications } = useRealtime();
-  const unreadLabel = unreadNotifications > 0 ? `Notifications, ${unreadNotifications} unread` : 'Notifications';
+  const [location] = useLocation();
+  const unreadLabel = unreadNotifications > 0 ? `, ${unreadNotifications} unread` : '';
 
   return (
     <header className="topbar">
@@ -56,7 +67,7 @@ export function NavBar() {
           <nav className="tabs" aria-label="Main">
             <Tab href="/" label="Home" icon={<HomeIcon />} />
             <Tab href="/messages" label="Messages" icon={<MessagesIcon />} />
-            <Tab href="/notifications" label="Notifications" icon={<BellIcon />} ariaLabel={unreadLabel}>
+            <Tab href="/notifications" label="Notifications" icon={<BellIcon />} extra={unreadLabel}>
               <UnreadBadge count={unreadNotifications} />
             </Tab>
             {user.moderator && <Tab href="/moderation" label="Moderation" icon={<ShieldIcon />} />}
@@ -71,15 +82,16 @@ export function NavBar() {
             </span>
           )}
           {user === undefined ? null : user ? (
-            <Link href={`/u/${user.handle}`} className="me" aria-label={`Your profile (@${user.handle})`}>
+            <Link href={`/u/${user.handle}`} className="me">
               <Avatar handle={user.handle} displayName={user.displayName} size="sm" />
+              <span className="visually-hidden">Your profile (@{user.handle})</span>
             </Link>
           ) : (
             <>
-              <Link href="/login" className="button ghost small">
+              <Link href={withNext('/login', location)} className="button ghost small">
                 Log in
               </Link>
-              <Link href="/signup" className="button small">
+              <Link href={withNext('/signup', location)} className="button small">
                 Sign up
               </Link>
             </>

@@ -11,6 +11,20 @@ import { PauseIcon, PlayIcon } from './Icons';
 const ARROW_MS = 5000;
 const PAGE_MS = 30_000;
 
+/**
+ * "Who spoke when", one row per stretch: back-to-back turns of the same person (speaking changes
+ * flicker with every pause for breath) become one, so the list stays short enough to tab through.
+ */
+export function mergeTurns(sorted: SpeakerTurn[]): SpeakerTurn[] {
+  const rows: SpeakerTurn[] = [];
+  for (const t of sorted) {
+    const last = rows[rows.length - 1];
+    if (last && last.user.id === t.user.id) last.endMs = Math.max(last.endMs, t.endMs);
+    else rows.push({ ...t });
+  }
+  return rows;
+}
+
 function speakersAt(turns: SpeakerTurn[], ms: number): string[] {
   const names: string[] = [];
   for (const t of turns) {
@@ -51,6 +65,7 @@ export function ReplayPlayer({
   const totalMs = Math.max(recording.durationMs ?? mediaMs ?? 0, 0);
   const turns = [...recording.turns].sort((a, b) => a.startMs - b.startMs);
   const now = speakersAt(turns, at);
+  const rows = mergeTurns(turns);
   const segments = transcript?.segments ?? []; // in time order from the server
   // The server's WebVTT as the <audio>'s captions track.
   const vttUrl = segments.length > 0 ? transcriptUrl(recording.spaceId, 'vtt', false) : null;
@@ -263,7 +278,7 @@ export function ReplayPlayer({
             Who spoke when
           </h3>
           <ol className="turn-list" aria-labelledby={`${id}-turns`} data-testid="turn-list">
-            {turns.map((t) => {
+            {rows.map((t) => {
               const current = t.startMs <= at && at < t.endMs;
               return (
                 <li key={`${t.user.id}-${t.startMs}`}>

@@ -4,6 +4,8 @@ import { endSession, negotiate, retryable } from './negotiate';
 
 /** Dispatched on window with the tags of media sessions the server lost (a `media_lost` message). */
 export const MEDIA_LOST_EVENT = 'earshot:media-lost';
+/** Dispatched on window when a Space's live socket opens again after a drop: the server is back. */
+export const SERVER_BACK_EVENT = 'earshot:server-back';
 
 /**
  * connecting: first offer under way; connected: media flows; reconnecting: the connection dropped
@@ -24,7 +26,8 @@ type Options = {
 const DISCONNECTED_GRACE_MS = 3000;
 /** ICE that has not connected by then is not going to. */
 const CONNECT_TIMEOUT_MS = 10_000;
-const MAX_BACKOFF_MS = 15_000;
+/** Short, so that audio is back within seconds of a restarted server; jitter spreads a room's offers. */
+const MAX_BACKOFF_MS = 2500;
 
 /**
  * One WHIP or WHEP session that keeps itself up: when the peer connection fails, or stays
@@ -45,6 +48,7 @@ export class MediaSession {
     window.addEventListener('pagehide', this.#hide);
     window.addEventListener('pageshow', this.#show);
     window.addEventListener(MEDIA_LOST_EVENT, this.#lost);
+    window.addEventListener(SERVER_BACK_EVENT, this.#online);
     void this.#open();
   }
 
@@ -63,6 +67,7 @@ export class MediaSession {
     window.removeEventListener('pagehide', this.#hide);
     window.removeEventListener('pageshow', this.#show);
     window.removeEventListener(MEDIA_LOST_EVENT, this.#lost);
+    window.removeEventListener(SERVER_BACK_EVENT, this.#online);
     clearTimeout(this.#retryTimer);
     this.#dropPeer();
   };
@@ -105,7 +110,7 @@ export class MediaSession {
     });
   };
 
-  /** Back online: try now instead of waiting out the backoff. */
+  /** Back online (or the server is back): try now instead of waiting out the backoff. */
   #online = () => {
     if (this.#closed || this.#pc?.connectionState === 'connected' || this.#retryTimer === undefined) return;
     clearTimeout(this.#retryTimer);
@@ -190,7 +195,7 @@ export class MediaSession {
     this.#dropPeer();
     this.#attempt += 1;
     this.options.onState('reconnecting', null);
-    // 0.5 s, 1 s, 2 s … 15 s, with jitter so that a room's listeners do not all come back at once.
+    // 0.5 s, 1 s, 2 s, 2.5 s…, with jitter so that a room's listeners do not all come back at once.
     const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.#attempt) * (0.75 + Math.random() * 0.5);
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => void this.#open(), delay);

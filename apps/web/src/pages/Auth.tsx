@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, Redirect, useLocation } from 'wouter';
 import { api } from '../api';
 import { ErrorNote } from '../components/Status';
+import { safeNext } from '../next-path';
 import { useSession } from '../session';
 import { useTitle } from '../use-title';
 
@@ -18,7 +19,8 @@ function AuthForm({ mode }: { mode: Mode }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
-  if (user && !busy) return <Redirect to={`/u/${user.handle}`} replace />;
+  const next = safeNext(window.location.search);
+  if (user && !busy) return <Redirect to={next ?? `/u/${user.handle}`} replace />;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -29,7 +31,7 @@ function AuthForm({ mode }: { mode: Mode }) {
         ? await api.signup({ handle: handle.trim(), displayName: displayName.trim(), password })
         : await api.login({ handle: handle.trim(), password });
       setUser(result.user);
-      navigate(`/u/${result.user.handle}`, { replace: true });
+      navigate(next ?? `/u/${result.user.handle}`, { replace: true });
     } catch (e) {
       setError(e);
       setBusy(false);
@@ -103,11 +105,11 @@ function AuthForm({ mode }: { mode: Mode }) {
       <p className="muted center">
         {signup ? (
           <>
-            Already have an account? <Link href="/login">Log in</Link>
+            Already have an account? <Link href={`/login${window.location.search}`}>Log in</Link>
           </>
         ) : (
           <>
-            New to Earshot? <Link href="/signup">Create an account</Link>
+            New to Earshot? <Link href={`/signup${window.location.search}`}>Create an account</Link>
           </>
         )}
       </p>

@@ -173,7 +173,9 @@ function Thread({ handle, myId }: { handle: string; myId: string }) {
       ) : messages.state === 'error' ? (
         <ErrorNote error={messages.error} />
       ) : (
-        <div className="thread">
+        // The log is the scrolling box; the messages stay a list.
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus, or the keyboard cannot scroll it.
+        <div className="thread" role="log" aria-label="Conversation" tabIndex={0}>
           <LoadMore
             hasMore={!!messages.nextCursor}
             loading={messages.loadingMore}
@@ -184,7 +186,7 @@ function Thread({ handle, myId }: { handle: string; myId: string }) {
           {ordered.length === 0 ? (
             <p className="muted empty">No messages yet. Say hello!</p>
           ) : (
-            <ol className="bubbles" role="log" aria-label="Conversation">
+            <ol className="bubbles">
               {ordered.map((m) => (
                 <Bubble key={m.id} message={m} mine={m.from.id === myId} />
               ))}

@@ -1,93 +1,31 @@
-import type { Reaction, RoomState, UserSummary } from '@earshot/protocol';
-import { useRef, useState } from 'react';
-import { api } from '../api';
+import { useEffect } from 'react';
 import { Loading } from '../components/Status';
 import { useSession } from '../session';
-import { describe } from '../space/describe';
+import { endReasonText } from '../space/end-reason';
+import { useLiveRoom } from '../space/LiveRoom';
 import { Room } from '../space/Room';
 import { Final, RoomActivity } from '../space/RoomNotes';
 import { UpcomingSpace } from '../space/UpcomingSpace';
-import { useFloatingReactions } from '../space/use-floating-reactions';
-import { useCaptionAnnouncer, useLiveCaptions } from '../space/use-live-captions';
 import { TicketBadge, TicketGate } from '../tickets/TicketGate';
-import { useSpace } from '../use-space';
-import { useStoredFlag } from '../use-stored-flag';
 import { useTitle } from '../use-title';
 
-/** The room, or a ticketed Space's card until the viewer has a ticket (buying remounts the room). */
+/**
+ * A Space's page: it makes this Space the app's live room (LiveRoomProvider, which outlives the
+ * page) and shows it. Leaving the page keeps a Space you listen to or speak in.
+ */
 export function SpaceRoomPage({ id }: { id: string }) {
-  const [attempt, setAttempt] = useState(0);
-  return <SpaceRoom key={attempt} id={id} onAdmitted={() => setAttempt((a) => a + 1)} />;
-}
-
-function SpaceRoom({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
   const { user } = useSession();
-  const myId = user?.id ?? null;
-  const [announcement, setAnnouncement] = useState('');
-  const [hostMuted, setHostMuted] = useState(false);
-  const { floating, add } = useFloatingReactions();
-  const ownPending = useRef(new Map<string, number>());
-  const listenersRef = useRef<UserSummary[]>([]);
-  const managesRef = useRef(false);
-  const roomRef = useRef<RoomState | null>(null);
-  // Reading captions is the viewer's own choice, kept by the browser for every Space.
-  const [captionsOn, setCaptionsOn] = useStoredFlag('earshot-captions', false);
-  const captionsOnRef = useRef(captionsOn);
-  captionsOnRef.current = captionsOn;
-  const liveCaptions = useLiveCaptions();
-  const captionAnnouncer = useCaptionAnnouncer();
-
-  const live = useSpace(
-    id,
-    myId,
-    {
-      onEvent: (event, before) => {
-        if (event.kind === 'muted' && event.userId === myId) setHostMuted(event.by !== myId);
-        const text = describe(event, before, listenersRef.current, myId, managesRef.current);
-        if (text) setAnnouncement(text);
-      },
-      onReaction: (from, emoji) => {
-        if (from.id === myId) {
-          const pending = ownPending.current.get(emoji) ?? 0;
-          if (pending > 0) {
-            ownPending.current.set(emoji, pending - 1);
-            return;
-          }
-        }
-        add(emoji);
-      },
-      onCaption: (caption) => {
-        liveCaptions.add(caption);
-        const room = roomRef.current;
-        if (!caption.final || !caption.text.trim() || !captionsOnRef.current || !room?.captions.enabled) return;
-        const speaker = room.stage.find((m) => m.user.id === caption.userId)?.user.displayName ?? 'Someone';
-        captionAnnouncer.announce(`${speaker}: ${caption.text.trim()}`);
-      },
-    },
-    user !== undefined,
-  );
-  listenersRef.current = live.listeners;
-  roomRef.current = live.room;
-  managesRef.current =
-    !!myId &&
-    !!live.room &&
-    (live.room.host.id === myId || live.room.stage.some((m) => m.user.id === myId && m.role === 'cohost'));
-  useTitle(live.room?.title ?? 'Space');
-
-  const react = async (emoji: Reaction) => {
-    // Show it at once; the server's echo of our own reaction is then skipped.
-    add(emoji);
-    ownPending.current.set(emoji, (ownPending.current.get(emoji) ?? 0) + 1);
-    try {
-      await api.spaceCommand(id, 'react', { emoji });
-    } catch (e) {
-      ownPending.current.set(emoji, Math.max(0, (ownPending.current.get(emoji) ?? 0) - 1));
-      throw e;
-    }
-  };
+  const lr = useLiveRoom();
+  const { join, release } = lr;
+  useEffect(() => {
+    join(id);
+    return () => release(id);
+  }, [id, join, release]);
+  useTitle(lr.id === id ? (lr.room?.title ?? 'Space') : 'Space');
 
   // Session still loading: the socket waits so that it opens once, as the right person.
-  if (user === undefined) return <Loading label="Connecting…" />;
+  if (user === undefined || lr.id !== id) return <Loading label="Connecting…" />;
+  const { live, room } = lr;
 
   if (live.connection === 'not_found') {
     return (
@@ -96,11 +34,18 @@ function SpaceRoom({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
       </Final>
     );
   }
-  if (live.connection === 'ticket_required') return <TicketGate id={id} onAdmitted={onAdmitted} />;
+  if (live.connection === 'ticket_required') return <TicketGate id={id} onAdmitted={lr.rejoin} />;
   if (live.connection === 'removed') {
     return (
       <Final heading="You were removed from this Space">
         <p className="muted">A host removed you. You cannot rejoin this Space.</p>
+      </Final>
+    );
+  }
+  if (live.connection === 'blocked') {
+    return (
+      <Final heading="The host blocked you">
+        <p className="muted">You cannot join this Space, or any other Space this host holds.</p>
       </Final>
     );
   }
@@ -111,9 +56,8 @@ function SpaceRoom({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
       </Final>
     );
   }
-  if (!live.room) return <Loading label={live.connection === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'} />;
+  if (!room) return <Loading label={live.connection === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'} />;
 
-  const room = live.room;
   // Not live yet (or never to be): the upcoming page; the start event turns it into the room.
   if (room.status === 'scheduled' || room.status === 'cancelled' || room.status === 'missed')
     return (
@@ -125,23 +69,15 @@ function SpaceRoom({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
   return (
     <>
       <TicketBadge id={id} />
-      <Room
-        live={{ ...live, room }}
-        me={user}
-        id={id}
-        floating={floating}
-        react={react}
-        hostMuted={hostMuted}
-        captions={{ live: liveCaptions.captions, on: captionsOn, setOn: setCaptionsOn }}
-      />
+      <Room lr={lr} room={room} me={user} id={id} endNote={endReasonText(room.endReason)} />
       <p className="visually-hidden" role="status" aria-live="polite" data-testid="room-announcer">
-        {announcement}
+        {lr.announcement}
       </p>
       {/* Apart from the room's announcer, which also shows its text on screen. */}
       <p className="visually-hidden" aria-live="polite" data-testid="caption-announcer">
-        {captionsOn && room.captions.enabled ? captionAnnouncer.text : ''}
+        {lr.captions.on && room.captions.enabled ? lr.captionText : ''}
       </p>
-      <RoomActivity text={announcement} />
+      <RoomActivity text={lr.announcement} />
     </>
   );
 }

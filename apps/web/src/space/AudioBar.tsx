@@ -33,7 +33,9 @@ function ListenPart({ listen }: { listen: ListenControl }) {
 }
 
 /** `delayed`: the HLS tier says it itself (HlsTier). */
-function listenText(state: TierState): string {
+function listenText(state: TierState, serverDown: boolean): string {
+  // The media connection may look fine for a few seconds after the server went away: don't claim it.
+  if (serverDown && state !== 'off' && state !== 'refused') return 'Reconnecting…';
   switch (state) {
     case 'connecting':
       return 'Connecting audio…';
@@ -74,15 +76,29 @@ export function AudioBar({
   onStage,
   muted,
   hostMuted,
+  serverDown,
+  elsewhere,
+  useThisTab,
 }: {
   listen: ListenControl;
   mic: MicControl;
   onStage: boolean;
   muted: boolean;
   hostMuted: boolean;
+  /** The room's socket is reconnecting: the server may be down. */
+  serverDown: boolean;
+  /** This person's microphone is live in another tab of this browser. */
+  elsewhere: boolean;
+  useThisTab: () => void;
 }) {
-  const heard = listenText(listen.state);
-  const sent = onStage ? micText(mic, muted, hostMuted) : { text: '', tone: '' };
+  const heard = listenText(listen.state, serverDown);
+  const sent = !onStage
+    ? { text: '', tone: '' }
+    : elsewhere
+      ? { text: "You're live in another tab", tone: 'muted' }
+      : serverDown && mic.state !== 'off'
+        ? { text: 'Reconnecting your microphone…', tone: 'waiting' }
+        : micText(mic, muted, hostMuted);
   const micProblem: ReactNode =
     onStage && (mic.state === 'blocked' || mic.state === 'no-mic' || mic.state === 'mic-error') ? (
       <span className="audio-problem" role="alert" data-testid="mic-problem">
@@ -101,12 +117,20 @@ export function AudioBar({
     ) : null;
 
   return (
-    <div className="audio-bar" data-testid="audio-bar" data-listen-state={listen.state} data-mic-state={mic.state}>
+    <div
+      className="audio-bar"
+      data-testid="audio-bar"
+      data-listen-state={listen.state}
+      data-mic-state={elsewhere ? 'elsewhere' : mic.state}
+    >
       {/* Stays mounted so that each change of wording is announced. */}
       <span className="audio-status" role="status">
         {heard && (
-          <span className={`audio-pill listen-${listen.state}`} data-testid="listen-status">
-            {listen.state !== 'connected' && <span className="dot" aria-hidden="true" />}
+          <span
+            className={`audio-pill listen-${serverDown ? 'reconnecting' : listen.state}`}
+            data-testid="listen-status"
+          >
+            {(listen.state !== 'connected' || serverDown) && <span className="dot" aria-hidden="true" />}
             {heard}
           </span>
         )}
@@ -118,7 +142,12 @@ export function AudioBar({
         )}
       </span>
       <ListenPart listen={listen} />
-      {micProblem}
+      {onStage && elsewhere && (
+        <button type="button" className="button secondary small" onClick={useThisTab} data-testid="use-this-tab">
+          Use this tab
+        </button>
+      )}
+      {!elsewhere && micProblem}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { Reaction, type RoomState, type StageMember, type User } from '@earshot/protocol';
-import { type ReactNode, useEffect } from 'react';
+import { type ReactNode, useEffect, useRef } from 'react';
 import { Link } from 'wouter';
 import { HandIcon, MicIcon, MicOffIcon } from '../components/Icons';
 import { ErrorNote } from '../components/Status';
+import { withNext } from '../next-path';
 import type { Run } from './types';
 
 const reactions = Reaction.options;
@@ -161,6 +162,32 @@ export function Controls({
     return () => clearTimeout(timer);
   }, [note, clearNote]);
 
+  // Focus follows the viewer's place: the button they pressed is gone, so the next step takes it
+  // (Cancel request after a request, Unmute once approved), never <body>.
+  const bar = useRef<HTMLDivElement>(null);
+  const place = myMember ? 'stage' : handRaised ? 'hand' : invitation ? 'invited' : 'audience';
+  const lastPlace = useRef(place);
+  const pending = useRef(false);
+  if (lastPlace.current !== place) {
+    lastPlace.current = place;
+    const active = document.activeElement;
+    // Only when focus was in the bar (or already lost), or on joining the stage: never snatched.
+    pending.current =
+      place === 'stage' || !active || active === document.body || (bar.current?.contains(active) ?? false);
+  }
+  // The next step may still be disabled while its command is under way: try again when busy ends.
+  useEffect(() => {
+    if (!pending.current || busy) return;
+    const target =
+      place === 'stage'
+        ? bar.current?.querySelector<HTMLElement>('[data-testid="mute-button"]:not([disabled])')
+        : bar.current?.querySelector<HTMLElement>('.control-row button:not([disabled])');
+    if (target) {
+      pending.current = false;
+      target.focus();
+    }
+  }, [place, busy]);
+
   if (!me) {
     return (
       <div className="room-controls">
@@ -172,10 +199,10 @@ export function Controls({
         <div className="signed-out">
           <p>Sign in to raise your hand and react</p>
           <span className="actions">
-            <Link href="/login" className="button small">
+            <Link href={withNext('/login', window.location.pathname)} className="button small">
               Log in
             </Link>
-            <Link href="/signup" className="button secondary small">
+            <Link href={withNext('/signup', window.location.pathname)} className="button secondary small">
               Sign up
             </Link>
           </span>
@@ -185,7 +212,7 @@ export function Controls({
   }
 
   return (
-    <div className="room-controls">
+    <div className="room-controls" ref={bar}>
       {above}
       {(error || note) && (
         <div className="control-messages">

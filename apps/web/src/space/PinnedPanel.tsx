@@ -2,6 +2,7 @@ import type { Post, User } from '@earshot/protocol';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api';
 import { PostItem } from '../components/PostList';
+import { ErrorNote } from '../components/Status';
 import { useLoad } from '../use-load';
 import type { Run } from './types';
 
@@ -17,6 +18,7 @@ function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
   const [choice, setChoice] = useState('');
   const [link, setLink] = useState('');
   const [busy, setBusy] = useState(false);
+  const [pinError, setPinError] = useState<unknown>(null);
   const options = (posts.data ?? []).filter((p) => !pinned.some((q) => q.id === p.id));
   const postId = link.trim() ? postIdFrom(link) : choice;
 
@@ -24,7 +26,7 @@ function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
     event.preventDefault();
     if (!postId) return;
     setBusy(true);
-    if (await run('pin', { postId }, 'Post pinned')) {
+    if (await run('pin', { postId }, 'Post pinned', setPinError)) {
       setChoice('');
       setLink('');
     }
@@ -34,6 +36,7 @@ function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
   return (
     <form className="room-form pin-form" onSubmit={submit}>
       <h3>Pin a post</h3>
+      <ErrorNote error={pinError} />
       <div className="field">
         <label htmlFor="pin-choice">One of your recent posts</label>
         <select

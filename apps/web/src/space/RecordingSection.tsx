@@ -122,7 +122,9 @@ function TranscriptDownloads({ spaceId, transcript }: { spaceId: string; transcr
 export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewerId: string | null }) {
   const info = useLoad(`recording:${spaceId}:${viewerId ?? ''}`, () => api.recording(spaceId));
   const recording = info.state === 'ready' ? info.data : null;
-  const waiting = !!recording && preparing(recording);
+  // A public recording others may not see yet (403) is still being prepared: the replay comes.
+  const hidden = info.state === 'error' && info.error instanceof ApiError && info.error.status === 403;
+  const waiting = (!!recording && preparing(recording)) || hidden;
   const { reload } = info;
   // The transcript has the recording's visibility; asked again once the recording is ready.
   const transcript = useTranscript(spaceId, recording ? `${viewerId ?? ''}:${recording.status}` : null);
@@ -159,16 +161,28 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
   }
   if (info.state === 'error') {
     const status = info.error instanceof ApiError ? info.error.status : 0;
+    if (status === 403)
+      return (
+        <section className="card recording" aria-labelledby="recording-heading" data-testid="recording">
+          {heading}
+          <div role="status">
+            <p className="recording-status preparing" data-testid="recording-status">
+              <span className="dot" aria-hidden="true" /> Preparing the recording…
+            </p>
+            <p className="muted">The replay will be here when it is ready.</p>
+          </div>
+        </section>
+      );
     return (
       <section className="card recording" aria-labelledby="recording-heading" data-testid="no-recording">
         {heading}
-        {status === 404 || status === 401 || status === 403 ? (
+        {status === 404 || status === 401 ? (
           <>
             <p className="recording-none">No recording</p>
             <p className="muted">
               {status === 401
                 ? 'There is no public replay of this Space. If you hosted it, log in to hear it.'
-                : 'There is no replay of this Space: the host did not share it, or it has been deleted.'}
+                : 'The host has not shared a replay of this Space.'}
             </p>
             <p className="actions">
               {status === 401 && (

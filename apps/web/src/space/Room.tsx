@@ -1,81 +1,54 @@
-import type { Reaction, RoomState, User, UserSummary } from '@earshot/protocol';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import type { RoomState, User, UserSummary } from '@earshot/protocol';
+import { useEffect, useRef, useState } from 'react';
 import { useLocation } from 'wouter';
 import { api } from '../api';
-import { useListenMode } from '../media/listen-mode';
-import { useHlsTier } from '../media/use-hls-tier';
-import { useListener, type Volumes } from '../media/use-listener';
-import { usePublisher } from '../media/use-publisher';
-import type { LiveSpace } from '../use-space';
 import { AudioBar } from './AudioBar';
 import { Controls } from './Controls';
 import { DataSaver } from './DataSaver';
 import { HlsTier } from './HlsTier';
 import { ListenersPanel } from './ListenersPanel';
+import type { LiveRoom } from './LiveRoom';
 import { PinnedPanel } from './PinnedPanel';
 import { personMenu } from './person-menu';
 import { RecordingSection } from './RecordingSection';
+import { ReportDialog } from './ReportDialog';
 import { RequestsPanel } from './RequestsPanel';
 import { ConnectionBanner, RoomHead } from './RoomHead';
 import { StageSection } from './StageSection';
 import type { Run } from './types';
-import type { Floating } from './use-floating-reactions';
-import { type CaptionsView, useRoomCaptions } from './use-room-captions';
+import { useRoomCaptions } from './use-room-captions';
 import { VolumePanel } from './VolumePanel';
 
 /** Nobody speaks in an ended Space, whatever the last level said. */
 const quiet = (room: RoomState): RoomState =>
   room.stage.some((m) => m.speaking) ? { ...room, stage: room.stage.map((m) => ({ ...m, speaking: false })) } : room;
 
-/** A Space's room as the viewer sees it, from its live state. */
+/** A Space's room as the viewer sees it, from the app's live room (LiveRoomProvider). */
 export function Room({
-  live,
+  lr,
+  room,
   me,
   id,
-  floating,
-  react,
-  hostMuted,
-  captions,
+  endNote,
 }: {
-  live: LiveSpace & { room: RoomState };
+  lr: LiveRoom;
+  room: RoomState;
   me: User | null;
   id: string;
-  floating: Floating[];
-  react: (emoji: Reaction) => Promise<void>;
-  /** The viewer's last mute came from a host, not themselves. */
-  hostMuted: boolean;
-  captions: CaptionsView;
+  /** Why it ended, when it has. */
+  endNote: string;
 }) {
-  const { room, listenerCount, connection } = live;
-  const myId = me?.id ?? null;
-  const myMember = myId ? room.stage.find((m) => m.user.id === myId) : undefined;
-  const isHost = !!myId && room.host.id === myId;
-  const manages = isHost || myMember?.role === 'cohost';
+  const { live, myId, myMember, isHost, manages, ended, audible, listen, mic, volumes, setVolume, hostMuted, mode } =
+    lr;
+  const { listenerCount, connection } = live;
   const invitation = myId ? room.invitations.find((i) => i.user.id === myId) : undefined;
   const handRaised = !!myId && room.raisedHands.some((u) => u.id === myId);
-  const ended = room.status === 'ended' || connection === 'ended';
 
   const [, navigate] = useLocation();
-  const [volumes, setVolumes] = useState<Volumes>({});
-  const setVolume = useCallback((userId: string, v: number) => setVolumes((all) => ({ ...all, [userId]: v })), []);
-  // Audio only while the Space is live; ending it (or us leaving the stage) stops what depends on it.
-  const audible = room.status === 'live' && !ended;
-  const mode = useListenMode(listenerCount, !!myMember);
-  const listen = useListener({
-    mix: mode.mix,
-    spaceId: id,
-    available: audible,
-    stageSize: room.stageSize,
-    stage: room.stage,
-    myId,
-    volumes,
-  });
-  const tier = useHlsTier({ spaceId: id, available: audible, listen });
-  const mic = usePublisher({ spaceId: id, active: audible && !!myMember, muted: myMember?.muted ?? true });
-
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState('');
+  const [reporting, setReporting] = useState<{ target?: UserSummary } | null>(null);
 
   // A note about the last step ("Request sent") is stale once the viewer's place changes.
   const onStage = !!myMember;
@@ -83,54 +56,42 @@ export function Room({
     setNote('');
   }, [onStage]);
 
-  const run: Run = async (name, args, done) => {
+  const run: Run = async (name, args, done, onError) => {
     setBusy(true);
     setError(null);
+    onError?.(null);
     try {
       await api.spaceCommand(id, name, args);
       if (done) setNote(done);
       return true;
     } catch (e) {
-      setError(e);
+      if (onError) onError(e);
+      else setError(e);
       return false;
     } finally {
       setBusy(false);
     }
   };
 
-  const report = (target?: UserSummary) => {
-    const reason = window.prompt(
-      target ? `Why are you reporting ${target.displayName}?` : 'Why are you reporting this Space?',
-    );
-    if (!reason?.trim()) return;
-    void run(
-      'report',
-      target ? { userId: target.id, reason: reason.trim() } : { reason: reason.trim() },
-      'Thanks. Your report was sent to the moderators.',
-    );
-  };
+  const report = (target?: UserSummary) => setReporting({ target });
 
   const toggleMute = () => {
-    if (!me || !myMember) return;
-    if (!myMember.muted) {
-      mic.silence(); // quiet now, not after the round trip
-      void run('mute', { userId: me.id }).then((ok) => ok || mic.restore());
-      return;
-    }
-    // No microphone yet: this tap is a good moment to ask again (the problem stays on screen).
-    if (mic.state === 'blocked' || mic.state === 'no-mic' || mic.state === 'mic-error') mic.retry();
-    // A speaker who unmutes wants to hear the others too, and this tap lets the browser play.
-    if (listen.state === 'off') listen.start();
-    void run('unmute', { userId: me.id });
-  };
-
-  const leave = () => {
-    listen.stop();
-    navigate('/');
+    setError(null);
+    lr.toggleMute().catch(setError);
   };
 
   const stageRef = useRef<HTMLElement>(null);
-  const cc = useRoomCaptions({ spaceId: id, room, myMember, manages, ended, busy, run, captions, stageRef });
+  const cc = useRoomCaptions({
+    spaceId: id,
+    room,
+    myMember,
+    manages,
+    ended,
+    busy,
+    run,
+    captions: lr.captions,
+    stageRef,
+  });
 
   const menu = { room, myId, isHost, manages, ended, run, report };
   const stageIds = new Set(room.stage.map((m) => m.user.id));
@@ -144,19 +105,25 @@ export function Room({
         ended={ended}
         listenerCount={listenerCount}
         report={report}
-        leave={leave}
+        leave={() => {
+          if (isHost && audible) lr.askLeave();
+          else {
+            lr.leave();
+            navigate('/');
+          }
+        }}
       />
-      <ConnectionBanner ended={ended} connection={connection} />
+      <ConnectionBanner ended={ended} connection={connection} endNote={endNote} />
       {ended && <RecordingSection spaceId={id} viewerId={myId} />}
       <StageSection
         room={ended ? quiet(room) : room}
         optionsFor={(u, m) => personMenu(menu, u, m)}
-        floating={floating}
+        floating={lr.floating}
         captionFor={cc.captionFor}
         headExtra={cc.headExtra}
         sectionRef={stageRef}
       >
-        {listen.state !== 'off' && !listen.mix && (
+        {listen.state !== 'off' && !mode.mix && (
           <VolumePanel stage={room.stage} myId={myId} volumes={volumes} setVolume={setVolume} />
         )}
         {audible && !myMember && <DataSaver on={mode.dataSaver} set={mode.setDataSaver} bigRoom={mode.bigRoom} />}
@@ -181,7 +148,7 @@ export function Room({
           run={run}
           react={(emoji) => {
             setError(null);
-            react(emoji).catch(setError);
+            lr.react(emoji).catch(setError);
           }}
           error={error}
           note={note}
@@ -198,13 +165,16 @@ export function Room({
             audible && (
               <>
                 <AudioBar
-                  listen={tier.listen}
+                  listen={listen}
                   mic={mic}
                   onStage={!!myMember}
                   muted={myMember?.muted ?? true}
                   hostMuted={hostMuted}
+                  serverDown={connection === 'reconnecting'}
+                  elsewhere={lr.oneMic.elsewhere}
+                  useThisTab={lr.oneMic.takeOver}
                 />
-                <HlsTier tier={tier} listening={tier.listen.state !== 'off'} />
+                <HlsTier tier={lr.tier} listening={listen.state !== 'off'} />
               </>
             )
           }
@@ -213,6 +183,22 @@ export function Room({
       {manages && !ended && <RequestsPanel room={room} busy={busy} run={run} />}
       {(room.pinnedPosts.length > 0 || (manages && !ended)) && (
         <PinnedPanel pinned={room.pinnedPosts} me={me} canPin={manages && !ended} busy={busy} run={run} />
+      )}
+      {reporting && (
+        <ReportDialog
+          target={reporting.target}
+          onCancel={() => setReporting(null)}
+          onSend={async (reason) => {
+            const { target } = reporting;
+            const ok = await run(
+              'report',
+              target ? { userId: target.id, reason } : { reason },
+              'Thanks. Your report was sent to the moderators.',
+            );
+            if (ok) setReporting(null);
+            return ok;
+          }}
+        />
       )}
     </div>
   );

@@ -28,7 +28,7 @@ export function RoomHead({
   ended: boolean;
   listenerCount: number;
   report: (target?: UserSummary) => void;
-  /** Stops the audio and goes home. */
+  /** Stops the audio and goes home (the host is asked first). */
   leave: () => void;
 }) {
   const isLive = room.status === 'live' && !ended;
@@ -55,9 +55,11 @@ export function RoomHead({
         )}
         <span className="room-head-actions">
           <ShareButton />
-          <button type="button" className="button secondary small" onClick={leave}>
-            Leave
-          </button>
+          {!ended && (
+            <button type="button" className="button secondary small" onClick={leave}>
+              Leave
+            </button>
+          )}
           {me && !isHost && (
             <MenuButton
               label="More about this Space"
@@ -80,11 +82,22 @@ export function RoomHead({
 }
 
 /** One status region that stays, so a change of its text is announced. */
-export function ConnectionBanner({ ended, connection }: { ended: boolean; connection: Connection }) {
+export function ConnectionBanner({
+  ended,
+  connection,
+  endNote,
+}: {
+  ended: boolean;
+  connection: Connection;
+  /** Why it ended (the host, nobody hosting, a suspension). */
+  endNote: string;
+}) {
   return (
     <div className="room-banner-region" role="status">
       {ended ? (
-        <p className="room-banner ended">This Space has ended</p>
+        <p className="room-banner ended" data-testid="ended-banner">
+          This Space has ended. {endNote}
+        </p>
       ) : connection === 'reconnecting' ? (
         <p className="room-banner">
           <span className="dot" aria-hidden="true" /> Reconnecting…

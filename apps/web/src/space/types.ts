@@ -1,6 +1,14 @@
 import type { CommandArgsOf, CommandName } from '@earshot/protocol';
 
-/** Runs a room command; resolves true when it went through (a failure is shown by the caller's room). */
-export type Run = <N extends CommandName>(name: N, args: CommandArgsOf<N>, done?: string) => Promise<boolean>;
+/**
+ * Runs a room command; resolves true when it went through. A failure is shown in the room's bar,
+ * or, with `onError`, by the form that asked (the pin form shows its own).
+ */
+export type Run = <N extends CommandName>(
+  name: N,
+  args: CommandArgsOf<N>,
+  done?: string,
+  onError?: (error: unknown) => void,
+) => Promise<boolean>;
 
 export const roleLabel = { host: 'Host', cohost: 'Co-host', speaker: 'Speaker' } as const;
