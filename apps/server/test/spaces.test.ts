@@ -115,6 +115,19 @@ describe('Spaces', () => {
     assert.equal((await host.c.post(`/api/spaces/${id}/request-speak`, {})).status, 409);
   });
 
+  it('search matches word by word, in title and topics, in any order', async () => {
+    const host = await person('srch');
+    const tag = `w${Math.random().toString(36).slice(2, 8)}`;
+    const id = await liveSpace(host.c, { title: `Open audio night ${tag}`, topics: ['jazz'] });
+    const found = async (q: string) =>
+      ((await host.c.get(`/api/spaces?q=${encodeURIComponent(q)}`)).body.items as Array<{ id: string }>).some(
+        (s) => s.id === id,
+      );
+    for (const q of [`audio night ${tag}`, `night ${tag} open`, `${tag} #jazz`, `AUDIO ${tag}`])
+      assert.ok(await found(q), q);
+    for (const q of [`audio day ${tag}`, `${tag} rock`, `100% ${tag}`]) assert.equal(await found(q), false, q);
+  });
+
   it('reactions reach everyone, unsequenced, and are rate-limited per user', async () => {
     const host = await person('rxh');
     const fan = await person('fan');
