@@ -38,6 +38,7 @@ import { safetyRoutes } from './safety/routes';
 import { shareRoutes } from './share/routes';
 import { accountRoutes } from './social/accounts';
 import { dmRoutes } from './social/dms';
+import { registerLiveNotices } from './social/live-notices';
 import { createNotifier, notificationRoutes } from './social/notifications';
 import { postRoutes } from './social/posts';
 import { userRoutes } from './social/users';
@@ -175,6 +176,7 @@ export async function createEarshot(
     tickets,
     limits,
   };
+  registerLiveNotices(services);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const webDir = config.WEB_DIR ?? defaultWebDir;

@@ -106,6 +106,8 @@ export const NotificationKind = z.enum([
   'space_starting_soon',
   /** To the host and co-hosts at the time, while it has not started */
   'space_due',
+  /** { spaceId, title }: to the host's followers (no block between them) when a Space goes live */
+  'space_live',
 ]);
 export const Notification = z.object({
   id: z.string(),
