@@ -61,5 +61,16 @@ describe('web app: follow, DM and a live notification', { skip: browserMissing()
 
     await ada.screenshot({ path: path.join(artifacts, 'dm-view-desktop.png') });
     await bob.screenshot({ path: path.join(artifacts, 'dm-view-phone.png') });
+
+    // Ada posts; Bob, who follows her, reads it in his Home timeline.
+    await ada.goto(`${env.server.url}/`);
+    await ada.getByRole('textbox', { name: 'New post' }).fill('Open audio night on Friday, bring a friend');
+    await ada.getByRole('button', { name: 'Post', exact: true }).click();
+    await ada.getByRole('region', { name: 'Just posted' }).getByText('Open audio night on Friday').waitFor();
+    await bob.goto(`${env.server.url}/`);
+    const timeline = bob.getByRole('region', { name: 'From people you follow' });
+    await timeline.getByRole('article', { name: 'Post by Ada Lovelace' }).getByText('Open audio night').waitFor();
+    await timeline.scrollIntoViewIfNeeded();
+    await bob.screenshot({ path: path.join(artifacts, 'home-timeline-phone.png') });
   });
 });

@@ -112,6 +112,32 @@ describe('social graph, posts, DMs and notifications', () => {
     assert.equal((await anon.get(`/api/users/${a.handle}/posts`)).body.items.length, 4);
   });
 
+  it('timeline: posts of the people I follow, newest first, paged; not mine nor strangers’, not after unfollowing', async () => {
+    const [me, ann, bob, stranger] = await people('tlm', 'tla', 'tlb', 'tls');
+    await me.c.put(`/api/users/${ann.handle}/follow`);
+    await me.c.put(`/api/users/${bob.handle}/follow`);
+    const texts: string[] = [];
+    for (const [i, p] of [ann, bob, stranger, me, ann, bob].entries()) {
+      const text = `post ${i} by ${p.handle}`;
+      await p.c.post('/api/posts', { text });
+      if (p === ann || p === bob) texts.unshift(text);
+    }
+    const first = await me.c.get('/api/timeline?limit=3');
+    assert.equal(first.status, 200);
+    assert.ok(first.body.nextCursor);
+    const second = await me.c.get(`/api/timeline?limit=3&cursor=${first.body.nextCursor}`);
+    const read = [...first.body.items, ...second.body.items].map((p: { text: string }) => p.text);
+    assert.deepEqual(read, texts);
+    assert.equal(second.body.nextCursor, null);
+    await me.c.delete(`/api/users/${bob.handle}/follow`);
+    const after = (await me.c.get('/api/timeline')).body.items.map(
+      (p: { author: { handle: string } }) => p.author.handle,
+    );
+    assert.deepEqual([...new Set(after)], [ann.handle]);
+    assert.equal((await new Client(server.url).get('/api/timeline')).status, 401);
+    assert.equal((await me.c.get('/api/timeline?limit=0')).status, 400);
+  });
+
   it('DMs: inbox per pair, unread counts, read on open, live push to both sides', async () => {
     const [a, b, c] = await people('dma', 'dmb', 'dmc');
     const bSocket = await b.c.socket();

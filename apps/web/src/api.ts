@@ -145,6 +145,7 @@ export const api = {
   // Posts
   createPost: (text: string) => request<{ post: Post }>('POST', '/posts', { text }),
   post: (id: string) => request<{ post: Post }>('GET', `/posts/${enc(id)}`),
+  timeline: (page: PageParams = {}) => request<Page<Post>>('GET', '/timeline', undefined, page),
   userPosts: (handle: string, page: PageParams = {}) =>
     request<Page<Post>>('GET', `/users/${enc(handle)}/posts`, undefined, page),
 

@@ -59,6 +59,24 @@ export async function postRoutes(app: FastifyInstance, { db }: { db: Db }) {
   );
 
   r.get(
+    '/api/timeline',
+    { schema: { tags: ['posts'], querystring: PageQuery, response: { 200: page(Post) } } },
+    async (request) => {
+      // Home: posts of the people the viewer follows, newest first (a block ends the follow).
+      const viewer = requireViewer(request);
+      const { cursor, limit } = request.query;
+      let q = selectPosts(db)
+        .where('p.author_id', 'in', (eb) =>
+          eb.selectFrom('follows').select('followee_id').where('follower_id', '=', viewer.id),
+        )
+        .orderBy('p.id', 'desc')
+        .limit(limit + 1);
+      if (cursor) q = q.where('p.id', '<', cursor);
+      return toPage(await q.execute(), limit, toPost);
+    },
+  );
+
+  r.get(
     '/api/users/:handle/posts',
     {
       schema: {
