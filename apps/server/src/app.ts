@@ -37,6 +37,7 @@ import { createRecordingService } from './recording/service';
 import { safetyRoutes } from './safety/routes';
 import { shareRoutes } from './share/routes';
 import { accountRoutes } from './social/accounts';
+import { avatarRoutes } from './social/avatars';
 import { dmRoutes } from './social/dms';
 import { registerLiveNotices } from './social/live-notices';
 import { createNotifier, notificationRoutes } from './social/notifications';
@@ -224,6 +225,7 @@ export async function createEarshot(
     opsRoutes,
     accountRoutes,
     userRoutes,
+    avatarRoutes,
     postRoutes,
     dmRoutes,
     notificationRoutes,

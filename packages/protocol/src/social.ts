@@ -53,6 +53,8 @@ export const UserSummary = z.object({
   id: z.string(),
   handle: z.string(),
   displayName: z.string(),
+  /** Their picture (a versioned URL, cached for ever), when they uploaded one; initials otherwise. */
+  avatarUrl: z.string().optional(),
 });
 export const User = UserSummary.extend({ bio: z.string(), createdAt: z.string() });
 /** The signed-in account (GET /api/me): a moderator reviews reports; a suspended account may read and appeal only. */

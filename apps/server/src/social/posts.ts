@@ -13,12 +13,20 @@ const selectPosts = (db: Db) =>
   db
     .selectFrom('posts as p')
     .innerJoin('users as u', 'u.id', 'p.author_id')
-    .select(['p.id', 'p.text', 'p.created_at', 'u.id as author_id', 'u.handle', 'u.display_name']);
+    .select(['p.id', 'p.text', 'p.created_at', 'u.id as author_id', 'u.handle', 'u.display_name', 'u.avatar']);
 
-type Row = { id: string; text: string; created_at: Date; author_id: string; handle: string; display_name: string };
+type Row = {
+  id: string;
+  text: string;
+  created_at: Date;
+  author_id: string;
+  handle: string;
+  display_name: string;
+  avatar: string | null;
+};
 const toPost = (r: Row): Post => ({
   id: r.id,
-  author: summary({ id: r.author_id, handle: r.handle, display_name: r.display_name }),
+  author: summary({ id: r.author_id, handle: r.handle, display_name: r.display_name, avatar: r.avatar }),
   text: r.text,
   createdAt: r.created_at.toISOString(),
 });
