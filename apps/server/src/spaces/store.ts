@@ -25,6 +25,12 @@ export async function blockedByHost(db: Db, hostId: string, userIds: string[]): 
   return new Set(rows.map((r) => r.blocked_id));
 }
 
+/** Everyone this host has blocked. */
+export async function blockedUsersOf(db: Db, hostId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', hostId).execute();
+  return new Set(rows.map((r) => r.blocked_id));
+}
+
 /** Live Spaces this person hosts. */
 export async function liveHostedBy(db: Db, hostId: string): Promise<string[]> {
   const rows = await db

@@ -1,5 +1,5 @@
 import type { User } from '@earshot/protocol';
-import { type ChangeEvent, useId, useRef, useState } from 'react';
+import { type ChangeEvent, useEffect, useId, useRef, useState } from 'react';
 import { api } from '../api';
 import { Avatar } from './Avatar';
 import { ErrorNote } from './Status';
@@ -14,6 +14,10 @@ export function AvatarUpload({ user, onSaved }: { user: User; onSaved: (user: Us
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
+  // A refused file: focus goes back to the field (enabled again) the error describes.
+  useEffect(() => {
+    if (error && !busy) input.current?.focus();
+  }, [error, busy]);
 
   async function save(run: () => Promise<{ user: User }>, done: string) {
     setBusy(true);
@@ -24,7 +28,6 @@ export function AvatarUpload({ user, onSaved }: { user: User; onSaved: (user: Us
       setStatus(done);
     } catch (e) {
       setError(e);
-      input.current?.focus();
     } finally {
       setBusy(false);
       if (input.current) input.current.value = '';
@@ -49,7 +52,7 @@ export function AvatarUpload({ user, onSaved }: { user: User; onSaved: (user: Us
   }
 
   return (
-    <div className="field">
+    <div className="field avatar-upload">
       <label htmlFor={`${id}-file`}>Profile picture</label>
       <div className="avatar-field">
         <Avatar handle={user.handle} displayName={user.displayName} size="lg" src={user.avatarUrl} />
