@@ -16,7 +16,8 @@ const listeners = Number(process.argv[2] ?? 2000);
 const reactions = Number(process.argv[3] ?? 40);
 const busy = process.argv[4] === 'busy';
 const workers = 4;
-const server = await startServer();
+// Any free UDP ports: other servers on the machine may hold the default MEDIA_PORT.
+const server = await startServer({ MEDIA_PORT: '0' });
 const base = server.base;
 const api = (method: string, p: string, body?: unknown, cookie?: string) => call(base, method, p, body, cookie);
 
@@ -137,7 +138,8 @@ try {
 } finally {
   talking = false;
   for (const m of mics) m.close();
-  await Promise.allSettled(talkers);
+  // A closed microphone's last sentence may never finish: wait a moment, not for ever.
+  await Promise.race([Promise.allSettled(talkers), sleep(2000)]);
   for (const c of clients) c.kill();
   await server.stop();
 }

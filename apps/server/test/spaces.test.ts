@@ -145,6 +145,21 @@ describe('Spaces', () => {
     v.close();
   });
 
+  it('a reaction is refused at once after a removal or a block, though reactions read a cached room', async () => {
+    const host = await person('rch');
+    const [gone, blocked] = [await person('rcg'), await person('rcb')];
+    const id = await liveSpace(host.c);
+    const react = (p: { c: Client }) => p.c.post(`/api/spaces/${id}/react`, { emoji: '👏' });
+    assert.equal((await react(gone)).status, 200);
+    assert.equal((await react(blocked)).status, 200);
+    assert.equal((await host.c.post(`/api/spaces/${id}/remove`, { userId: gone.user.id })).status, 200);
+    assert.equal((await react(gone)).status, 403);
+    // From the host's profile, not a command in the Space.
+    assert.equal((await host.c.put(`/api/users/${blocked.user.handle}/block`)).status, 200);
+    assert.equal((await react(blocked)).status, 403);
+    assert.equal((await react(host)).status, 200);
+  });
+
   it('invitations arrive as a DM with an accept action and a notification', async () => {
     const host = await person('invh');
     const guest = await person('guest');
