@@ -35,7 +35,7 @@ export class ReactCache {
   blockedBy = (hostId: string, load: () => Promise<Set<string>>) => this.#get(this.#blocks, hostId, load);
   ticketed = (spaceId: string, load: () => Promise<boolean>) => this.#get(this.#ticketed, spaceId, load);
 
-  /** After a commit on this node: its state (unless a later one is known), and the host's blocks read afresh. */
+  /** After a commit on this node: its state, unless a later one is known already. */
   committed(spaceId: string, room: Room) {
     const known = this.#rooms.get(spaceId);
     void (known?.value ?? Promise.resolve(null))
@@ -44,11 +44,9 @@ export class ReactCache {
         if (old && old.seq > room.seq) return;
         this.#rooms.set(spaceId, { value: Promise.resolve(room), at: this.now() });
       });
-    this.#blocks.delete(room.hostId);
-    this.#ticketed.delete(spaceId);
   }
 
-  /** The host blocked someone from their profile. */
+  /** The host blocked someone (from their profile, or in a Space). */
   forgetBlocks(hostId: string) {
     this.#blocks.delete(hostId);
   }

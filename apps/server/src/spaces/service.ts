@@ -335,6 +335,8 @@ export function createSpaceService(services: SpaceDeps) {
       return { seq: newSeq, published, effects: outcome.effects, hostId, state: next };
     });
     reactCache.committed(spaceId, { state: result.state, seq: result.seq, hostId: result.hostId });
+    // A block from inside the Space (the speaking changes that make most commits leave the list alone).
+    if (result.effects.some((e) => e.kind === 'block')) reactCache.forgetBlocks(result.hostId);
     for (const p of result.published)
       await bus.publish(spaceChannel(spaceId), { type: 'event', seq: p.seq, event: p.event } satisfies SpaceBusMessage);
     return result;
