@@ -177,7 +177,7 @@ export async function createEarshot(
     tickets,
     limits,
   };
-  registerLiveNotices(services);
+  registerLiveNotices(services, app.log);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const webDir = config.WEB_DIR ?? defaultWebDir;
