@@ -177,7 +177,7 @@ export async function createEarshot(
     tickets,
     limits,
   };
-  registerLiveNotices(services, app.log);
+  registerLiveNotices(services);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const webDir = config.WEB_DIR ?? defaultWebDir;

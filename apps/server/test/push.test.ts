@@ -88,6 +88,7 @@ describe('Web Push', () => {
     assert.equal((await cy.c.put(`/api/users/${ada.user.handle}/follow`)).status, 200);
     const id = (await ada.c.post('/api/spaces', { title: 'Open audio night' })).body.space.id as string;
     assert.equal((await ada.c.post(`/api/spaces/${id}/start`, {})).status, 200);
+    await server.earshot.jobs.runDue();
     const push = await pushService.next('cy-phone', (r) => open(r, cy.keys).kind === 'space_live');
     assert.deepEqual([push.headers.urgency, push.headers.ttl], ['high', String(30 * 60)]);
     const live = open(push, cy.keys);

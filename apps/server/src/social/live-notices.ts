@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import type { Services } from '../context';
+import { enqueue, type JobHandler } from '../jobs/jobs';
 import { reminderHolders } from '../schedule/store';
 import type { Db } from '../store/db';
+
+export const LIVE_NOTICE_JOB = 'space-live-notice';
 
 /** Followers of `hostId` with no block between them and the host, either way. */
 export async function followersToTell(db: Db, hostId: string): Promise<string[]> {
@@ -18,36 +21,41 @@ export async function followersToTell(db: Db, hostId: string): Promise<string[]>
 }
 
 /**
- * When a Space goes live its host's followers hear of it (`space_live`), after the start is
- * committed and without holding up its request. Each notice carries a key, so a second telling
- * (another node, a retry) tells nobody twice; a crash part-way through leaves the rest untold.
+ * When a Space goes live its host's followers hear of it (`space_live`). The job is stored in the
+ * start's own transaction and each notice carries a key, so a job run twice tells nobody twice.
  * People with a reminder for it already get `space_started`, so they are not told again.
  */
-export function registerLiveNotices(
-  { db, notifier, spaces }: Pick<Services, 'db' | 'notifier' | 'spaces'>,
-  log: { warn(o: object, m: string): void },
-) {
-  spaces.onStatusCommitted(({ spaceId, before, after }) => {
-    if (after.status !== 'live' || before.status === 'live') return;
-    tellFollowers(spaceId).catch((err) => log.warn({ err, spaceId }, 'telling followers of a live Space failed'));
+export function registerLiveNotices({ db, notifier, clock, jobs, spaces }: Services) {
+  spaces.onChange(async (tx, { spaceId, before, after }) => {
+    if (after.status !== 'live' || before?.status === 'live') return;
+    await enqueue(tx, {
+      kind: LIVE_NOTICE_JOB,
+      key: `space_live:${spaceId}`,
+      payload: { spaceId },
+      runAt: clock.now(),
+    });
   });
 
-  /** Tells the host's followers that the Space is live (again: nobody twice). */
-  async function tellFollowers(spaceId: string) {
-    const space = await spaces.load(spaceId).catch(() => null);
-    // Over already (a very short Space) or deleted: old news.
-    if (!space || space.state.status !== 'live') return;
-    const reminded = new Set(await reminderHolders(db, spaceId));
-    for (const userId of await followersToTell(db, space.hostId)) {
-      if (reminded.has(userId)) continue;
-      await notifier.notify({
-        userId,
-        kind: 'space_live',
-        actorId: space.hostId,
-        data: { spaceId, title: space.state.title },
-        key: `space_live:${spaceId}:${userId}`,
-      });
-    }
-  }
-  return { tellFollowers };
+  const job: JobHandler = {
+    leaseMs: 5 * 60_000,
+    async run(payload) {
+      const { spaceId } = payload as { spaceId: string };
+      const space = await spaces.load(spaceId).catch(() => null);
+      // Over already (a very short Space) or deleted: old news.
+      if (!space || space.state.status !== 'live') return undefined;
+      const reminded = new Set(await reminderHolders(db, spaceId));
+      for (const userId of await followersToTell(db, space.hostId)) {
+        if (reminded.has(userId)) continue;
+        await notifier.notify({
+          userId,
+          kind: 'space_live',
+          actorId: space.hostId,
+          data: { spaceId, title: space.state.title },
+          key: `space_live:${spaceId}:${userId}`,
+        });
+      }
+      return undefined;
+    },
+  };
+  jobs.register(LIVE_NOTICE_JOB, job);
 }

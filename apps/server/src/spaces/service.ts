@@ -82,9 +82,6 @@ export type SpaceChangeHook = (
   change: { spaceId: string; hostId: string; before: RoomState | null; after: RoomState; seq: number },
 ) => Promise<void>;
 
-/** A committed status change of a Space (it went live, ended…). */
-export type StatusListener = (change: { spaceId: string; hostId: string; before: RoomState; after: RoomState }) => void;
-
 export function createSpaceService(services: SpaceDeps) {
   const { db, bus, config, notifier, clock } = services;
   const limits = { maxCohosts: config.MAX_COHOSTS, maxSpeakers: config.MAX_SPEAKERS, maxPinnedPosts: 5 };
@@ -94,7 +91,6 @@ export function createSpaceService(services: SpaceDeps) {
     graceMinutes: config.SCHEDULE_GRACE_MINUTES,
   };
   const hooks: SpaceChangeHook[] = [];
-  const committedListeners: StatusListener[] = [];
   const reactCache = new ReactCache(REACT_CACHE_MS);
   // Reactions: at most 10 per user per 5 s per node (a burst of applause, not a flood).
   const reactionTimes = new Map<string, number[]>();
@@ -288,7 +284,7 @@ export function createSpaceService(services: SpaceDeps) {
       if (!outcome.ok) throw new AppError(outcome.status, outcome.code, outcome.message);
       if (outcome.events.length === 0) {
         await recordEffects(tx, spaceId, hostId, actor, outcome.effects);
-        return { seq, published: [], effects: outcome.effects, hostId, state, before: state };
+        return { seq, published: [], effects: outcome.effects, hostId, state };
       }
       const next = outcome.events.reduce(applyEvent, state);
       const published = outcome.events.map((event, i) => ({ seq: seq + 1 + i, event }));
@@ -336,12 +332,9 @@ export function createSpaceService(services: SpaceDeps) {
       }
       await recordEffects(tx, spaceId, hostId, actor, outcome.effects);
       for (const hook of hooks) await hook(tx, { spaceId, hostId, before: state, after: next, seq: newSeq });
-      return { seq: newSeq, published, effects: outcome.effects, hostId, state: next, before: state };
+      return { seq: newSeq, published, effects: outcome.effects, hostId, state: next };
     });
     reactCache.committed(spaceId, { state: result.state, seq: result.seq, hostId: result.hostId });
-    if (result.before.status !== result.state.status)
-      for (const listener of committedListeners)
-        listener({ spaceId, hostId: result.hostId, before: result.before, after: result.state });
     // A block from inside the Space (the speaking changes that make most commits leave the list alone).
     if (result.effects.some((e) => e.kind === 'block')) reactCache.forgetBlocks(result.hostId);
     for (const p of result.published)
@@ -466,10 +459,6 @@ export function createSpaceService(services: SpaceDeps) {
     /** Registers work to do in the transaction of every change (see SpaceChangeHook). */
     onChange: (hook: SpaceChangeHook) => {
       hooks.push(hook);
-    },
-    /** Told after a status change is committed (it must not await slow work: the change's request waits). */
-    onStatusCommitted: (listener: StatusListener) => {
-      committedListeners.push(listener);
     },
     enforceBlock,
     enforceSuspension,
