@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import sharp from 'sharp';
 import { artifacts, browserMissing, signUp, useServerAndBrowser } from './browser';
 
-describe('web app: follow, DM and a live notification', { skip: browserMissing() }, () => {
+describe('web app: follow, DM, a live notification, a timeline and a profile picture', {
+  skip: browserMissing(),
+}, () => {
   const env = useServerAndBrowser();
 
   it('two people sign up; one follows the other and sends a DM; the other sees it arrive without reloading', async () => {
@@ -61,5 +64,43 @@ describe('web app: follow, DM and a live notification', { skip: browserMissing()
 
     await ada.screenshot({ path: path.join(artifacts, 'dm-view-desktop.png') });
     await bob.screenshot({ path: path.join(artifacts, 'dm-view-phone.png') });
+
+    // Ada posts; Bob, who follows her, reads it in his Home timeline.
+    await ada.goto(`${env.server.url}/`);
+    await ada.getByRole('textbox', { name: 'New post' }).fill('Open audio night on Friday, bring a friend');
+    await ada.getByRole('button', { name: 'Post', exact: true }).click();
+    await ada.getByRole('region', { name: 'Just posted' }).getByText('Open audio night on Friday').waitFor();
+    await bob.goto(`${env.server.url}/`);
+    const timeline = bob.getByRole('region', { name: 'From people you follow' });
+    await timeline.getByRole('article', { name: 'Post by Ada Lovelace' }).getByText('Open audio night').waitFor();
+    await timeline.scrollIntoViewIfNeeded();
+    await bob.screenshot({ path: path.join(artifacts, 'home-timeline-phone.png') });
+  });
+
+  it('uploads a picture from Settings, shows it on the profile, and explains a refused file by the field', async () => {
+    const page = await (
+      await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })
+    ).newPage();
+    await signUp(page, env.server.url, 'pic', 'Pia Picture');
+    await page.goto(`${env.server.url}/settings`);
+    const field = page.getByLabel('Profile picture');
+    // A text file named like a picture: the server reads its bytes and refuses it.
+    await field.setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just some text\n') });
+    await page.getByRole('alert').filter({ hasText: 'not a PNG, JPEG or WebP image' }).waitFor();
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'file');
+
+    const png = await sharp({ create: { width: 500, height: 300, channels: 3, background: '#2a7' } })
+      .png()
+      .toBuffer();
+    await field.setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await page.getByRole('status').filter({ hasText: 'Picture saved.' }).waitFor();
+    const img = page.locator('.avatar-field img.avatar');
+    await img.waitFor();
+    assert.ok(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 256));
+    await page.screenshot({ path: path.join(artifacts, 'settings-avatar-phone.png') });
+
+    await page.goto(`${env.server.url}/u/pic`);
+    await page.locator('img.avatar-lg').waitFor();
   });
 });

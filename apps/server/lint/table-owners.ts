@@ -16,6 +16,7 @@ const OWNERS: Record<string, string> = {
   follows: 'social',
   blocks: 'social',
   posts: 'social',
+  avatars: 'social',
   messages: 'social',
   notifications: 'social',
   sessions: 'http',

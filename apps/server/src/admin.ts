@@ -1,6 +1,7 @@
 /**
  * Operator commands against the same database the server uses (DATABASE_URL, else the embedded
- * one in DATA_DIR; stop the server first when it is embedded: only one process may open it).
+ * one in DATA_DIR). The embedded one is one process's: while a server holds its lock the command
+ * refuses (exit 3) and changes nothing; stop the server first.
  *
  *   npm run admin -- moderator grant|revoke <handle>
  *   npm run admin -- suspend|unsuspend <handle>
@@ -67,7 +68,19 @@ async function main(args: string[]): Promise<number> {
   }
   // Loaded only for a valid command: the embedded database takes a while to load.
   const { openStore } = await import('./store/db');
-  const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const { DatabaseInUseError } = await import('./store/lock');
+  const store = await openStore({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR }).catch((err) => {
+    if (err instanceof DatabaseInUseError) return null;
+    throw err;
+  });
+  if (!store) {
+    console.error(
+      `refused: nothing was changed. The server is running on the embedded database in ${config.DATA_DIR}, ` +
+        'and only one process may open it. Stop the server (then run this again and start it), ' +
+        'or run Earshot on PostgreSQL (DATABASE_URL) to use admin commands while it runs.',
+    );
+    return 3;
+  }
   if (ticketing) {
     try {
       return await ticketing(store.db, (line) => console.log(line));

@@ -37,7 +37,9 @@ import { createRecordingService } from './recording/service';
 import { safetyRoutes } from './safety/routes';
 import { shareRoutes } from './share/routes';
 import { accountRoutes } from './social/accounts';
+import { avatarRoutes } from './social/avatars';
 import { dmRoutes } from './social/dms';
+import { registerLiveNotices } from './social/live-notices';
 import { createNotifier, notificationRoutes } from './social/notifications';
 import { postRoutes } from './social/posts';
 import { userRoutes } from './social/users';
@@ -176,6 +178,7 @@ export async function createEarshot(
     tickets,
     limits,
   };
+  registerLiveNotices(services);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const webDir = config.WEB_DIR ?? defaultWebDir;
@@ -223,6 +226,7 @@ export async function createEarshot(
     opsRoutes,
     accountRoutes,
     userRoutes,
+    avatarRoutes,
     postRoutes,
     dmRoutes,
     notificationRoutes,

@@ -82,6 +82,19 @@ describe('Web Push', () => {
     assert.equal(invite.url, `/spaces/${id}`);
   });
 
+  it('pushes “is live” to a follower when someone they follow starts a Space', async () => {
+    const ada = await signUp(server.url, 'ada');
+    const cy = await subscriber('cy', 'cy-phone');
+    assert.equal((await cy.c.put(`/api/users/${ada.user.handle}/follow`)).status, 200);
+    const id = (await ada.c.post('/api/spaces', { title: 'Open audio night' })).body.space.id as string;
+    assert.equal((await ada.c.post(`/api/spaces/${id}/start`, {})).status, 200);
+    await server.earshot.jobs.runDue();
+    const push = await pushService.next('cy-phone', (r) => open(r, cy.keys).kind === 'space_live');
+    assert.deepEqual([push.headers.urgency, push.headers.ttl], ['high', String(30 * 60)]);
+    const live = open(push, cy.keys);
+    assert.deepEqual([live.title, live.body, live.url], ['ada name is live', '“Open audio night”', `/spaces/${id}`]);
+  });
+
   it('answers the request that caused a push without waiting for the push service', async () => {
     const ada = await signUp(server.url, 'ada');
     const fay = await subscriber('fay', 'fay-slow');

@@ -589,6 +589,19 @@ describe('moderators by the admin CLI (npm run admin)', () => {
       if (embedded) server = await startEarshot({ MODERATORS: 'cfgmod' }, { dataDir });
       return outputs;
     };
+    if (!server.config.DATABASE_URL) {
+      // Against the running embedded server: a clear refusal, nothing changed (never a false success).
+      const refused: { code?: number; stdout: string; stderr: string } = await admin(
+        { MODERATORS: 'cfgmod', DATA_DIR: dataDir },
+        'moderator',
+        'grant',
+        handle,
+      );
+      assert.equal(refused.code, 3);
+      assert.match(refused.stderr, /refused: nothing was changed.*running on the embedded database/s);
+      assert.doesNotMatch(refused.stdout, /is now a moderator/);
+      assert.deepEqual(await me(), { moderator: false, suspended: false });
+    }
     const [granted] = await adminRun(['moderator', 'grant', `@${handle.toUpperCase()}`]);
     assert.match(granted?.stdout ?? '', /is now a moderator/);
     assert.deepEqual(await me(), { moderator: true, suspended: false });

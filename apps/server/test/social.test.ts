@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { enqueue } from '../src/jobs/jobs';
+import { LIVE_NOTICE_JOB } from '../src/social/live-notices';
 import { Client, type Running, startEarshot, uniqueHandle } from './helpers';
 
 describe('social graph, posts, DMs and notifications', () => {
@@ -110,6 +112,32 @@ describe('social graph, posts, DMs and notifications', () => {
     assert.equal((await anon.get(`/api/users/${a.handle}/posts`)).body.items.length, 4);
   });
 
+  it('timeline: posts of the people I follow, newest first, paged; not mine nor strangers’, not after unfollowing', async () => {
+    const [me, ann, bob, stranger] = await people('tlm', 'tla', 'tlb', 'tls');
+    await me.c.put(`/api/users/${ann.handle}/follow`);
+    await me.c.put(`/api/users/${bob.handle}/follow`);
+    const texts: string[] = [];
+    for (const [i, p] of [ann, bob, stranger, me, ann, bob].entries()) {
+      const text = `post ${i} by ${p.handle}`;
+      await p.c.post('/api/posts', { text });
+      if (p === ann || p === bob) texts.unshift(text);
+    }
+    const first = await me.c.get('/api/timeline?limit=3');
+    assert.equal(first.status, 200);
+    assert.ok(first.body.nextCursor);
+    const second = await me.c.get(`/api/timeline?limit=3&cursor=${first.body.nextCursor}`);
+    const read = [...first.body.items, ...second.body.items].map((p: { text: string }) => p.text);
+    assert.deepEqual(read, texts);
+    assert.equal(second.body.nextCursor, null);
+    await me.c.delete(`/api/users/${bob.handle}/follow`);
+    const after = (await me.c.get('/api/timeline')).body.items.map(
+      (p: { author: { handle: string } }) => p.author.handle,
+    );
+    assert.deepEqual([...new Set(after)], [ann.handle]);
+    assert.equal((await new Client(server.url).get('/api/timeline')).status, 401);
+    assert.equal((await me.c.get('/api/timeline?limit=0')).status, 400);
+  });
+
   it('DMs: inbox per pair, unread counts, read on open, live push to both sides', async () => {
     const [a, b, c] = await people('dma', 'dmb', 'dmc');
     const bSocket = await b.c.socket();
@@ -178,6 +206,42 @@ describe('social graph, posts, DMs and notifications', () => {
     assert.equal(after.body.items[0].read, true);
     // Others' notifications are not visible.
     assert.equal((await a.c.get('/api/notifications')).body.items.length, 0);
+  });
+
+  it('followers hear once when someone they follow goes live; blocked people and reminder holders do not', async () => {
+    const [host, fan, other, blocked, reminded] = await people('lvh', 'lvf', 'lvo', 'lvb', 'lvr');
+    for (const p of [fan, blocked, reminded]) await p.c.put(`/api/users/${host.handle}/follow`);
+    // A block ends the follow; re-following is refused, so a blocked person is no follower.
+    await host.c.put(`/api/users/${blocked.handle}/block`);
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    const id = (await host.c.post('/api/spaces', { title: 'Open audio night', scheduledFor: at })).body.space.id;
+    assert.equal((await reminded.c.put(`/api/spaces/${id}/reminder`)).status, 200);
+    assert.equal((await host.c.post(`/api/spaces/${id}/start`, {})).status, 200);
+    await server.earshot.jobs.runDue();
+    // A second run of the job (a crash after sending, another node) tells nobody twice.
+    await enqueue(server.earshot.store.db, {
+      kind: LIVE_NOTICE_JOB,
+      key: `again:${id}`,
+      payload: { spaceId: id },
+      runAt: new Date(),
+    });
+    await server.earshot.jobs.runDue();
+    const live = async (p: Person) =>
+      ((await p.c.get('/api/notifications')).body.items as Array<{ kind: string; data: { spaceId?: string } }>).filter(
+        (n) => n.kind === 'space_live' && n.data.spaceId === id,
+      );
+    const [notice] = await live(fan);
+    assert.equal((await live(fan)).length, 1);
+    assert.deepEqual(notice, {
+      ...notice,
+      actor: { id: host.user.id, handle: host.handle, displayName: 'lvh display' },
+      data: { spaceId: id, title: 'Open audio night' },
+    });
+    for (const p of [other, blocked, reminded, host]) assert.equal((await live(p)).length, 0, p.handle);
+    const started = (await reminded.c.get('/api/notifications')).body.items.filter(
+      (n: { kind: string }) => n.kind === 'space_started',
+    );
+    assert.equal(started.length, 1);
   });
 
   it('refuses a WebSocket without credentials with a clear error', async () => {

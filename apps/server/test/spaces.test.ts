@@ -115,6 +115,19 @@ describe('Spaces', () => {
     assert.equal((await host.c.post(`/api/spaces/${id}/request-speak`, {})).status, 409);
   });
 
+  it('search matches word by word, in title and topics, in any order', async () => {
+    const host = await person('srch');
+    const tag = `w${Math.random().toString(36).slice(2, 8)}`;
+    const id = await liveSpace(host.c, { title: `Open audio night ${tag}`, topics: ['jazz'] });
+    const found = async (q: string) =>
+      ((await host.c.get(`/api/spaces?q=${encodeURIComponent(q)}`)).body.items as Array<{ id: string }>).some(
+        (s) => s.id === id,
+      );
+    for (const q of [`audio night ${tag}`, `night ${tag} open`, `${tag} #jazz`, `AUDIO ${tag}`])
+      assert.ok(await found(q), q);
+    for (const q of [`audio day ${tag}`, `${tag} rock`, `100% ${tag}`]) assert.equal(await found(q), false, q);
+  });
+
   it('reactions reach everyone, unsequenced, and are rate-limited per user', async () => {
     const host = await person('rxh');
     const fan = await person('fan');
@@ -130,6 +143,21 @@ describe('Spaces', () => {
     assert.ok(statuses.includes(429), String(statuses));
     assert.equal((await new Client(server.url).post(`/api/spaces/${id}/react`, { emoji: '🔥' })).status, 401);
     v.close();
+  });
+
+  it('a reaction is refused at once after a removal or a block, though reactions read a cached room', async () => {
+    const host = await person('rch');
+    const [gone, blocked] = [await person('rcg'), await person('rcb')];
+    const id = await liveSpace(host.c);
+    const react = (p: { c: Client }) => p.c.post(`/api/spaces/${id}/react`, { emoji: '👏' });
+    assert.equal((await react(gone)).status, 200);
+    assert.equal((await react(blocked)).status, 200);
+    assert.equal((await host.c.post(`/api/spaces/${id}/remove`, { userId: gone.user.id })).status, 200);
+    assert.equal((await react(gone)).status, 403);
+    // From the host's profile, not a command in the Space.
+    assert.equal((await host.c.put(`/api/users/${blocked.user.handle}/block`)).status, 200);
+    assert.equal((await react(blocked)).status, 403);
+    assert.equal((await react(host)).status, 200);
   });
 
   it('invitations arrive as a DM with an accept action and a notification', async () => {

@@ -90,8 +90,12 @@ export async function request<T>(method: Method, path: string, body?: unknown, q
     response = await fetch(url, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // A file (a profile picture) goes as itself, with its own type.
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { 'content-type': body instanceof Blob ? body.type : 'application/json' },
+      body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network', 'Could not reach Earshot. Check your connection and try again.');
@@ -145,6 +149,9 @@ export const api = {
   // Posts
   createPost: (text: string) => request<{ post: Post }>('POST', '/posts', { text }),
   post: (id: string) => request<{ post: Post }>('GET', `/posts/${enc(id)}`),
+  uploadAvatar: (file: Blob) => request<{ user: User }>('PUT', '/me/avatar', file),
+  removeAvatar: () => request<{ user: User }>('DELETE', '/me/avatar'),
+  timeline: (page: PageParams = {}) => request<Page<Post>>('GET', '/timeline', undefined, page),
   userPosts: (handle: string, page: PageParams = {}) =>
     request<Page<Post>>('GET', `/users/${enc(handle)}/posts`, undefined, page),
 

@@ -122,6 +122,8 @@ export function notificationText(n: Notification): string {
         : `Your appeal about ${spaceName(n)} was accepted: the violation is overturned`;
     case 'space_started':
       return `${who} started ${spaceName(n)}: join now`;
+    case 'space_live':
+      return `${who} is live: ${spaceName(n)}`;
     case 'space_rescheduled': {
       const at = field(n, 'scheduledFor');
       return `${who} moved ${spaceName(n)}${at ? ` to ${fullDate(at)}` : ''}`;
@@ -141,6 +143,7 @@ const SPACE_KINDS = new Set<Notification['kind']>([
   'space_invite',
   'recording_ready',
   'space_started',
+  'space_live',
   'space_rescheduled',
   'space_cancelled',
   'space_starting_soon',

@@ -11,6 +11,7 @@ export const PushKind = NotificationKind.extract([
   'space_invite',
   'recording_ready',
   'space_started',
+  'space_live',
   'space_rescheduled',
   'space_cancelled',
   'space_starting_soon',

@@ -53,6 +53,8 @@ export const UserSummary = z.object({
   id: z.string(),
   handle: z.string(),
   displayName: z.string(),
+  /** Their picture (a versioned URL, cached for ever), when they uploaded one; initials otherwise. */
+  avatarUrl: z.string().optional(),
 });
 export const User = UserSummary.extend({ bio: z.string(), createdAt: z.string() });
 /** The signed-in account (GET /api/me): a moderator reviews reports; a suspended account may read and appeal only. */
@@ -106,6 +108,8 @@ export const NotificationKind = z.enum([
   'space_starting_soon',
   /** To the host and co-hosts at the time, while it has not started */
   'space_due',
+  /** { spaceId, title }: to the host's followers (no block between them) when a Space goes live */
+  'space_live',
 ]);
 export const Notification = z.object({
   id: z.string(),

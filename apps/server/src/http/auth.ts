@@ -14,6 +14,9 @@ const TOKEN_PREFIX = 'esh_';
 export interface Viewer {
   id: string;
   handle: string;
+  /** As the account reads now (commands name the actor with it). */
+  displayName: string;
+  avatar: string | null;
   via: 'session' | 'token';
   /** Reviews reports (users.moderator or MODERATORS in config). */
   moderator: boolean;
@@ -91,14 +94,30 @@ export async function revokeApiToken(db: Db, userId: string, id: string): Promis
   return Boolean(gone);
 }
 
-const viewerColumns = ['users.id', 'users.handle', 'users.moderator', 'users.suspended_at'] as const;
+const viewerColumns = [
+  'users.id',
+  'users.handle',
+  'users.display_name',
+  'users.avatar',
+  'users.moderator',
+  'users.suspended_at',
+] as const;
 const toViewer = (
-  row: { id: string; handle: string; moderator: boolean; suspended_at: Date | null },
+  row: {
+    id: string;
+    handle: string;
+    display_name: string;
+    avatar: string | null;
+    moderator: boolean;
+    suspended_at: Date | null;
+  },
   via: Viewer['via'],
   moderators: readonly string[],
 ): Viewer => ({
   id: row.id,
   handle: row.handle,
+  displayName: row.display_name,
+  avatar: row.avatar,
   via,
   moderator: isModerator(row, moderators),
   suspended: row.suspended_at !== null,

@@ -51,6 +51,11 @@ const kinds: Record<PushKind, Kind> = {
     ttl: 30 * 60, // worth little once the Space is over
     urgency: 'high',
   },
+  space_live: {
+    text: (n) => ({ title: `${who(n)} is live`, body: quoted(n, 'A Space'), url: spaceUrl(n) }),
+    ttl: 30 * 60, // worth little once the Space is over
+    urgency: 'high',
+  },
   space_rescheduled: {
     text: (n) => ({
       title: 'A Space was moved',

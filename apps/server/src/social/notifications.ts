@@ -42,6 +42,7 @@ type Row = {
   actor_id: string | null;
   handle: string | null;
   display_name: string | null;
+  avatar: string | null;
 };
 
 const toNotification = (r: Row): Notification => ({
@@ -49,7 +50,7 @@ const toNotification = (r: Row): Notification => ({
   kind: r.kind as NotificationKind,
   actor:
     r.actor_id && r.handle && r.display_name
-      ? summary({ id: r.actor_id, handle: r.handle, display_name: r.display_name })
+      ? summary({ id: r.actor_id, handle: r.handle, display_name: r.display_name, avatar: r.avatar })
       : null,
   data: r.data as Record<string, unknown>,
   createdAt: r.created_at.toISOString(),
@@ -60,7 +61,17 @@ const selectNotifications = (db: Db) =>
   db
     .selectFrom('notifications as n')
     .leftJoin('users as a', 'a.id', 'n.actor_id')
-    .select(['n.id', 'n.kind', 'n.data', 'n.created_at', 'n.read_at', 'n.actor_id', 'a.handle', 'a.display_name']);
+    .select([
+      'n.id',
+      'n.kind',
+      'n.data',
+      'n.created_at',
+      'n.read_at',
+      'n.actor_id',
+      'a.handle',
+      'a.display_name',
+      'a.avatar',
+    ]);
 
 /** Stores a notification and pushes it to the user's open connections, on any node. */
 export function createNotifier(db: Db, bus: Bus): Notifier {

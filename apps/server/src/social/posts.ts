@@ -13,12 +13,20 @@ const selectPosts = (db: Db) =>
   db
     .selectFrom('posts as p')
     .innerJoin('users as u', 'u.id', 'p.author_id')
-    .select(['p.id', 'p.text', 'p.created_at', 'u.id as author_id', 'u.handle', 'u.display_name']);
+    .select(['p.id', 'p.text', 'p.created_at', 'u.id as author_id', 'u.handle', 'u.display_name', 'u.avatar']);
 
-type Row = { id: string; text: string; created_at: Date; author_id: string; handle: string; display_name: string };
+type Row = {
+  id: string;
+  text: string;
+  created_at: Date;
+  author_id: string;
+  handle: string;
+  display_name: string;
+  avatar: string | null;
+};
 const toPost = (r: Row): Post => ({
   id: r.id,
-  author: summary({ id: r.author_id, handle: r.handle, display_name: r.display_name }),
+  author: summary({ id: r.author_id, handle: r.handle, display_name: r.display_name, avatar: r.avatar }),
   text: r.text,
   createdAt: r.created_at.toISOString(),
 });
@@ -56,6 +64,24 @@ export async function postRoutes(app: FastifyInstance, { db }: { db: Db }) {
       schema: { tags: ['posts'], params: z.strictObject({ id: z.string().max(64) }), response: { 200: PostResponse } },
     },
     async (request) => ({ post: await getPost(db, request.params.id) }),
+  );
+
+  r.get(
+    '/api/timeline',
+    { schema: { tags: ['posts'], querystring: PageQuery, response: { 200: page(Post) } } },
+    async (request) => {
+      // Home: posts of the people the viewer follows, newest first (a block ends the follow).
+      const viewer = requireViewer(request);
+      const { cursor, limit } = request.query;
+      let q = selectPosts(db)
+        .where('p.author_id', 'in', (eb) =>
+          eb.selectFrom('follows').select('followee_id').where('follower_id', '=', viewer.id),
+        )
+        .orderBy('p.id', 'desc')
+        .limit(limit + 1);
+      if (cursor) q = q.where('p.id', '<', cursor);
+      return toPage(await q.execute(), limit, toPost);
+    },
   );
 
   r.get(

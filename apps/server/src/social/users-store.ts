@@ -4,12 +4,29 @@ import { notFound } from '../http/errors';
 import type { Db } from '../store/db';
 import type { Relation } from './rules';
 
-export type UserRow = { id: string; handle: string; display_name: string; bio: string; created_at: Date };
+export type UserRow = {
+  id: string;
+  handle: string;
+  display_name: string;
+  bio: string;
+  created_at: Date;
+  avatar: string | null;
+};
 
-export const summary = (u: { id: string; handle: string; display_name: string }): UserSummary => ({
+/** Where a person's current picture is served (social/avatars.ts): a new version is a new URL. */
+export const avatarUrl = (userId: string, version: string) =>
+  `/api/avatars/${encodeURIComponent(userId)}/${version}.webp`;
+
+export const summary = (u: {
+  id: string;
+  handle: string;
+  display_name: string;
+  avatar?: string | null;
+}): UserSummary => ({
   id: u.id,
   handle: u.handle,
   displayName: u.display_name,
+  ...(u.avatar && { avatarUrl: avatarUrl(u.id, u.avatar) }),
 });
 
 export const publicUser = (u: UserRow) => ({ ...summary(u), bio: u.bio, createdAt: u.created_at.toISOString() });
@@ -17,7 +34,7 @@ export const publicUser = (u: UserRow) => ({ ...summary(u), bio: u.bio, createdA
 export async function findUser(db: Db, handle: string): Promise<UserRow> {
   const row = await db
     .selectFrom('users')
-    .select(['id', 'handle', 'display_name', 'bio', 'created_at'])
+    .select(['id', 'handle', 'display_name', 'bio', 'created_at', 'avatar'])
     .where('handle_lower', '=', handle.toLowerCase())
     .executeTakeFirst();
   if (!row) throw notFound(`user @${handle}`);
@@ -27,7 +44,7 @@ export async function findUser(db: Db, handle: string): Promise<UserRow> {
 export async function getUserById(db: Db, id: string): Promise<UserRow> {
   const row = await db
     .selectFrom('users')
-    .select(['id', 'handle', 'display_name', 'bio', 'created_at'])
+    .select(['id', 'handle', 'display_name', 'bio', 'created_at', 'avatar'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('user');
@@ -100,7 +117,11 @@ export async function followerCount(db: Db, userId: string): Promise<number> {
 /** Summaries of these users, by id (unknown ids are left out). */
 export async function summariesById(db: Db, ids: string[]): Promise<Map<string, UserSummary>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('users').select(['id', 'handle', 'display_name']).where('id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'handle', 'display_name', 'avatar'])
+    .where('id', 'in', ids)
+    .execute();
   return new Map(rows.map((r) => [r.id, summary(r)]));
 }
 

@@ -98,7 +98,7 @@ export async function userRoutes(app: FastifyInstance, { db, notifier, spaces }:
         let q = db
           .selectFrom('follows as f')
           .innerJoin('users as u', 'u.id', `f.${theirs}`)
-          .select(['u.id', 'u.handle', 'u.display_name'])
+          .select(['u.id', 'u.handle', 'u.display_name', 'u.avatar'])
           .where(`f.${mine}`, '=', user.id)
           .orderBy('u.id')
           .limit(limit + 1);

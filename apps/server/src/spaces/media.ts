@@ -264,11 +264,12 @@ export class SpaceMedia {
   async #flushSpeaking(spaceId: string, entry: { wanted: Map<string, boolean>; busy: boolean }) {
     entry.busy = true;
     try {
+      // Everything that arrived while the last commit ran goes in the next one, together.
       while (entry.wanted.size > 0) {
-        const [userId, speaking] = entry.wanted.entries().next().value as [string, boolean];
-        entry.wanted.delete(userId);
+        const batch = [...entry.wanted];
+        entry.wanted.clear();
         await this.spaces
-          .recordSpeaking(spaceId, userId, speaking)
+          .recordSpeaking(spaceId, batch)
           .catch((err) => this.log.warn({ err, spaceId }, 'recording a speaking change failed'));
       }
     } finally {

@@ -27,6 +27,7 @@ import { getPost } from '../social/posts';
 import { block, findUser, getUserById, summary } from '../social/users-store';
 import type { Db } from '../store/db';
 import type { TicketService } from '../tickets/service';
+import { ReactCache } from './react-cache';
 import {
   type CommandContext,
   decide,
@@ -35,13 +36,17 @@ import {
   decideSpeaking,
   decideSuspension,
   type Effect,
+  FREE,
   type Outcome,
   type Role,
   roleOf,
   stageChanged,
 } from './rules';
 import { decideCreate, decideMissed, type ScheduleLimits } from './schedule-rules';
-import { blockedByHost, countUpcoming, follows, liveHostedBy, liveInvolving, loadRoom } from './store';
+import { blockedByHost, blockedUsersOf, countUpcoming, follows, liveHostedBy, liveInvolving, loadRoom } from './store';
+
+/** How stale a reaction's view of a Space may be when another node changed it (see ReactCache). */
+const REACT_CACHE_MS = 2000;
 
 /** The bus channel of one Space: sequenced events, reactions and presence, for every node. */
 export const spaceChannel = (spaceId: string) => `space:${spaceId}`;
@@ -87,6 +92,7 @@ export function createSpaceService(services: SpaceDeps) {
     graceMinutes: config.SCHEDULE_GRACE_MINUTES,
   };
   const hooks: SpaceChangeHook[] = [];
+  const reactCache = new ReactCache(REACT_CACHE_MS);
   // Reactions: at most 10 per user per 5 s per node (a burst of applause, not a flood).
   const reactionTimes = new Map<string, number[]>();
   const reactionAllowed = (key: string) => {
@@ -194,7 +200,10 @@ export function createSpaceService(services: SpaceDeps) {
     // Ending their own Space is the one thing they may still do (safety/rules).
     if (viewer?.suspended && name !== 'end')
       throw new AppError(403, ErrorCode.suspended, 'your account is suspended: you cannot take part in Spaces');
-    const actor = viewer ? summary(await getUserById(db, viewer.id)) : null;
+    // The account as authentication read it (no second round trip for it).
+    const actor = viewer
+      ? summary({ id: viewer.id, handle: viewer.handle, display_name: viewer.displayName, avatar: viewer.avatar })
+      : null;
     const target = await resolveTarget(args);
     const post = name === 'pin' ? await getPost(db, String(args.postId)).catch(() => undefined) : undefined;
 
@@ -219,10 +228,30 @@ export function createSpaceService(services: SpaceDeps) {
       };
     };
 
-    // Reactions change no state: decide on an unlocked read and publish.
+    // Reactions change no state: decide on what the cache holds (no database round trip once warm) and publish.
     if (name === 'react') {
-      const { state, seq, hostId } = await loadRoom(db, spaceId);
-      const outcome = decide(name, args as never, await context(db, state, hostId));
+      const { state, seq, hostId } = await reactCache.room(spaceId, () => loadRoom(db, spaceId));
+      const actorId = actor?.id ?? null;
+      const blocked = actorId
+        ? (await reactCache.blockedBy(hostId, () => blockedUsersOf(db, hostId))).has(actorId)
+        : false;
+      const ticketed = await reactCache.ticketed(
+        spaceId,
+        async () => (await services.tickets.admission(db, spaceId, null)).ticketed,
+      );
+      const admission = ticketed ? await services.tickets.admission(db, spaceId, actorId) : FREE;
+      const outcome = decide(name, args as never, {
+        state,
+        actor,
+        role: roleOf(state, actorId, blocked, admission),
+        limits,
+        hostFollowsActor: false,
+        target: undefined,
+        post: undefined,
+        now: new Date().toISOString(),
+        clockNow: clock.now(),
+        schedule,
+      });
       if (!outcome.ok) throw new AppError(outcome.status, outcome.code, outcome.message);
       if (!actor || !reactionAllowed(`${spaceId}:${actor.id}`))
         throw new AppError(429, ErrorCode.rateLimited, 'too many reactions; wait a moment');
@@ -306,14 +335,32 @@ export function createSpaceService(services: SpaceDeps) {
       for (const hook of hooks) await hook(tx, { spaceId, hostId, before: state, after: next, seq: newSeq });
       return { seq: newSeq, published, effects: outcome.effects, hostId, state: next };
     });
+    reactCache.committed(spaceId, { state: result.state, seq: result.seq, hostId: result.hostId });
+    // A block from inside the Space (the speaking changes that make most commits leave the list alone).
+    if (result.effects.some((e) => e.kind === 'block')) reactCache.forgetBlocks(result.hostId);
     for (const p of result.published)
       await bus.publish(spaceChannel(spaceId), { type: 'event', seq: p.seq, event: p.event } satisfies SpaceBusMessage);
     return result;
   }
 
-  /** The media plane's word on who is speaking, through the same path as every command. */
-  async function recordSpeaking(spaceId: string, userId: string, speaking: boolean) {
-    await commit(spaceId, null, (_tx, state) => decideSpeaking(state, userId, speaking));
+  /**
+   * The media plane's word on who is speaking, through the same path as every command: all the
+   * changes waiting for a Space in one transaction (three talking speakers flip often; one
+   * transaction each kept the database, and the reactions behind it, busy).
+   */
+  async function recordSpeaking(spaceId: string, changes: Iterable<readonly [userId: string, speaking: boolean]>) {
+    const batch = [...changes];
+    await commit(spaceId, null, (_tx, state) => {
+      const events: RoomEvent[] = [];
+      let now = state;
+      for (const [userId, speaking] of batch) {
+        const outcome = decideSpeaking(now, userId, speaking);
+        if (!outcome.ok) continue;
+        events.push(...outcome.events);
+        now = outcome.events.reduce(applyEvent, now);
+      }
+      return { ok: true, events, effects: [] };
+    });
   }
 
   /** The missed-check job: a scheduled Space not started within the grace period, through the same path. */
@@ -339,6 +386,7 @@ export function createSpaceService(services: SpaceDeps) {
 
   /** A block from the host's profile reaches each of their live Spaces (and, by its events, the media). */
   async function enforceBlock(hostId: string, userId: string) {
+    reactCache.forgetBlocks(hostId);
     for (const spaceId of await liveHostedBy(db, hostId))
       await commit(spaceId, null, (_tx, state) => decideHostBlock(state, userId));
   }

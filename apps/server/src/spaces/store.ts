@@ -1,7 +1,8 @@
 import type { RoomState, SpaceSummary } from '@earshot/protocol';
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import { notFound } from '../http/errors';
 import type { Db } from '../store/db';
+import type { Database } from '../store/schema';
 
 /** Reads a Space's room state and sequence number (optionally locking the row: the one writer). */
 export async function loadRoom(db: Db, spaceId: string, lock = false) {
@@ -21,6 +22,12 @@ export async function blockedByHost(db: Db, hostId: string, userIds: string[]): 
     .where('blocker_id', '=', hostId)
     .where('blocked_id', 'in', userIds)
     .execute();
+  return new Set(rows.map((r) => r.blocked_id));
+}
+
+/** Everyone this host has blocked. */
+export async function blockedUsersOf(db: Db, hostId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('blocks').select('blocked_id').where('blocker_id', '=', hostId).execute();
   return new Set(rows.map((r) => r.blocked_id));
 }
 
@@ -84,8 +91,28 @@ export function summaryOf(state: RoomState, listenerCount: number): SpaceSummary
   return toSummary({ room: state, listener_count: listenerCount });
 }
 
-/** `q` as an ILIKE pattern that matches it literally anywhere. */
-const likeOf = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** `word` as an ILIKE pattern that matches it literally anywhere. */
+const likeOf = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * A search matches word by word: every word of `q` appears in the title or a topic, in any order
+ * ("audio night" finds "Open audio night" and "Night of audio"; a leading # is ignored).
+ */
+const matchesWords = (q: string) => (eb: ExpressionBuilder<Database, 'spaces'>) =>
+  eb.and(
+    q
+      .split(/\s+/)
+      .map((w) => w.replace(/^#+/, ''))
+      .filter(Boolean)
+      .slice(0, 8)
+      .map((word) => {
+        const like = likeOf(word);
+        return eb.or([
+          eb('title', 'ilike', like),
+          eb.exists(sql`(select 1 from unnest(spaces.topics) t where t ilike ${like})`),
+        ]);
+      }),
+  );
 
 /** Live Spaces, biggest audience first; `q` matches title or a topic, case-insensitively. */
 export async function listLive(db: Db, q: string | undefined, limit: number) {
@@ -97,13 +124,7 @@ export async function listLive(db: Db, q: string | undefined, limit: number) {
     .orderBy('started_at', 'desc')
     .limit(limit);
   if (q) {
-    const like = likeOf(q);
-    query = query.where((eb) =>
-      eb.or([
-        eb('title', 'ilike', like),
-        eb.exists(sql`(select 1 from unnest(spaces.topics) t where t ilike ${like})`),
-      ]),
-    );
+    query = query.where(matchesWords(q));
   }
   return (await query.execute()).map(toSummary);
 }
@@ -134,13 +155,7 @@ export async function listUpcoming(
     .limit(options.limit);
   if (options.hostId) query = query.where('host_id', '=', options.hostId);
   if (options.q) {
-    const like = likeOf(options.q);
-    query = query.where((eb) =>
-      eb.or([
-        eb('title', 'ilike', like),
-        eb.exists(sql`(select 1 from unnest(spaces.topics) t where t ilike ${like})`),
-      ]),
-    );
+    query = query.where(matchesWords(options.q));
   }
   return (await query.execute()).map((r) => ({ ...toSummary(r), youFollowHost: Boolean(r.followed) }));
 }

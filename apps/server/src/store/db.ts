@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { lockDataDir } from './lock';
 import { pglitePool } from './pglite-pool';
 import type { Database } from './schema';
 
@@ -30,6 +31,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export async function openStore(options: StoreOptions): Promise<Store> {
   let dialect: PostgresDialect;
   let engine: Store['engine'];
+  let release = () => {};
   if (options.databaseUrl) {
     engine = 'postgres';
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
@@ -43,17 +45,26 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     if (options.dataDir) {
       dataDir = path.resolve(options.dataDir, 'pglite');
       mkdirSync(dataDir, { recursive: true });
+      // PGlite does not guard its folder: a second process would open it too and lose its writes.
+      release = lockDataDir(dataDir);
     }
-    const lite = await PGlite.create(dataDir);
+    const lite = await PGlite.create(dataDir).catch((err) => {
+      release();
+      throw err;
+    });
     // biome-ignore lint/suspicious/noExplicitAny: the shim implements the subset of pg.Pool Kysely calls.
     dialect = new PostgresDialect({ pool: pglitePool(lite) as any });
   }
   const db = new Kysely<Database>({ dialect });
-  await migrate(db);
+  await migrate(db).catch(async (err) => {
+    await db.destroy();
+    release();
+    throw err;
+  });
   return {
     db,
     engine,
-    close: () => db.destroy(),
+    close: () => db.destroy().finally(release),
   };
 }
 

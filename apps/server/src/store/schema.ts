@@ -14,7 +14,10 @@ export interface Database {
     created_at: CreatedAt;
     moderator: Generated<boolean>;
     suspended_at: Date | null;
+    /** The current picture's version (avatars.version), null for initials. */
+    avatar: ColumnType<string | null, string | null | undefined, string | null>;
   };
+  avatars: { user_id: string; version: string; image: Buffer; created_at: CreatedAt };
   sessions: { token_hash: string; user_id: string; created_at: CreatedAt; expires_at: Date };
   api_tokens: {
     id: string;

@@ -1,9 +1,11 @@
 import { avatarColor, initials } from '../format';
 
-type Props = { handle: string; displayName: string; size?: 'sm' | 'md' | 'lg' };
+type Props = { handle: string; displayName: string; size?: 'sm' | 'md' | 'lg'; src?: string };
 
-/** A colored circle with the person's initials; decorative (the name is always next to it). */
-export function Avatar({ handle, displayName, size = 'md' }: Props) {
+/** The person's picture, or a colored circle with their initials; decorative (the name is always next to it). */
+export function Avatar({ handle, displayName, size = 'md', src }: Props) {
+  if (src)
+    return <img className={`avatar avatar-${size} avatar-image`} src={src} alt="" aria-hidden="true" loading="lazy" />;
   return (
     <span className={`avatar avatar-${size}`} style={{ backgroundColor: avatarColor(handle) }} aria-hidden="true">
       {initials(displayName || handle)}

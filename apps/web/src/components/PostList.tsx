@@ -8,7 +8,7 @@ export function PostItem({ post }: { post: Post }) {
   return (
     <article className="post" aria-label={`Post by ${author.displayName}`}>
       <Link href={`/u/${author.handle}`} className="post-avatar" tabIndex={-1} aria-hidden="true">
-        <Avatar handle={author.handle} displayName={author.displayName} size="sm" />
+        <Avatar handle={author.handle} displayName={author.displayName} size="sm" src={author.avatarUrl} />
       </Link>
       <div className="post-body">
         <header className="post-meta">

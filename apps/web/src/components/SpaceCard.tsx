@@ -32,7 +32,7 @@ export function SpaceCard({ space }: { space: SpaceSummary }) {
         <span className="space-card-people">
           <span className="avatar-stack" aria-hidden="true">
             {shown.map((u) => (
-              <Avatar key={u.id} handle={u.handle} displayName={u.displayName} size="sm" />
+              <Avatar key={u.id} handle={u.handle} displayName={u.displayName} size="sm" src={u.avatarUrl} />
             ))}
           </span>
           <span className="muted">
@@ -63,7 +63,12 @@ export function Bubbles({ spaces }: { spaces: SpaceSummary[] }) {
                 aria-label={`${space.title}, hosted by ${space.host.displayName}, ${listening(space.listenerCount)}`}
               >
                 <span className="fb-ring">
-                  <Avatar handle={space.host.handle} displayName={space.host.displayName} size="lg" />
+                  <Avatar
+                    handle={space.host.handle}
+                    displayName={space.host.displayName}
+                    size="lg"
+                    src={space.host.avatarUrl}
+                  />
                   {others > 0 && <span className="fb-more">+{others}</span>}
                 </span>
                 <span className="fb-title">{space.title}</span>

@@ -9,7 +9,7 @@ export function UserList({ users, empty }: { users: UserSummary[]; empty: string
       {users.map((user) => (
         <li key={user.id}>
           <Link href={`/u/${user.handle}`} className="user-row">
-            <Avatar handle={user.handle} displayName={user.displayName} size="sm" />
+            <Avatar handle={user.handle} displayName={user.displayName} size="sm" src={user.avatarUrl} />
             <span className="user-names">
               <span className="name">{user.displayName}</span>
               <span className="muted">@{user.handle}</span>

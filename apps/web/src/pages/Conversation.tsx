@@ -162,7 +162,7 @@ function Thread({ handle, myId }: { handle: string; myId: string }) {
         <Link href="/messages" className="back-link" aria-label="Back to inbox">
           ←
         </Link>
-        <Avatar handle={person.handle} displayName={person.displayName} size="sm" />
+        <Avatar handle={person.handle} displayName={person.displayName} size="sm" src={person.avatarUrl} />
         <h1>
           <Link href={`/u/${person.handle}`}>{person.displayName}</Link> <span className="muted">@{person.handle}</span>
         </h1>

@@ -5,10 +5,11 @@ import { api } from '../api';
 import { ComposePost } from '../components/ComposePost';
 import { PostList } from '../components/PostList';
 import { Bubbles, SpaceCard } from '../components/SpaceCard';
-import { ErrorNote, Loading } from '../components/Status';
+import { ErrorNote, Loading, LoadMore } from '../components/Status';
 import { UpcomingSpaces } from '../components/UpcomingSpaces';
 import { useSession } from '../session';
 import { useLoad } from '../use-load';
+import { usePaged } from '../use-paged';
 import { useTitle } from '../use-title';
 
 const REFRESH_MS = 30_000;
@@ -85,6 +86,36 @@ function FollowBubbles() {
   return <Bubbles spaces={bubbles.data} />;
 }
 
+/** Posts of the people you follow, newest first, a page at a time. */
+function Timeline() {
+  const posts = usePaged('timeline', (page) => api.timeline(page));
+  return (
+    <section aria-labelledby="timeline-heading" className="section timeline">
+      <h2 id="timeline-heading">From people you follow</h2>
+      {posts.state === 'loading' ? (
+        <Loading />
+      ) : posts.state === 'error' ? (
+        <ErrorNote error={posts.error}>
+          <button type="button" className="button small secondary" onClick={() => void posts.reload()}>
+            Try again
+          </button>
+        </ErrorNote>
+      ) : (
+        <>
+          <PostList posts={posts.items} empty="Nothing yet. Follow people to see their posts here." />
+          <LoadMore
+            hasMore={!!posts.nextCursor}
+            loading={posts.loadingMore}
+            error={posts.moreError}
+            onClick={posts.loadMore}
+            label="More posts"
+          />
+        </>
+      )}
+    </section>
+  );
+}
+
 function Welcome() {
   return (
     <>
@@ -130,6 +161,7 @@ export function HomePage() {
           <PostList posts={posted} empty="" />
         </section>
       )}
+      <Timeline />
       <nav className="card quick-links" aria-label="Shortcuts">
         <Link href={`/u/${user.handle}`}>Your profile</Link>
         <Link href="/settings">Settings</Link>

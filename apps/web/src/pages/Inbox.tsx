@@ -57,7 +57,7 @@ function Inbox({ myId }: { myId: string }) {
         return (
           <li key={c.with.id} data-testid="conversation">
             <Link href={`/messages/${c.with.handle}`} className={c.unread > 0 ? 'conversation unread' : 'conversation'}>
-              <Avatar handle={c.with.handle} displayName={c.with.displayName} />
+              <Avatar handle={c.with.handle} displayName={c.with.displayName} src={c.with.avatarUrl} />
               <span className="conversation-main">
                 <span className="conversation-top">
                   <span className="name">{c.with.displayName}</span>

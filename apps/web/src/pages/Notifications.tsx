@@ -18,7 +18,7 @@ function NotificationItem({ n }: { n: Notification }) {
   const body = (
     <>
       {n.actor ? (
-        <Avatar handle={n.actor.handle} displayName={n.actor.displayName} size="sm" />
+        <Avatar handle={n.actor.handle} displayName={n.actor.displayName} size="sm" src={n.actor.avatarUrl} />
       ) : (
         <span className="avatar avatar-sm" aria-hidden="true" />
       )}

@@ -80,7 +80,7 @@ export function ProfilePage({ handle }: { handle: string }) {
     <>
       <section className="card profile" aria-labelledby="profile-name">
         <div className="profile-head">
-          <Avatar handle={p.handle} displayName={p.displayName} size="lg" />
+          <Avatar handle={p.handle} displayName={p.displayName} size="lg" src={p.avatarUrl} />
           <div className="profile-names">
             <h1 id="profile-name">{p.displayName}</h1>
             <p className="muted">

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useAnnounce } from '../announcer';
 import { api } from '../api';
+import { AvatarUpload } from '../components/AvatarUpload';
 import { SignInPrompt } from '../components/SignInPrompt';
 import { ErrorNote, Loading } from '../components/Status';
 import { NotificationSettings } from '../pwa/NotificationSettings';
@@ -249,6 +250,7 @@ export function SettingsPage() {
       <h1 className="page-title">Settings</h1>
       <section className="card">
         <ProfileForm user={user} onSaved={setUser} />
+        <AvatarUpload user={user} onSaved={setUser} />
       </section>
       <NotificationSettings />
       <section className="card">
