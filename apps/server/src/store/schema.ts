@@ -15,6 +15,14 @@ export interface Database {
     moderator: Generated<boolean>;
     suspended_at: Date | null;
   };
+  idempotency_keys: {
+    user_id: string;
+    key: string;
+    request: string;
+    status: number | null;
+    body: string | null;
+    created_at: ColumnType<Date, Date | undefined, Date>;
+  };
   sessions: { token_hash: string; user_id: string; created_at: CreatedAt; expires_at: Date };
   api_tokens: {
     id: string;
