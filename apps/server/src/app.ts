@@ -245,6 +245,8 @@ export async function createEarshot(
   ]) {
     await app.register(async (scope) => routes(scope, services));
   }
+  // A crash (SIGKILL, power) left speaking flags and listener counts of a node that is gone.
+  await spaces.clearAfterRestart(!config.REDIS_URL);
   await services.recordings.scheduleRetention();
   const absence = hostAbsence({
     db: store.db,
