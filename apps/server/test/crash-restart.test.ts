@@ -13,8 +13,8 @@ describe('a crash mid-Space (SIGKILL) and a restart on the same data', () => {
   it('clears who was speaking and who was listening: nobody is, until they come back', async (t) => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'earshot-crash-'));
     t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-    // One node (no Redis): nobody else can be counting listeners.
-    const env = { DATA_DIR: dataDir, CAPTIONS_ENGINE: 'off', REDIS_URL: '' };
+    // One node (no Redis: nobody else can be counting listeners), embedded: the restart finds the same data.
+    const env = { DATABASE_URL: '', DATA_DIR: dataDir, CAPTIONS_ENGINE: 'off', REDIS_URL: '' };
     const server = await spawnServer(env);
     t.after(() => server.kill('SIGKILL'));
     const host = await signUp(server.url, 'cr_host');
