@@ -122,6 +122,7 @@ describe('dependency outages', () => {
       logs.some((l) => l?.code === 'redis_unavailable'),
       'the outage was logged with its code',
     );
+    assert.ok(!server.stdout.some((line) => line.includes(password)), 'the Redis password is in no log line');
   });
 
   it('PostgreSQL away (its role set NOLOGIN, its sessions ended): 503 and nothing changed, then all recovers', async (t) => {

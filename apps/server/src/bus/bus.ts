@@ -128,7 +128,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 export function watchConnection(redis: Redis, log: FastifyBaseLogger, role: string, onRecover?: () => void) {
   let logged = false;
   let lost = false;
-  redis.on('error', (err: Error) => {
+  redis.on('error', (error: Error) => {
+    // Not the error itself: ioredis attaches the failed command, and a failed HELLO carries the
+    // password from REDIS_URL.
+    const err = { type: error.name, message: error.message, code: (error as { code?: string }).code };
     if (logged) return log.debug({ err, role }, 'redis still unreachable');
     logged = true;
     log.error({ err, code: 'redis_unavailable', role }, 'redis is unreachable; retrying');
