@@ -21,6 +21,7 @@ const OWNERS: Record<string, string> = {
   notifications: 'social',
   sessions: 'http',
   api_tokens: 'http',
+  idempotency_keys: 'http',
   jobs: 'jobs',
   spaces: 'spaces',
   space_stage: 'spaces',

@@ -9,7 +9,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Redis } from 'ioredis';
-import { type Bus, memoryBus, redisBus } from './bus/bus';
+import { type Bus, memoryBus, redisBus, watchConnection } from './bus/bus';
 import { Captioner } from './captions/captioner';
 import { CAPTIONS_SINK } from './captions/feed-sink';
 import { captionsRoutes } from './captions/routes';
@@ -20,6 +20,7 @@ import type { Services } from './context';
 import { installAuth, redactSecrets } from './http/auth';
 import { installErrorHandling } from './http/errors';
 import { installSecurityHeaders } from './http/headers';
+import { installIdempotency } from './http/idempotency';
 import { refuseControlCharacters } from './http/input';
 import { JobRunner } from './jobs/jobs';
 import { Limits, tooMany } from './limits/limits';
@@ -128,8 +129,13 @@ export async function createEarshot(
     await store.close();
     throw err;
   });
-  const bus: Bus = config.REDIS_URL ? redisBus(config.REDIS_URL, config.REDIS_PREFIX) : memoryBus();
-  const rateLimitRedis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+  const bus: Bus = config.REDIS_URL ? redisBus(config.REDIS_URL, config.REDIS_PREFIX, app.log) : memoryBus();
+  // No offline queue: with Redis away a limit falls back to this node's own count at once
+  // (rate-limiter-flexible's insurance limiter) instead of holding the request.
+  const rateLimitRedis = config.REDIS_URL
+    ? new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : undefined;
+  if (rateLimitRedis) watchConnection(rateLimitRedis, app.log, 'rate limits');
   const clock = options.clock ?? systemClock;
   // Built first: each capability registers its own job kinds on it.
   const jobs = new JobRunner(store.db, clock, app.log);
@@ -215,10 +221,13 @@ export async function createEarshot(
   await app.register(fastifyRateLimit, {
     global: false,
     ...(rateLimitRedis && { redis: rateLimitRedis, nameSpace: `${config.REDIS_PREFIX}ratelimit:` }),
+    // Redis unreachable: sign-up and log-in go on (log-ins stay throttled per handle+IP in memory).
+    skipOnError: true,
     errorResponseBuilder: (_req, ctx) => tooMany('attempts', ctx.ttl),
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   installAuth(app, store.db, config.PUBLIC_URL, config.MODERATORS);
+  installIdempotency(app, store.db);
   refuseControlCharacters(app);
   installSecurityHeaders(app);
 
@@ -240,6 +249,8 @@ export async function createEarshot(
   ]) {
     await app.register(async (scope) => routes(scope, services));
   }
+  // A crash (SIGKILL, power) left speaking flags and listener counts of a node that is gone.
+  await spaces.clearAfterRestart(!config.REDIS_URL);
   await services.recordings.scheduleRetention();
   const absence = hostAbsence({
     db: store.db,

@@ -15,7 +15,10 @@ describe('operations', () => {
   it('health and readiness', async () => {
     const c = new Client(server.url);
     assert.deepEqual((await c.get('/api/health')).body, { ok: true });
-    assert.deepEqual((await c.get('/api/ready')).body, { ok: true });
+    // Each dependency on its own: the database, the bus (Redis, or in-memory) and the media plane.
+    const ready = await c.get('/api/ready');
+    assert.equal(ready.status, 200);
+    assert.deepEqual(ready.body, { ok: true, db: 'ok', bus: 'ok', media: 'ok' });
   });
 
   it('Prometheus metrics count requests by route', async () => {

@@ -29,4 +29,8 @@ export const ErrorCode = {
   invalidCredentials: 'invalid_credentials',
   rateLimited: 'rate_limited',
   internal: 'internal',
+  /** A service the server needs (its database) is unreachable: nothing was changed; retry later. */
+  unavailable: 'unavailable',
+  /** An Idempotency-Key used again for another request (another route or body). */
+  idempotencyKeyReused: 'idempotency_key_reused',
 } as const;

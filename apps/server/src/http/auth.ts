@@ -35,6 +35,8 @@ export const redactSecrets = (url: string) => url.replace(/([?&]token=)[^&#]*/gi
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('base64url');
 
+const PROBES = new Set(['/api/health', '/api/ready']);
+
 /** The signed-in viewer, or 401. */
 export function requireViewer(request: FastifyRequest): Viewer {
   if (!request.viewer) throw unauthenticated();
@@ -209,6 +211,8 @@ export function installAuth(
   app.decorateRequest('viewer', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return; // the web app's files need no viewer
+    // Probes need no viewer either: readiness must answer (503, which part is down) without the database.
+    if (PROBES.has(request.url)) return;
     if (isCrossOrigin(request, publicOrigin))
       throw new AppError(
         403,

@@ -23,6 +23,38 @@ export const errorBody = (code: string, message: string, details?: AppError['det
   error: { code, message, ...details },
 });
 
+// PostgreSQL's codes for "cannot reach or stay connected" (class 08, shutdown, log-in refused,
+// too many connections), and the socket errors of a server that is gone.
+const unreachableCodes = new Set(['57P01', '57P02', '57P03', '28000', '28P01', '53300', '53400']);
+const socketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+const lostConnection = /connection terminated|timeout exceeded when trying to connect|not queryable/i;
+
+/** Whether `err` says the database is unreachable (then nothing was committed: a 503, not a 500). */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 3;
+    depth++
+  ) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (code.startsWith('08') || unreachableCodes.has(code) || socketCodes.has(code)) return true;
+    if (typeof e.message === 'string' && lostConnection.test(e.message)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
+export const unavailable = () =>
+  new AppError(503, ErrorCode.unavailable, 'the database is unreachable: nothing was changed; try again shortly', {
+    retryAfter: 5,
+  });
+
+/** The error a client is told about `err`: itself, a 503 for an unreachable database, or null (a bug: 500). */
+export function clientError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  return isDatabaseUnreachable(err) ? unavailable() : null;
+}
+
 /** The socket form of an error: `{type:'error', id?, error}`. */
 export const socketError = (err: AppError, id?: string) => ({
   type: 'error' as const,
@@ -36,9 +68,12 @@ export const socketError = (err: AppError, id?: string) => ({
  */
 export function installErrorHandling(app: FastifyInstance, spaIndex?: string) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof AppError) {
-      if (err.details?.retryAfter) reply.header('Retry-After', String(err.details.retryAfter));
-      return reply.status(err.status).send(errorBody(err.code, err.message, err.details));
+    if (!(err instanceof AppError) && isDatabaseUnreachable(err))
+      request.log.warn({ err, code: 'database_unavailable' }, 'the database is unreachable');
+    const known = clientError(err);
+    if (known) {
+      if (known.details?.retryAfter) reply.header('Retry-After', String(known.details.retryAfter));
+      return reply.status(known.status).send(errorBody(known.code, known.message, known.details));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => {
@@ -67,11 +102,11 @@ export function installErrorHandling(app: FastifyInstance, spaIndex?: string) {
         'unsupported content type; send application/json',
       ],
     };
-    const known = frameworkCodes[err.code];
-    if (known) return reply.status(status).send(errorBody(known[0], known[1]));
+    const framework = frameworkCodes[err.code];
+    if (framework) return reply.status(status).send(errorBody(framework[0], framework[1]));
     if (status === 429) return reply.status(429).send(errorBody(ErrorCode.rateLimited, err.message));
     if (status < 500) return reply.status(status).send(errorBody(ErrorCode.invalidRequest, err.message));
-    request.log.error({ err }, 'request failed');
+    request.log.error({ err, code: ErrorCode.internal }, 'request failed');
     return reply.status(500).send(errorBody(ErrorCode.internal, 'something went wrong on our side'));
   });
   app.setNotFoundHandler((request, reply) => {

@@ -106,7 +106,7 @@ export class JobRunner {
     try {
       while (!this.#stopped) {
         const job = await this.#claim().catch((err) => {
-          this.log.warn({ err }, 'jobs could not be read');
+          this.log.warn({ err, code: 'jobs_unreadable' }, 'jobs could not be read');
           return undefined;
         });
         if (!job) break;

@@ -1,13 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { z } from 'zod';
 import type { Services } from '../context';
 import { errorBody } from '../http/errors';
 
 /** Health, readiness and Prometheus metrics. Each app has its own registry (tests run several). */
-export async function opsRoutes(app: FastifyInstance, { db, media, push, config }: Services) {
+export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, config }: Services) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'earshot_' });
   const requests = new Counter({
@@ -116,15 +117,38 @@ export async function opsRoutes(app: FastifyInstance, { db, media, push, config 
       ok: true as const,
     }),
   );
-  r.get('/api/ready', { schema: { tags: ['ops'] } }, async (request, reply) => {
-    try {
-      await db.selectFrom('users').select('id').limit(1).execute();
-      return { ok: true };
-    } catch (err) {
-      request.log.warn({ err }, 'database not reachable');
-      return reply.status(503).send(errorBody('not_ready', 'the database is not reachable'));
-    }
-  });
+  // Each dependency on its own, so an operator (or a load balancer) sees which one is away.
+  r.get(
+    '/api/ready',
+    {
+      schema: {
+        tags: ['ops'],
+        response: { '2xx': Readiness, 503: Readiness },
+      },
+    },
+    async (request, reply) => {
+      const [dbUp, busUp] = await Promise.all([
+        within(2000, sql`select 1`.execute(db)).then(
+          () => true,
+          (err) => {
+            request.log.warn({ err, code: 'database_unavailable' }, 'readiness: the database is unreachable');
+            return false;
+          },
+        ),
+        within(2000, bus.reachable()).catch(() => false),
+      ]);
+      const workers = media.stats().workers;
+      const running = workers.filter((w) => w.pid !== null).length;
+      const mediaState = running === workers.length ? 'ok' : running > 0 ? 'degraded' : 'down';
+      const body = {
+        ok: dbUp && busUp && mediaState !== 'down',
+        db: dbUp ? 'ok' : 'down',
+        bus: busUp ? 'ok' : 'down',
+        media: mediaState,
+      } as const;
+      return reply.status(body.ok ? 200 : 503).send(body);
+    },
+  );
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
     // Metrics tell who uses what: a scraper with the token, or (no token set) this machine only.
     if (config.METRICS_TOKEN) {
@@ -140,5 +164,21 @@ export async function opsRoutes(app: FastifyInstance, { db, media, push, config 
     return registry.metrics();
   });
 }
+
+const Readiness = z.object({
+  ok: z.boolean(),
+  db: z.enum(['ok', 'down']),
+  /** Redis (always ok with the in-memory bus). */
+  bus: z.enum(['ok', 'down']),
+  /** The media workers: ok (all running, or media in-process), degraded (some restarting), down (none). */
+  media: z.enum(['ok', 'degraded', 'down']),
+});
+
+/** Rejects when `promise` takes longer than `ms` (a database that hangs rather than refuses). */
+const within = <T>(ms: number, promise: Promise<T>) =>
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 
 const isLoopback = (ip: string) => ip === '::1' || /^(::ffff:)?127\./.test(ip);

@@ -12,7 +12,7 @@ const send = (socket: WebSocket, message: ServerMessage) => {
 };
 
 /** Close codes in the private range, so clients can tell why they were let go. */
-export const CloseCode = { unauthenticated: 4401 } as const;
+export const CloseCode = { unauthenticated: 4401, reconnect: 1012 } as const;
 
 /**
  * `GET /api/ws`: one socket per open app tab. Pushes the user's notifications and DMs, from
@@ -34,6 +34,11 @@ export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier, 
   }, config.WS_HEARTBEAT_MS);
   heartbeat.unref();
   app.addHook('onClose', async () => clearInterval(heartbeat));
+  // Redis was away: DMs and notifications from other nodes were lost on the way. Reconnecting
+  // clients read them afresh (and get a new unread count in `hello`).
+  bus.onRecover(() => {
+    for (const socket of alive.keys()) socket.close(CloseCode.reconnect, 'events were missed; reconnect');
+  });
 
   app.get('/api/ws', { websocket: true, schema: { tags: ['realtime'], hide: true } }, async (socket, request) => {
     const viewer = request.viewer;

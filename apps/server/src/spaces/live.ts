@@ -87,6 +87,17 @@ export class SpaceHub {
         });
     }, HEARTBEAT_MS);
     this.#heartbeat.unref();
+    // Redis was away: events of other nodes did not arrive. Read what was missed from the log.
+    bus.onRecover(() => {
+      for (const p of this.#feeds.values())
+        void p
+          .then(async (feed) => {
+            const { seq } = await this.service.load(feed.spaceId);
+            if (seq > feed.lastSeq) await this.#catchUp(feed, seq);
+            this.#announce(feed);
+          })
+          .catch((err) => this.log.warn({ err, code: 'catch_up_failed' }, 'catching up after a bus outage failed'));
+    });
   }
 
   /** Adds a socket to a Space: sends the snapshot (or the missed events after `since`), then live events. */
@@ -194,7 +205,10 @@ export class SpaceHub {
 
   /** A message lost between nodes: read the missing events from the log. */
   async #fillGap(feed: RoomFeed) {
-    const upTo = Math.max(...feed.pending.keys());
+    await this.#catchUp(feed, Math.max(...feed.pending.keys()));
+  }
+
+  async #catchUp(feed: RoomFeed, upTo: number) {
     const events = await this.service.eventsSince(feed.spaceId, feed.lastSeq, upTo).catch(() => null);
     for (const e of events ?? []) this.#onEvent(feed, e.seq, e.event);
   }

@@ -15,7 +15,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../context';
 import { requireViewer } from '../http/auth';
-import { AppError, errorBody, socketError } from '../http/errors';
+import { AppError, clientError, errorBody, socketError } from '../http/errors';
 import { controlCharacterError, hasControlCharacter } from '../http/input';
 import { tooMany } from '../limits/limits';
 import { scheduleRoutes } from '../schedule/routes';
@@ -207,8 +207,9 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
         spaces.run(spaceId, request.viewer, message.name, message.args, request.ip).then(
           ({ seq }) => reply({ type: 'ack', id: message.id, seq }),
           (err: unknown) => {
-            if (err instanceof AppError) return reply(socketError(err, message.id));
-            request.log.error({ err }, 'space command failed');
+            const known = clientError(err);
+            if (known) return reply(socketError(known, message.id));
+            request.log.error({ err, code: ErrorCode.internal }, 'space command failed');
             reply({
               type: 'error',
               id: message.id,

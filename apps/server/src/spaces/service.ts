@@ -363,6 +363,31 @@ export function createSpaceService(services: SpaceDeps) {
     });
   }
 
+  /**
+   * At start, what a crash left in the stored rooms: nobody speaks yet (this node's media plane is
+   * new; the flags come back with the first audio), through the one command path. With no other
+   * node (`alone`: no Redis) nobody listens yet either; with Redis the other nodes' announcements
+   * set the count again. Live Spaces stay live: their hosts may come back.
+   */
+  async function clearAfterRestart(alone: boolean) {
+    const live = await db.selectFrom('spaces').select(['id', 'room']).where('status', '=', 'live').execute();
+    for (const { id, room } of live) {
+      const speaking = (room as RoomState).stage.filter((m) => m.speaking);
+      if (speaking.length)
+        await recordSpeaking(
+          id,
+          speaking.map((m) => [m.user.id, false] as const),
+        );
+    }
+    if (alone)
+      await db
+        .updateTable('spaces')
+        .set({ listener_count: 0 })
+        .where('status', '=', 'live')
+        .where('listener_count', '>', 0)
+        .execute();
+  }
+
   /** The missed-check job: a scheduled Space not started within the grace period, through the same path. */
   async function markMissedIfLate(spaceId: string) {
     await commit(spaceId, null, (_tx, state) => decideMissed(state, clock.now(), schedule.graceMinutes));
@@ -472,6 +497,7 @@ export function createSpaceService(services: SpaceDeps) {
     load: (spaceId: string) => loadRoom(db, spaceId),
     standing,
     recordSpeaking,
+    clearAfterRestart,
     markMissedIfLate,
     endIfHostsAbsent,
     /** Registers work to do in the transaction of every change (see SpaceChangeHook). */

@@ -19,17 +19,29 @@ export function pglitePool(db: PGlite) {
     },
     release() {},
   };
+  let closing = false;
   return {
     async connect() {
+      if (closing) throw new Error('the database is closing');
       let release!: () => void;
       const previous = tail;
       tail = new Promise<void>((resolve) => {
         release = resolve;
       });
       await previous;
+      // PGlite answers inside a microtask, so a queue of transactions would run back to back
+      // without the event loop ever turning: no I/O, no timers, no SIGTERM handler until the
+      // whole flood is done (the server once ignored SIGTERM for minutes). Yield between them.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (closing) {
+        release();
+        throw new Error('the database is closing');
+      }
       return { ...client, release };
     },
     async end() {
+      // Work still queued was never answered: it is refused; what runs now finishes.
+      closing = true;
       await tail;
       await db.close();
     },

@@ -18,6 +18,14 @@ export interface Database {
     avatar: ColumnType<string | null, string | null | undefined, string | null>;
   };
   avatars: { user_id: string; version: string; image: Buffer; created_at: CreatedAt };
+  idempotency_keys: {
+    user_id: string;
+    key: string;
+    request: string;
+    status: number | null;
+    body: string | null;
+    created_at: ColumnType<Date, Date | undefined, Date>;
+  };
   sessions: { token_hash: string; user_id: string; created_at: CreatedAt; expires_at: Date };
   api_tokens: {
     id: string;
