@@ -17,7 +17,7 @@ import type { Services } from '../context';
 import { requireViewer } from '../http/auth';
 import { AppError, clientError, errorBody, socketError } from '../http/errors';
 import { controlCharacterError, hasControlCharacter } from '../http/input';
-import { tooMany } from '../limits/limits';
+import { OpenPerKey } from '../limits/open-per-key';
 import { scheduleRoutes } from '../schedule/routes';
 import { remindersOf } from '../schedule/store';
 import { findUser, getUserById, summary } from '../social/users-store';
@@ -153,10 +153,9 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
 
   /** Refuses removed, blocked and unticketed people before the socket opens (HTTP 403), and unknown Spaces (404). */
   // Signed-out sockets per IP on this node: 300 made-up `?client=` tabs once put a Space first in discovery.
-  const anonymousSockets = new Map<string, number>();
+  const anonymousSockets = new OpenPerKey(config.ANON_SOCKETS_PER_IP, 'signed-out connections from your address');
   const mayJoin = async (request: FastifyRequest<{ Params: { id: string } }>) => {
-    if (!request.viewer && (anonymousSockets.get(request.ip) ?? 0) >= config.ANON_SOCKETS_PER_IP)
-      throw tooMany('signed-out connections from your address', 10_000);
+    if (!request.viewer) anonymousSockets.check(request.ip);
     const { role } = await spaces.standing(request.params.id, request.viewer?.id ?? null);
     if (role === 'removed') throw new AppError(403, ErrorCode.forbidden, 'you were removed from this Space');
     if (role === 'blocked') throw new AppError(403, ErrorCode.forbidden, 'the host has blocked you');
@@ -171,20 +170,8 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
     { websocket: true, preValidation: mayJoin, schema: { hide: true } },
     async (socket, request) => {
       const spaceId = request.params.id;
-      if (!request.viewer) {
-        const ip = request.ip;
-        anonymousSockets.set(ip, (anonymousSockets.get(ip) ?? 0) + 1);
-        socket.on('close', () => {
-          const left = (anonymousSockets.get(ip) ?? 1) - 1;
-          if (left > 0) anonymousSockets.set(ip, left);
-          else anonymousSockets.delete(ip);
-        });
-      }
-      const viewer = request.viewer ? summary(await getUserById(db, request.viewer.id)) : null;
-      // Presence is per person; anonymous listeners may name their tab (?client=) to survive reconnects.
-      const client = typeof request.query.client === 'string' ? request.query.client.slice(0, 64) : '';
-      const presenceKey = viewer ? `user:${viewer.id}` : `anon:${client || Math.random().toString(36).slice(2)}`;
-      const since = Number.parseInt(request.query.since ?? '', 10);
+      if (!request.viewer) socket.on('close', anonymousSockets.take(request.ip));
+      // Before the first await: a message sent right after the socket opens must find a listener.
       const reply = (m: object) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
       };
@@ -218,6 +205,11 @@ export async function spaceRoutes(app: FastifyInstance, services: Services) {
           },
         );
       });
+      const viewer = request.viewer ? summary(await getUserById(db, request.viewer.id)) : null;
+      // Presence is per person; anonymous listeners may name their tab (?client=) to survive reconnects.
+      const client = typeof request.query.client === 'string' ? request.query.client.slice(0, 64) : '';
+      const presenceKey = viewer ? `user:${viewer.id}` : `anon:${client || Math.random().toString(36).slice(2)}`;
+      const since = Number.parseInt(request.query.since ?? '', 10);
       await hub.join(spaceId, socket, viewer, presenceKey, Number.isFinite(since) ? since : undefined);
     },
   );
