@@ -16,14 +16,14 @@ module.exports = {
       severity: 'error',
       comment:
         'media/ is a service addressed by ids: it imports only media/, the protocol package, its WebRTC engine, its Opus codec (the mix) ' +
-        'and fMP4 container (LL-HLS) (no users, Spaces, HTTP, recording or captions). Sinks are loaded by module name at run time.',
+        'and fMP4 container (LL-HLS), and ipaddr.js (which candidate addresses it may probe) (no users, Spaces, HTTP, recording or captions). Sinks are loaded by module name at run time.',
       from: { path: '^apps/server/src/media/' },
       to: {
         dependencyTypesNot: ['core'],
         pathNot: [
           '^apps/server/src/media/',
           '^packages/protocol/',
-          '^node_modules/(node-datachannel|@evan/opus|@earshot/protocol|mediabunny)/',
+          '^node_modules/(node-datachannel|@evan/opus|@earshot/protocol|mediabunny|ipaddr\\.js)/',
         ],
       },
     },

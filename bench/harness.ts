@@ -30,6 +30,7 @@ export async function startServer(env: Record<string, string> = {}) {
         // Load clients all come from 127.0.0.1 (the flood bench sets its own budgets).
         RATE_LIMITS: 'off',
         ANON_SOCKETS_PER_IP: '100000',
+        ANON_WHEP_PER_IP: '100000',
         ...env,
       },
       stdio: ['ignore', 'inherit', 'inherit'],

@@ -15,7 +15,7 @@ import { CAPTIONS_SINK } from './captions/feed-sink';
 import { captionsRoutes } from './captions/routes';
 import { CaptionsWorker } from './captions/worker-client';
 import { type Clock, systemClock } from './clock';
-import type { Config } from './config';
+import { type Config, iceAllowsPrivate } from './config';
 import type { Services } from './context';
 import { installAuth, redactSecrets } from './http/auth';
 import { installErrorHandling } from './http/errors';
@@ -110,6 +110,7 @@ export async function createEarshot(
     bindAddress: config.MEDIA_BIND_ADDRESS,
     publicIp: config.MEDIA_PUBLIC_IP,
     iceServers: config.ICE_SERVERS,
+    privateCandidates: iceAllowsPrivate(config),
     answerTimeoutMs: 5000,
     peerTimeoutMs: config.MEDIA_PEER_TIMEOUT_MS,
     mixFrameMs: config.MIX_FRAME_MS,
@@ -179,7 +180,7 @@ export async function createEarshot(
     captioner,
     spaces,
     push: await createPushService({ db: store.db, config, notifier, log: app.log }),
-    spaceMedia: new SpaceMedia(media, spaces, bus, app.log, hls),
+    spaceMedia: new SpaceMedia(media, spaces, bus, app.log, hls, config.ANON_WHEP_PER_IP),
     spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log),
     tickets,
     limits,

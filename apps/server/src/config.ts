@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { parseBudgets } from './limits/limits';
 
@@ -113,6 +114,8 @@ export const ConfigSchema = z
       .default(10),
     /** Signed-out live-socket connections one IP address may hold on one node. */
     ANON_SOCKETS_PER_IP: z.coerce.number().int().min(1).default(20),
+    /** Signed-out WHEP (listening) sessions one IP address may hold on one node. */
+    ANON_WHEP_PER_IP: z.coerce.number().int().min(1).default(20),
     /** The one UDP port every WebRTC peer uses (0 = any free port, for tests). */
     MEDIA_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
     /** Media worker processes, each on its own UDP port from MEDIA_PORT up; 0 runs media in the main process. */
@@ -136,6 +139,11 @@ export const ConfigSchema = z
       .default('20')
       .transform(Number)
       .pipe(z.union([z.literal(20), z.literal(60)])),
+    /**
+     * Whether the media plane sends ICE checks to loopback, private and link-local candidates of
+     * offers. auto: only when PUBLIC_URL is unset or names such an address or localhost (a local run).
+     */
+    ICE_ALLOW_PRIVATE: z.enum(['auto', 'true', 'false']).default('auto'),
     /** A media peer that sends nothing at all (not even ICE consent checks) this long is closed. */
     MEDIA_PEER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
     /** Where recordings are kept (speaker tracks and mixdowns); unset = DATA_DIR/recordings. */
@@ -230,6 +238,15 @@ export const ConfigSchema = z
 export type Config = z.infer<typeof ConfigSchema>;
 
 export class ConfigError extends Error {}
+
+/** ICE_ALLOW_PRIVATE decided: a server people reach at a public name probes only public addresses. */
+export function iceAllowsPrivate(config: Pick<Config, 'ICE_ALLOW_PRIVATE' | 'PUBLIC_URL'>): boolean {
+  if (config.ICE_ALLOW_PRIVATE !== 'auto') return config.ICE_ALLOW_PRIVATE === 'true';
+  if (!config.PUBLIC_URL) return true;
+  const host = new URL(config.PUBLIC_URL).hostname.replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  return ipaddr.isValid(host) && ipaddr.process(host).range() !== 'unicast';
+}
 
 /** Reads config from an env-like record; throws ConfigError listing every bad value. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {

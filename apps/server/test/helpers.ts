@@ -30,6 +30,7 @@ export async function testEnv(env: Record<string, string> = {}) {
     // Every test client comes from 127.0.0.1: the per-IP budgets would join unrelated tests.
     RATE_LIMITS: 'off',
     ANON_SOCKETS_PER_IP: '10000',
+    ANON_WHEP_PER_IP: '10000',
     RECORDINGS_DIR: path.join(tmpdir(), `earshot-recordings-${runId}`),
     ...env,
   };

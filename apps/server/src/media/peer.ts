@@ -11,6 +11,8 @@ export interface PeerSettings {
   iceServers: string[];
   /** Announced instead of the machine's own addresses in answers. */
   publicIp?: string;
+  /** Probe offered candidates at loopback, private and link-local addresses too (see mayProbe). */
+  privateCandidates: boolean;
   /** Offers are answered within this time or refused. */
   answerTimeoutMs: number;
 }

@@ -76,7 +76,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
 
   /** Answers a WHIP offer. Throws SdpError for an offer we cannot serve, before any peer exists. */
   async publish(offerSdp: string, options: { key: string; slot: number; muted: boolean }) {
-    const offer = parsePublishOffer(offerSdp);
+    const offer = parsePublishOffer(offerSdp, this.settings.privateCandidates);
     this.#assertOpen();
     const publisher = new Publisher(this.settings, this.onError, options.key, options.slot, offer, (from, packet) =>
       this.#forward(from, packet),
@@ -95,7 +95,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
 
   /** Answers a WHEP offer. */
   async subscribe(offerSdp: string, options: { key: string }) {
-    const offer = parseListenOffer(offerSdp);
+    const offer = parseListenOffer(offerSdp, this.settings.privateCandidates);
     this.#assertOpen();
     const subscriber = new Subscriber(this.settings, this.onError, options.key, offer);
     this.#subscribers.add(subscriber);

@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js';
+
 /**
  * Reading and trimming SDP offers before they reach node-datachannel: an offer we cannot serve is
  * refused with a reason here, so no peer connection is ever made for it. Trimming keeps only Opus
@@ -6,6 +8,8 @@
 
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 const MAX_SECTIONS = 64;
+/** A browser offers a handful (host, srflx, relay per interface); more is someone making us probe others. */
+export const MAX_CANDIDATES = 32;
 
 export interface AudioSection {
   mid: string;
@@ -24,7 +28,13 @@ export interface Offer {
 
 export class SdpError extends Error {
   constructor(
-    readonly code: 'invalid_sdp' | 'no_audio' | 'unsupported_codec' | 'unsupported_media' | 'wrong_direction',
+    readonly code:
+      | 'invalid_sdp'
+      | 'no_audio'
+      | 'unsupported_codec'
+      | 'unsupported_media'
+      | 'wrong_direction'
+      | 'too_many_candidates',
     message: string,
   ) {
     super(message);
@@ -34,11 +44,47 @@ export class SdpError extends Error {
 
 const DIRECTIONS = new Set(['sendonly', 'recvonly', 'sendrecv', 'inactive']);
 
-/** Parses an offer; `keepAudioLevel` keeps that extension (publishers send it, the mix carries it). */
-export function parseOffer(sdp: string, keepAudioLevel: boolean): Offer {
-  const lines = sdp.split(/\r?\n/).filter((l) => l.length > 0);
-  if (lines[0] !== 'v=0' || !lines.every((l) => /^[a-z]=/.test(l)))
+/**
+ * Whether the server may send ICE checks to a candidate's address. Only public unicast IP
+ * literals, unless `allowPrivate`: otherwise an offer could make the server probe its own
+ * loopback, LAN or cloud network, or whatever a host name resolves to. A peer that really is at
+ * such an address still connects: its own checks reach us and we answer where they came from.
+ */
+export function mayProbe(address: string, allowPrivate: boolean) {
+  if (allowPrivate) return true;
+  // Plain dotted quads only: libjuice would read 0x7f.1 or 2130706433 its own way.
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address) && !ipaddr.IPv6.isValid(address)) return false;
+  return ipaddr.process(address).range() === 'unicast';
+}
+
+/**
+ * Drops the candidates we will not probe; refuses a section that offers more than MAX_CANDIDATES.
+ * The answer bundles every section on the first one's transport, so only its candidates are used.
+ */
+function keepCandidates(lines: string[], allowPrivate: boolean) {
+  let section = -1; // the session level, before the first m=
+  const seen = new Map<number, Set<string>>();
+  return lines.filter((line) => {
+    if (line.startsWith('m=')) section += 1;
+    if (!line.startsWith('a=candidate:')) return true;
+    const distinct = seen.get(section) ?? new Set<string>();
+    seen.set(section, distinct.add(line));
+    if (distinct.size > MAX_CANDIDATES)
+      throw new SdpError('too_many_candidates', `a media section carries at most ${MAX_CANDIDATES} ICE candidates`);
+    // a=candidate:foundation component transport priority address port typ …
+    return section <= 0 && mayProbe(line.split(' ')[4] ?? '', allowPrivate);
+  });
+}
+
+/**
+ * Parses an offer; `keepAudioLevel` keeps that extension (publishers send it, the mix carries it).
+ * Candidates at addresses `mayProbe` refuses are dropped.
+ */
+export function parseOffer(sdp: string, keepAudioLevel: boolean, allowPrivate = true): Offer {
+  const all = sdp.split(/\r?\n/).filter((l) => l.length > 0);
+  if (all[0] !== 'v=0' || !all.every((l) => /^[a-z]=/.test(l)))
     throw new SdpError('invalid_sdp', 'the body is not an SDP offer (it must start with v=0, one field per line)');
+  const lines = keepCandidates(all, allowPrivate);
   const starts = lines.flatMap((l, i) => (l.startsWith('m=') ? [i] : []));
   if (starts.length === 0) throw new SdpError('no_audio', 'the offer has no media section; offer one audio section');
   if (starts.length > MAX_SECTIONS) throw new SdpError('invalid_sdp', `at most ${MAX_SECTIONS} media sections`);
@@ -88,8 +134,8 @@ export function parseOffer(sdp: string, keepAudioLevel: boolean): Offer {
 }
 
 /** A WHIP offer: one audio section that sends, with its SSRC (we route incoming media by it). */
-export function parsePublishOffer(sdp: string): AudioSection & { trimmed: string } {
-  const offer = parseOffer(sdp, true);
+export function parsePublishOffer(sdp: string, allowPrivate = true): AudioSection & { trimmed: string } {
+  const offer = parseOffer(sdp, true, allowPrivate);
   const [section, ...rest] = offer.sections;
   if (!section || rest.length > 0)
     throw new SdpError('invalid_sdp', 'a WHIP offer has exactly one audio section (the microphone)');
@@ -99,9 +145,8 @@ export function parsePublishOffer(sdp: string): AudioSection & { trimmed: string
   return { ...section, trimmed: offer.trimmed };
 }
 
-/** A WHEP offer: one or more audio sections that receive. One section (the mix) may take audio levels. */
-export function parseListenOffer(sdp: string): Offer {
-  const offer = parseOffer(sdp, (sdp.match(/^m=/gm) ?? []).length === 1);
+export function parseListenOffer(sdp: string, allowPrivate = true): Offer {
+  const offer = parseOffer(sdp, (sdp.match(/^m=/gm) ?? []).length === 1, allowPrivate);
   for (const s of offer.sections)
     if (s.direction !== 'recvonly' && s.direction !== 'sendrecv')
       throw new SdpError('wrong_direction', 'a WHEP offer must receive audio (a=recvonly)');

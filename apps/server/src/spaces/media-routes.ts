@@ -32,7 +32,7 @@ export async function mediaRoutes(
       throw new AppError(415, ErrorCode.unsupportedMediaType, `send the SDP offer as ${SDP}`);
     if (typeof request.body !== 'string' || request.body.trim() === '')
       throw new AppError(400, 'invalid_sdp', 'the request has no SDP offer');
-    const { sessionId, answer } = await media.connect(action, id, request.viewer?.id ?? null, request.body);
+    const { sessionId, answer } = await media.connect(action, id, request.viewer?.id ?? null, request.body, request.ip);
     reply.header('Location', `/api/spaces/${encodeURIComponent(id)}/media/${sessionId}`);
     // WHIP/WHEP clients learn STUN/TURN servers from Link headers.
     if (iceServers.length > 0)

@@ -3,6 +3,7 @@ import { mediaSessionTag, type RoomEvent, type RoomState } from '@earshot/protoc
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../bus/bus';
 import { AppError } from '../http/errors';
+import { OpenPerKey } from '../limits/open-per-key';
 import type { Connected, MediaEvent, MediaPlane } from '../media/api';
 import type { HlsHub } from '../media/hls/hub';
 import type { LiveStream } from '../media/hls/stream';
@@ -29,6 +30,9 @@ export class SpaceMedia {
   readonly #lostBatches = new Map<string, Promise<string>[]>();
   readonly #hlsStanding = new Map<string, { at: number; standing: ReturnType<SpaceService['standing']> }>();
   readonly #off: () => void;
+  /** Signed-out listening sessions per IP address, and what each session holds. */
+  readonly #anonymous: OpenPerKey;
+  readonly #releases = new Map<string, () => void>();
 
   constructor(
     private readonly plane: MediaPlane,
@@ -36,12 +40,15 @@ export class SpaceMedia {
     private readonly bus: Bus,
     private readonly log: FastifyBaseLogger,
     private readonly hls: HlsHub,
+    anonymousPerIp = Number.POSITIVE_INFINITY,
   ) {
+    this.#anonymous = new OpenPerKey(anonymousPerIp, 'signed-out listening sessions from your address');
     this.#off = plane.on((event) => this.#onMedia(event));
   }
 
-  /** Answers a WHIP (publish) or WHEP (listen) offer for `userId` (null = signed out). */
-  async connect(action: MediaAction, spaceId: string, userId: string | null, offer: string) {
+  /** Answers a WHIP (publish) or WHEP (listen) offer for `userId` (null = signed out) from `ip`. */
+  async connect(action: MediaAction, spaceId: string, userId: string | null, offer: string, ip: string) {
+    if (!userId) this.#anonymous.check(ip);
     await this.#room(spaceId);
     // Authorize after the room follows the Space's events, so no change between the two is missed.
     // A refused offer must not leave a room open: one opened for an unknown or ended Space would
@@ -57,6 +64,7 @@ export class SpaceMedia {
       throw new AppError(verdict.status, verdict.code, verdict.message);
     }
     const key = userId ?? 'anonymous';
+    let release: (() => void) | undefined;
     try {
       let connected: Connected;
       if (action === 'publish') {
@@ -67,11 +75,19 @@ export class SpaceMedia {
         for (const p of this.plane.peers(spaceId))
           if (p.kind === 'publisher' && p.key === key && p.peerId !== connected.peerId)
             this.plane.closePeer(p.peerId, 'replaced');
-      } else connected = await this.plane.subscribe(spaceId, offer, { key });
+      } else {
+        if (!userId) {
+          this.#anonymous.check(ip); // again: others from this address may have connected meanwhile
+          release = this.#anonymous.take(ip);
+        }
+        connected = await this.plane.subscribe(spaceId, offer, { key });
+        if (release) this.#holds(connected.peerId, release);
+      }
       // A change that landed while we negotiated is applied now.
       void this.#sync(spaceId);
       return { sessionId: connected.peerId, answer: connected.answer };
     } catch (err) {
+      release?.();
       this.#closeIfEmpty(spaceId);
       if (err instanceof SdpError) throw new AppError(400, err.code, err.message);
       if (err instanceof AppError) throw err;
@@ -160,9 +176,17 @@ export class SpaceMedia {
     await watch;
   }
 
+  /** A signed-out session counts against its address until it closes. */
+  #holds(sessionId: string, release: () => void) {
+    if (!this.plane.peer(sessionId)) return release(); // closed already
+    this.#releases.set(sessionId, release);
+  }
+
   #onMedia(event: MediaEvent) {
     if (event.type === 'speaking') this.#speakingChanged(event.roomId, event.key, event.speaking);
     else if (event.type === 'peer-closed') {
+      this.#releases.get(event.peerId)?.();
+      this.#releases.delete(event.peerId);
       if (event.reason === 'worker-lost') this.#lost(event.roomId, event.peerId);
       this.#closeIfEmpty(event.roomId);
     } else if (event.type === 'room-closed') {
