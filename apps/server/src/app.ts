@@ -226,7 +226,16 @@ export async function createEarshot(
     skipOnError: true,
     errorResponseBuilder: (_req, ctx) => tooMany('attempts', ctx.ttl),
   });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 64 * 1024 },
+    // A frame over the limit, bad UTF-8 or a dropped connection is the client's doing: not an error of ours.
+    errorHandler: (err, socket, request) => {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (code.startsWith('WS_ERR_') || code === 'ECONNRESET') request.log.info({ err }, 'a client broke its socket');
+      else request.log.error({ err }, 'a socket handler failed');
+      socket.terminate();
+    },
+  });
   installAuth(app, store.db, config.PUBLIC_URL, config.MODERATORS);
   installIdempotency(app, store.db);
   refuseControlCharacters(app);

@@ -1,0 +1,105 @@
+// One load-client process of the soak: `count` listeners, each a live socket and a WHEP session,
+// and every `churnMs` the oldest one leaves and a new one joins. Counts packets and errors.
+import { WebSocket } from 'ws';
+import { clientRetries, countingListener } from './media-clients';
+
+const [base, spaceId, countArg, sectionsArg, churnArg] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const count = Number(countArg);
+const sections = Number(sectionsArg);
+const churnMs = Number(churnArg);
+const errors: string[] = [];
+let joins = 0;
+let leaves = 0;
+let packets = 0;
+let serial = 0;
+
+interface Listener {
+  ws: WebSocket;
+  media: Awaited<ReturnType<typeof countingListener>>;
+  counted: number;
+  leaving: boolean;
+}
+const listeners: Listener[] = [];
+
+function socket() {
+  const ws = new WebSocket(
+    `${base.replace('http', 'ws')}/api/spaces/${spaceId}/live?client=soak-${process.pid}-${++serial}`,
+  );
+  return new Promise<WebSocket>((resolve, reject) => {
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.on('message', (raw) => {
+      const text = String(raw);
+      if (text.startsWith('{"type":"error"')) errors.push(`socket: ${text.slice(0, 200)}`);
+    });
+  });
+}
+
+async function join() {
+  try {
+    const ws = await socket();
+    const media = await countingListener(base, spaceId, sections);
+    const l: Listener = { ws, media, counted: -1, leaving: false };
+    ws.on('close', (code) => {
+      if (!l.leaving) errors.push(`socket closed by the server (${code})`);
+    });
+    listeners.push(l);
+    joins += 1;
+  } catch (err) {
+    errors.push(`join: ${(err as Error).message}`);
+  }
+}
+
+function leave() {
+  const l = listeners.shift();
+  if (!l) return;
+  l.leaving = true;
+  packets += l.media.received;
+  l.ws.close();
+  l.media.pc.close();
+  leaves += 1;
+}
+
+for (let i = 0; i < count; i += 10) await Promise.all(Array.from({ length: Math.min(10, count - i) }, join));
+joins = 0;
+process.send?.({ type: 'ready', errors: errors.length });
+
+const churn = setInterval(() => {
+  leave();
+  void join();
+}, churnMs);
+
+process.on('message', (m: { type: string }) => {
+  if (m.type === 'sample') {
+    let received = packets;
+    for (const l of listeners) received += l.media.received;
+    // Listeners that got nothing since the last sample (and were here for all of it) are errors.
+    const silent = listeners.filter((l) => l.counted >= 0 && l.media.received === l.counted).length;
+    for (const l of listeners) l.counted = l.media.received;
+    process.send?.({
+      type: 'sample',
+      listeners: listeners.length,
+      joins,
+      leaves,
+      received,
+      silent,
+      retries: clientRetries.count,
+      errors: errors.splice(0),
+    });
+  }
+  if (m.type === 'stop') {
+    clearInterval(churn);
+    for (const l of listeners) {
+      l.leaving = true;
+      l.ws.close();
+      l.media.pc.close();
+    }
+    setTimeout(() => process.exit(0), 500);
+  }
+});

@@ -1,0 +1,207 @@
+// Soak benchmark (issue 17): one live Space for a long time, and the server's memory through it.
+//   npm run bench:soak -- [MINUTES=60] [LISTENERS=300] [SPEAKERS=3]
+// SPEAKERS send 50 Opus-sized packets/s each; LISTENERS (node-datachannel, in 2 client processes)
+// each hold a live socket and a WHEP session with a track per stage slot; one listener leaves and
+// a new one joins every second; 10 signed-in people react over their sockets, 5 reactions/s in
+// all. Every 10 s: the RSS of every server process (main, media workers, any other child) and
+// /api/health. Reports RSS growth from the minute after warm-up (SOAK_WARMUP_MINUTES, default a
+// fifth of the run, at least 2) to the last minute (target ≤ 5 %), and errors (target 0): failed
+// joins, sockets the server closed, error replies, listeners that got no packet for a whole
+// sample, health checks that failed, a server that died.
+// MEDIA_WORKERS as for the server (unset: one per core, the production default).
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WebSocket } from 'ws';
+import { here, liveStage, now, signup, sleep, startServer } from './harness';
+import { pacedSpeaker } from './media-clients';
+
+const minutes = Number(process.argv[2] ?? 60);
+const listeners = Number(process.argv[3] ?? 300);
+const speakers = Number(process.argv[4] ?? 3);
+const warmupMinutes = Number(process.env.SOAK_WARMUP_MINUTES ?? Math.max(2, minutes / 5));
+const SAMPLE_MS = 10_000;
+const CLIENTS = 2;
+
+const server = await startServer({
+  // As in the fan-out bench: a loaded machine may delay the load clients' RTCP; do not reap them.
+  MEDIA_PEER_TIMEOUT_MS: '120000',
+  MEDIA_PORT: process.env.MEDIA_PORT ?? '0',
+  ...(process.env.MEDIA_WORKERS && { MEDIA_WORKERS: process.env.MEDIA_WORKERS }),
+});
+const base = server.base;
+const errors: string[] = [];
+const error = (what: string) => {
+  if (errors.length < 1000) errors.push(what);
+};
+
+/** Every process under `pid`, itself included. */
+function tree(pid: number): number[] {
+  let kids: number[] = [];
+  try {
+    kids = execFileSync('pgrep', ['-P', String(pid)])
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    // no children
+  }
+  return [pid, ...kids.flatMap(tree)];
+}
+function rssKb(pid: number) {
+  try {
+    return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+function rssSample() {
+  const pids = tree(server.pid);
+  const workers = new Set(server.mediaWorkers());
+  let main = 0;
+  let media = 0;
+  let other = 0;
+  for (const pid of pids) {
+    const kb = rssKb(pid);
+    if (pid === server.pid) main += kb;
+    else if (workers.has(pid)) media += kb;
+    else other += kb;
+  }
+  return { at: now(), total: main + media + other, main, media, other, processes: pids.length };
+}
+const mb = (kb: number) => Math.round(kb / 1024);
+
+const children: ChildProcess[] = [];
+const sockets: WebSocket[] = [];
+let stopSpeaking = () => {};
+let stopping = false;
+try {
+  const { id, cookies, stageSize } = await liveStage(base, speakers, { title: 'Soak' });
+  const mics = await Promise.all(cookies.map((c) => pacedSpeaker(base, id, c)));
+  const talk = setInterval(() => {
+    for (const m of mics) m.send();
+  }, 20);
+  stopSpeaking = () => clearInterval(talk);
+
+  // Reactions over live sockets, as the web app sends them.
+  const reactors = await Promise.all(Array.from({ length: 10 }, (_, i) => signup(base, `soak_r${i}`)));
+  let acks = 0;
+  const reactorSockets = await Promise.all(
+    reactors.map(
+      (cookie) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(`${base.replace('http', 'ws')}/api/spaces/${id}/live`, { headers: { cookie } });
+          ws.once('open', () => resolve(ws));
+          ws.once('error', reject);
+          ws.on('message', (raw) => {
+            const text = String(raw);
+            if (text.startsWith('{"type":"ack"')) acks += 1;
+            else if (text.startsWith('{"type":"error"')) error(`reaction: ${text.slice(0, 200)}`);
+          });
+          ws.on('close', (code) => {
+            if (!stopping) error(`a reactor's socket was closed (${code})`);
+          });
+        }),
+    ),
+  );
+  sockets.push(...reactorSockets);
+  let reactionsSent = 0;
+  const react = setInterval(() => {
+    const ws = reactorSockets[reactionsSent % reactorSockets.length];
+    reactionsSent += 1;
+    ws?.send(JSON.stringify({ type: 'command', id: `r${reactionsSent}`, name: 'react', args: { emoji: '👏' } }));
+  }, 200);
+
+  // Listeners: each client process holds its share and churns one every CLIENTS seconds.
+  const latest = new Map<ChildProcess, any>();
+  const t0 = now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, (_, w) => {
+      const share = Math.floor(listeners / CLIENTS) + (w < listeners % CLIENTS ? 1 : 0);
+      const child = fork(
+        path.join(here, 'soak-listeners.ts'),
+        [base, id, String(share), String(stageSize), String(CLIENTS * 1000)],
+        { execArgv: ['--import', 'tsx'] },
+      );
+      children.push(child);
+      return new Promise<void>((resolve) =>
+        child.on('message', (m: any) => {
+          if (m.type === 'ready') resolve();
+          if (m.type === 'sample') {
+            latest.set(child, m);
+            for (const e of m.errors) error(e);
+            if (m.silent > 0) error(`${m.silent} listeners received nothing for ${SAMPLE_MS / 1000} s`);
+          }
+        }),
+      );
+    }),
+  );
+  console.log(
+    `${listeners} listeners, ${speakers} speakers (${stageSize} tracks each) ready in ${((now() - t0) / 1000).toFixed(0)} s; ` +
+      `soaking ${minutes} min (warm-up ${warmupMinutes} min), load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+  );
+
+  const samples: ReturnType<typeof rssSample>[] = [];
+  const start = now();
+  const end = start + minutes * 60_000;
+  while (now() < end) {
+    await sleep(SAMPLE_MS);
+    if (server.pid && rssKb(server.pid) === 0) {
+      error('the server process is gone');
+      break;
+    }
+    for (const child of children) child.send({ type: 'sample' });
+    const health = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
+    if (!health?.ok) error(`/api/health answered ${health?.status ?? 'nothing'}`);
+    const s = rssSample();
+    samples.push(s);
+    const m = (now() - start) / 60_000;
+    const totals = [...latest.values()].reduce(
+      (a, c) => ({ listeners: a.listeners + c.listeners, joins: a.joins + c.joins, leaves: a.leaves + c.leaves }),
+      { listeners: 0, joins: 0, leaves: 0 },
+    );
+    console.log(
+      `${m.toFixed(1)} min: RSS ${mb(s.total)} MB (main ${mb(s.main)}, media ${mb(s.media)}, other ${mb(s.other)}; ${s.processes} processes), ` +
+        `${totals.listeners} listeners, ${totals.joins} joins / ${totals.leaves} leaves, ${acks}/${reactionsSent} reactions acked, ${errors.length} errors`,
+    );
+  }
+  stopping = true;
+  clearInterval(react);
+
+  const warm = start + warmupMinutes * 60_000;
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const after = samples.filter((s) => s.at >= warm && s.at < warm + 60_000).map((s) => s.total);
+  const last = samples.filter((s) => s.at >= now() - 60_000).map((s) => s.total);
+  const baseline = mean(after);
+  const final = mean(last);
+  const growth = ((final - baseline) / baseline) * 100;
+  const peak = Math.max(...samples.map((s) => s.total));
+  const result = {
+    minutes,
+    listeners,
+    speakers,
+    warmupMinutes,
+    rssAfterWarmupMb: mb(baseline),
+    rssEndMb: mb(final),
+    rssPeakMb: mb(peak),
+    rssGrowthPercent: Number(growth.toFixed(1)),
+    reactionsSent,
+    reactionsAcked: acks,
+    errors: errors.length,
+    load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
+  };
+  console.log(
+    `RSS after warm-up ${result.rssAfterWarmupMb} MB → end ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB): ` +
+      `growth ${result.rssGrowthPercent} % (target ≤ 5 %); errors ${errors.length} (target 0)`,
+  );
+  for (const e of errors.slice(0, 20)) console.log(`  error: ${e}`);
+  console.log(JSON.stringify(result));
+} finally {
+  stopSpeaking();
+  for (const ws of sockets) ws.close();
+  for (const child of children) child.send({ type: 'stop' });
+  await sleep(1000);
+  await server.stop();
+  process.exit(0);
+}
