@@ -20,7 +20,13 @@ const load = async () =>
   (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`fuzzing ${count} inputs, seed ${seed}, load ${await load()}`);
 try {
-  const report = await fuzz(server, count, seed, 2000);
+  const t0 = Date.now();
+  const report = await fuzz(server, count, seed, 2000, (sent, r) => {
+    if (sent % 10_000 < 2000)
+      console.log(
+        `  ${sent} sent in ${Math.round((Date.now() - t0) / 1000)} s: ${r.failures.length} failures, ${r.stateChanges.length} state changes`,
+      );
+  });
   const ok = report.failures.length === 0 && report.stateChanges.length === 0 && logged.length === 0;
   console.log(
     `${report.socketValid + report.socketInvalid} socket messages (${report.socketInvalid} invalid), ` +

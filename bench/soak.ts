@@ -195,7 +195,10 @@ try {
     `RSS after warm-up ${result.rssAfterWarmupMb} MB → end ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB): ` +
       `growth ${result.rssGrowthPercent} % (target ≤ 5 %); errors ${errors.length} (target 0)`,
   );
-  for (const e of errors.slice(0, 20)) console.log(`  error: ${e}`);
+  // Errors by kind (numbers stripped), most frequent first.
+  const kinds = new Map<string, number>();
+  for (const e of errors) kinds.set(e.replace(/\d+/g, 'N'), (kinds.get(e.replace(/\d+/g, 'N')) ?? 0) + 1);
+  for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${n} × ${kind}`);
   console.log(JSON.stringify(result));
 } finally {
   stopSpeaking();

@@ -292,7 +292,13 @@ export interface FuzzReport {
  * invalid ones between blocks of valid-shaped ones) to `server`, as a signed-in listener of a
  * live Space (and signed out for a tenth of the HTTP requests).
  */
-export async function fuzz(server: Running, count: number, seed = Date.now(), block = 250): Promise<FuzzReport> {
+export async function fuzz(
+  server: Running,
+  count: number,
+  seed = Date.now(),
+  block = 250,
+  progress?: (sent: number, report: FuzzReport) => void,
+): Promise<FuzzReport> {
   const started = Date.now();
   const host = await signUp(server.url, 'fzhost');
   const me = await signUp(server.url, 'fzme');
@@ -419,6 +425,7 @@ export async function fuzz(server: Running, count: number, seed = Date.now(), bl
     report.httpValid += goodBodies.length;
     sent += frames.length + bodies.length + good.length + goodBodies.length;
     for (const e of socket.internal.splice(0)) fail(`socket: ${e}`);
+    progress?.(sent, report);
   }
   const health = await fetch(`${server.url}/api/health`);
   if (!health.ok) fail(`/api/health answered ${health.status} at the end`);
