@@ -9,13 +9,18 @@ import { startEarshot } from '../apps/server/test/helpers';
 const count = Number(process.argv[2] ?? 100_000);
 const seed = Number(process.argv[3] ?? Date.now());
 const logged: string[] = [];
+const broken: string[] = [];
 const logStream = new Writable({
   write(chunk, _enc, done) {
-    for (const line of String(chunk).split('\n').filter(Boolean)) if (JSON.parse(line).level >= 50) logged.push(line);
+    for (const line of String(chunk).split('\n').filter(Boolean)) {
+      const entry = JSON.parse(line);
+      if (entry.level >= 50) logged.push(line);
+      if (entry.msg === 'a client broke its socket') broken.push(`${entry.err?.code}: ${entry.err?.message}`);
+    }
     done();
   },
 });
-const server = await startEarshot({ LOG_LEVEL: 'error' }, { logStream });
+const server = await startEarshot({ LOG_LEVEL: 'info' }, { logStream });
 const load = async () =>
   (await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 console.log(`fuzzing ${count} inputs, seed ${seed}, load ${await load()}`);
@@ -36,6 +41,8 @@ try {
   );
   for (const line of [...report.failures, ...report.stateChanges, ...logged].slice(0, 20))
     console.log(`  ${line.slice(0, 400)}`);
+  console.log(`  ${report.drops.length} socket drops: ${report.drops.slice(0, 5).join('; ')}`);
+  console.log(`  ${broken.length} client protocol errors: ${[...new Set(broken)].slice(0, 5).join('; ')}`);
   if (report.volatile.length > 0) console.log(`  not compared (change on their own): ${report.volatile.join('; ')}`);
   process.exitCode = ok ? 0 : 1;
 } finally {

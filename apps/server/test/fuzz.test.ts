@@ -39,6 +39,7 @@ describe('fuzzing the live socket and every HTTP body', () => {
     const report = await fuzz(server, COUNT, Number(process.env.FUZZ_SEED ?? Date.now()));
     assert.deepEqual(report.failures, [], JSON.stringify(report, null, 1));
     assert.deepEqual(report.stateChanges, [], JSON.stringify(report, null, 1));
+    assert.deepEqual(report.drops, [], 'the server closed the fuzzing socket');
     assert.deepEqual(errors, []);
     assert.ok(report.socketInvalid + report.httpInvalid >= COUNT / 2 - 1);
     assert.ok(report.socketValid + report.httpValid >= COUNT / 2 - 1);
