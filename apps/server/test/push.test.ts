@@ -95,6 +95,43 @@ describe('Web Push', () => {
     assert.deepEqual([live.title, live.body, live.url], ['ada name is live', '“Open audio night”', `/spaces/${id}`]);
   });
 
+  it('writes each push in the language its person chose in the app, and refuses other languages', async () => {
+    const ada = await signUp(server.url, 'ada');
+    const eva = await subscriber('eva', 'eva-phone');
+    assert.equal((await eva.c.get('/api/me')).body.user.language, null, 'none chosen yet');
+    for (const language of ['fr', 'NL', '', 7]) {
+      const res = await eva.c.patch('/api/me', { language });
+      assert.equal(res.status, 400, JSON.stringify(language));
+      assert.equal(res.body.error.code, 'invalid_request');
+    }
+    assert.equal((await eva.c.get('/api/me')).body.user.language, null, 'a refused change changes nothing');
+    assert.equal((await eva.c.patch('/api/me', { language: 'nl' })).status, 200);
+    assert.equal((await eva.c.get('/api/me')).body.user.language, 'nl');
+
+    const space = await ada.c.post('/api/spaces', { title: 'Ochtendshow', speakerPolicy: 'invited' });
+    const id = space.body.space.id as string;
+    assert.equal((await ada.c.post(`/api/spaces/${id}/start`, {})).status, 200);
+    assert.equal((await ada.c.post(`/api/spaces/${id}/invite`, { userId: eva.user.id })).status, 200);
+    const nl = open(await pushService.next('eva-phone', (r) => open(r, eva.keys).kind === 'space_invite'), eva.keys);
+    assert.equal(nl.title, 'ada name nodigt je uit om te spreken');
+    assert.equal(nl.body, '“Ochtendshow”');
+
+    assert.equal((await eva.c.patch('/api/me', { language: 'es' })).status, 200);
+    await ada.c.post(`/api/spaces/${id}/end`, {});
+    const other = await ada.c.post('/api/spaces', { title: 'Tarde', speakerPolicy: 'invited' });
+    const otherId = other.body.space.id as string;
+    assert.equal((await ada.c.post(`/api/spaces/${otherId}/start`, {})).status, 200);
+    assert.equal((await ada.c.post(`/api/spaces/${otherId}/invite`, { userId: eva.user.id })).status, 200);
+    const es = open(
+      await pushService.next('eva-phone', (r) => {
+        const p = open(r, eva.keys);
+        return p.kind === 'space_invite' && p.body === '“Tarde”';
+      }),
+      eva.keys,
+    );
+    assert.equal(es.title, 'ada name te invita a hablar');
+  });
+
   it('answers the request that caused a push without waiting for the push service', async () => {
     const ada = await signUp(server.url, 'ada');
     const fay = await subscriber('fay', 'fay-slow');

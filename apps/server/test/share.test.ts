@@ -143,6 +143,36 @@ describe('share cards', () => {
     assert.deepEqual(pngSize(png), { width: 1200, height: 630 });
   });
 
+  it('speaks the reader’s language (Accept-Language), and its picture follows via ?lang=', async () => {
+    const host = await signUp(server.url, 'lang');
+    const created = await host.c.post('/api/spaces', { title: 'Radio', topics: [] });
+    const id = created.body.space.id as string;
+    await host.c.post(`/api/spaces/${id}/start`, {});
+    const read = async (language: string) => {
+      const res = await fetch(`${server.url}/spaces/${id}`, { headers: { 'accept-language': language } });
+      assert.match(res.headers.get('vary') ?? '', /accept-language/);
+      return readHead(await res.text()).tags;
+    };
+    const es = await read('es-ES,es;q=0.9');
+    assert.equal(es.get('og:description'), `En directo · presenta lang name (@${host.user.handle}) · 0 oyentes`);
+    assert.match(es.get('og:image') ?? '', /&lang=es$/);
+    const nl = await read('nl-NL');
+    assert.equal(nl.get('og:description'), `Nu live · host lang name (@${host.user.handle}) · 0 luisteraars`);
+    const other = await read('fr-FR, de;q=0.8');
+    assert.equal(other.get('og:description'), `Live now · hosted by lang name (@${host.user.handle}) · 0 listeners`);
+    assert.doesNotMatch(other.get('og:image') ?? '', /lang=/, 'English needs no parameter');
+    // The picture is drawn in the language of its URL, whatever the fetcher sends, so nl ≠ en.
+    const png = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
+    const [esPng, enPng] = await Promise.all([png(es.get('og:image') as string), png(other.get('og:image') as string)]);
+    assert.deepEqual(pngSize(esPng), { width: 1200, height: 630 });
+    assert.ok(!esPng.equals(enPng), 'the Spanish card is another picture');
+    assert.notEqual(es.get('og:image')?.split('&')[0], other.get('og:image'), 'and another cache key');
+    const profile = readHead(
+      await (await fetch(`${server.url}/u/${host.user.handle}`, { headers: { 'accept-language': 'nl' } })).text(),
+    ).tags;
+    assert.equal(profile.get('og:description'), 'Live audio-Spaces op Earshot · 0 volgers · volgt 0');
+  });
+
   it('answers unknown Spaces and people with the plain app, like other app pages', async () => {
     for (const p of ['/spaces/nope', '/u/nobody_here']) {
       const { status, html } = await crawl(p);
@@ -169,6 +199,17 @@ describe('share card texts', () => {
     assert.deepEqual(m, { badge: 'SCHEDULED', live: false, detail: 'Tue, 8 Dec 2026, 18:00 UTC · 1 reminder set' });
     assert.equal(spaceMoment({ ...space, status: 'live' }).detail, '3 listeners');
     assert.equal(spaceMoment({ ...space, status: 'ended', replay: true }).detail, 'Replay available');
+  });
+  it('writes the card in Dutch and Spanish, with their dates and plurals', () => {
+    const at = { ...space, status: 'scheduled', scheduledFor: '2026-12-08T18:00:00Z', reminderCount: 2 };
+    assert.equal(spaceMoment(at, 'nl').detail, 'di 8 dec 2026, 18:00 UTC · 2 herinneringen ingesteld');
+    assert.equal(spaceMoment(at, 'es').badge, 'PROGRAMADO');
+    assert.match(spaceMoment(at, 'es').detail, /^mar, 8 dic 2026, 18:00 UTC · 2 recordatorios activados$/);
+    assert.equal(spaceMoment({ ...space, status: 'live', listenerCount: 1 }, 'es').detail, '1 oyente');
+    assert.equal(
+      spaceMoment({ ...space, status: 'live', listenerCount: 1_000_000 }, 'es').detail,
+      '1.000.000 de oyentes',
+    );
   });
   it('keeps $ patterns in titles as text', () => {
     const meta = spaceMeta({ ...space, title: "$' $& $1", status: 'live' }, 'https://x/spaces/s1', 'https://x/i.png');

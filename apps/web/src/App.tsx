@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Route, Switch, useLocation } from 'wouter';
 import { AnnouncerProvider, useAnnounce } from './announcer';
 import { sameHandle } from './api';
@@ -51,13 +52,14 @@ function LiveNotifier() {
 /** On every page while the account is suspended, with the way to appeal. */
 function SuspendedBanner() {
   const { user } = useSession();
+  const { t } = useTranslation();
   if (!user?.suspended) return null;
   return (
-    <section className="suspended-banner" aria-label="Account suspended" data-testid="suspended-banner">
+    <section className="suspended-banner" aria-label={t('suspended.label')} data-testid="suspended-banner">
       <p className="suspended-text">
-        Your account is suspended: you can listen and read, but not post, host or speak.{' '}
+        {t('suspended.text')}{' '}
         <Link href="/reports" className="suspended-link">
-          See why and appeal
+          {t('suspended.link')}
         </Link>
       </p>
     </section>
@@ -127,13 +129,15 @@ function Routes() {
 }
 
 export function App() {
+  // A language change renders the whole app again (dates and numbers are formatted outside hooks).
+  const { t } = useTranslation();
   return (
     <SessionProvider>
       <RealtimeProvider>
         <AnnouncerProvider>
           <LiveRoomProvider>
             <a className="skip-link" href="#main">
-              Skip to content
+              {t('common.skipToContent')}
             </a>
             <NavBar />
             <SuspendedBanner />

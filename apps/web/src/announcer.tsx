@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { i18n } from './i18n';
 
 type Toast = { id: number; text: string; tone: 'info' | 'error' };
 type Announce = (text: string, tone?: Toast['tone']) => void;
@@ -38,7 +39,12 @@ export function AnnouncerProvider({ children }: { children: ReactNode }) {
         {toasts.map((toast) => (
           <div key={toast.id} className={`toast toast-${toast.tone}`} role="status">
             <span>{toast.text}</span>
-            <button type="button" className="toast-close" aria-label="Dismiss" onClick={() => dismiss(toast.id)}>
+            <button
+              type="button"
+              className="toast-close"
+              aria-label={i18n.t('common.dismiss')}
+              onClick={() => dismiss(toast.id)}
+            >
               ×
             </button>
           </div>

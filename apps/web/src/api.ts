@@ -1,3 +1,4 @@
+import type { Language } from '@earshot/i18n';
 import type {
   ApiToken,
   CaptionsInfo,
@@ -28,6 +29,7 @@ import type {
   UserSummary,
   Verdict,
 } from '@earshot/protocol';
+import { i18n } from './i18n';
 
 /** GET /api/spaces/:id and the live socket's snapshot. */
 export type SpaceView = {
@@ -67,7 +69,7 @@ export class ApiError extends Error {
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
-  return 'Something went wrong.';
+  return i18n.t('errors.unknown');
 }
 
 export function isNotFound(error: unknown): boolean {
@@ -98,7 +100,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, q
       body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(0, 'network', 'Could not reach Earshot. Check your connection and try again.');
+    throw new ApiError(0, 'network', i18n.t('errors.network'));
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
@@ -113,7 +115,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, q
     throw new ApiError(
       response.status,
       error?.code ?? 'http_error',
-      error?.message ?? `Request failed (${response.status} ${response.statusText}).`,
+      error?.message ?? i18n.t('errors.http', { status: `${response.status} ${response.statusText}`.trim() }),
     );
   }
   return data as T;
@@ -129,7 +131,8 @@ export const api = {
   login: (body: { handle: string; password: string }) => request<{ user: User }>('POST', '/auth/login', body),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<{ user: Me }>('GET', '/me'),
-  updateMe: (body: { displayName?: string; bio?: string }) => request<{ user: User }>('PATCH', '/me', body),
+  updateMe: (body: { displayName?: string; bio?: string; language?: Language }) =>
+    request<{ user: User }>('PATCH', '/me', body),
   createToken: (body: { name?: string; expiresInDays?: number }) =>
     request<{ token: string; id: string; name: string; expiresAt: string | null }>('POST', '/tokens', body),
   tokens: () => request<{ items: ApiToken[] }>('GET', '/tokens'),

@@ -1,4 +1,7 @@
 import type { Notification } from '@earshot/protocol';
+import { i18n, intlLocale } from './i18n';
+
+const t = i18n.t;
 
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -27,27 +30,32 @@ const units: [Intl.RelativeTimeFormatUnit, number][] = [
   ['hour', 3_600],
   ['minute', 60],
 ];
-const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+// Every date and number below is written for the app's language (intlLocale), not the system's.
 
 export function timeAgo(iso: string, now = Date.now()): string {
   const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
   if (!Number.isFinite(seconds)) return '';
+  const relative = new Intl.RelativeTimeFormat(intlLocale(), { numeric: 'auto', style: 'short' });
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return relative.format(Math.round(seconds / size), unit);
   }
-  return 'just now';
+  return t('time.justNow');
 }
 
 export function fullDate(iso: string): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString(intlLocale());
 }
 
 /** A day, e.g. "12 March 2025", for dates such as "Kept until …". */
-export function dayDate(iso: string): string {
+export function dayDate(iso: string, style: 'long' | 'medium' = 'long'): string {
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleDateString(undefined, { dateStyle: 'long' });
+  return Number.isNaN(date.getTime()) ? '' : date.toLocaleDateString(intlLocale(), { dateStyle: style });
 }
+
+/** A number as the reader writes it: "1,234" or "1.234". */
+export const number = (n: number, options?: Intl.NumberFormatOptions) =>
+  new Intl.NumberFormat(intlLocale(), options).format(n);
 
 /** A position in audio: "0:07", "12:30", "1:02:03". */
 export function clock(ms: number): string {
@@ -58,25 +66,29 @@ export function clock(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** The same for screen readers: "1 minute 5 seconds". */
+/** The same for screen readers: "1 minute 5 seconds", "1 uur, 5 minuten". */
 export function spokenDuration(ms: number): string {
   const total = Math.max(0, Math.floor((Number.isFinite(ms) ? ms : 0) / 1000));
   const parts: string[] = [];
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  if (h) parts.push(`${h} hour${h === 1 ? '' : 's'}`);
-  if (m) parts.push(`${m} minute${m === 1 ? '' : 's'}`);
-  if (s || parts.length === 0) parts.push(`${s} second${s === 1 ? '' : 's'}`);
-  return parts.join(' ');
+  const unit = (value: number, name: 'hour' | 'minute' | 'second') =>
+    number(value, { style: 'unit', unit: name, unitDisplay: 'long' });
+  if (h) parts.push(unit(h, 'hour'));
+  if (m) parts.push(unit(m, 'minute'));
+  if (s || parts.length === 0) parts.push(unit(s, 'second'));
+  return new Intl.ListFormat(intlLocale(), { style: 'narrow', type: 'unit' }).format(parts);
 }
 
-/** "820 KB", "12.4 MB". */
+/** "820 KB", "12.4 MB" ("12,4 MB" in Dutch and Spanish). */
 export function fileSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${Math.round(bytes / 1000)} KB`;
-  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
-  return `${(bytes / 1_000_000_000).toFixed(2)} GB`;
+  const fixed = (n: number, digits: number) =>
+    number(n, { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  if (bytes < 1000) return `${number(bytes)} B`;
+  if (bytes < 1_000_000) return `${number(Math.round(bytes / 1000))} KB`;
+  if (bytes < 1_000_000_000) return `${fixed(bytes / 1_000_000, 1)} MB`;
+  return `${fixed(bytes / 1_000_000_000, 2)} GB`;
 }
 
 function textOf(n: Notification): string {
@@ -91,51 +103,54 @@ function field(n: Notification, key: string): string {
 /** “Title” or "your Space" when the notification lacks it. */
 function spaceName(n: Notification): string {
   const title = field(n, 'title');
-  return title ? `“${title}”` : 'your Space';
+  return title ? t('notification.quoted', { title }) : t('notification.yourSpace');
 }
 
-/** "Ada followed you", "Ada sent you a message: …". */
+/** "Ada followed you", "Ada sent you a message: …", in the app's language. */
 export function notificationText(n: Notification): string {
-  const who = n.actor?.displayName ?? 'Someone';
+  const who = n.actor?.displayName ?? t('notification.someone');
+  const space = spaceName(n);
   switch (n.kind) {
     case 'follow':
-      return `${who} followed you`;
+      return t('notification.follow', { who });
     case 'dm': {
       const text = textOf(n);
-      return text ? `${who} sent you a message: ${text}` : `${who} sent you a message`;
+      return text ? t('notification.dmText', { who, text }) : t('notification.dm', { who });
     }
     case 'space_invite': {
-      const title = typeof n.data.title === 'string' ? n.data.title : '';
-      const role = n.data.role === 'cohost' ? 'co-host' : 'speak in';
-      return title ? `${who} invited you to ${role} “${title}”` : `${who} invited you to ${role} a Space`;
+      const title = field(n, 'title');
+      const cohost = n.data.role === 'cohost';
+      if (!title)
+        return cohost ? t('notification.inviteCohostSpace', { who }) : t('notification.inviteSpeakSpace', { who });
+      return cohost ? t('notification.inviteCohost', { who, title }) : t('notification.inviteSpeak', { who, title });
     }
     case 'recording_ready':
-      return `The recording of ${spaceName(n)} is ready`;
+      return t('notification.recordingReady', { space });
     case 'report_decided': {
-      if (field(n, 'verdict') !== 'violation') return `A moderator found no violation in ${spaceName(n)}`;
+      if (field(n, 'verdict') !== 'violation') return t('notification.noViolation', { space });
       const reason = field(n, 'reason');
-      return `A moderator found a violation in ${spaceName(n)}${reason ? `: ${reason}` : ''}. You can appeal.`;
+      return reason ? t('notification.violationReason', { space, reason }) : t('notification.violation', { space });
     }
     case 'appeal_decided':
       return field(n, 'verdict') === 'violation'
-        ? `Your appeal about ${spaceName(n)} was turned down: the violation stands`
-        : `Your appeal about ${spaceName(n)} was accepted: the violation is overturned`;
+        ? t('notification.appealDenied', { space })
+        : t('notification.appealAccepted', { space });
     case 'space_started':
-      return `${who} started ${spaceName(n)}: join now`;
+      return t('notification.started', { who, space });
     case 'space_live':
-      return `${who} is live: ${spaceName(n)}`;
+      return t('notification.live', { who, space });
     case 'space_rescheduled': {
       const at = field(n, 'scheduledFor');
-      return `${who} moved ${spaceName(n)}${at ? ` to ${fullDate(at)}` : ''}`;
+      return at ? t('notification.movedTo', { who, space, at: fullDate(at) }) : t('notification.moved', { who, space });
     }
     case 'space_cancelled':
-      return `${who} cancelled ${spaceName(n)}`;
+      return t('notification.cancelled', { who, space });
     case 'space_starting_soon':
-      return `${spaceName(n)} starts soon: get ready to start it`;
+      return t('notification.startingSoon', { space });
     case 'space_due':
-      return `It is time to start ${spaceName(n)}`;
+      return t('notification.due', { space });
     default:
-      return `${who} did something`;
+      return t('notification.other', { who });
   }
 }
 
@@ -165,7 +180,7 @@ export function notificationHref(n: Notification): string | null {
 export function scheduleDate(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return '';
-  return date.toLocaleString(undefined, {
+  return date.toLocaleString(intlLocale(), {
     weekday: 'short',
     day: 'numeric',
     month: 'short',

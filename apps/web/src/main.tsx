@@ -2,6 +2,7 @@ import './jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import './i18n';
 import { registerServiceWorker } from './pwa/register';
 import './styles.css';
 

@@ -1,6 +1,16 @@
 import type { Me, User } from '@earshot/protocol';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, api } from './api';
+import { currentLanguage, setLanguage } from './i18n';
+
+/**
+ * The account's language (Settings, on any device) wins over this device's; an account that has
+ * none yet is told the one this app shows, so that its pushes come in it.
+ */
+function followLanguage(user: Me) {
+  if (user.language && user.language !== currentLanguage()) void setLanguage(user.language);
+  else if (!user.language) void api.updateMe({ language: currentLanguage() }).catch(() => {});
+}
 
 type Session = {
   /** undefined while loading, null when signed out. `moderator` and `suspended` come from GET /api/me. */
@@ -19,7 +29,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     try {
-      setUserState((await api.me()).user);
+      const { user } = await api.me();
+      followLanguage(user);
+      setUserState(user);
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) setUserState(null);
       else setUserState((current) => (current === undefined ? null : current));
@@ -35,6 +47,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setUserState((current) => ({
         moderator: current?.id === next.id ? current.moderator : false,
         suspended: current?.id === next.id ? current.suspended : false,
+        language: current?.id === next.id ? current.language : null,
         ...next,
       }));
       void refresh();

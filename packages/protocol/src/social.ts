@@ -1,3 +1,4 @@
+import { LANGUAGES } from '@earshot/i18n/codes';
 import { z } from 'zod';
 
 /** Handles: 3–15 of [A-Za-z0-9_], unique case-insensitively (the store enforces uniqueness). */
@@ -25,9 +26,11 @@ export const MessageText = z.string().trim().min(1, 'a message needs text').max(
 
 export const SignupBody = z.strictObject({ handle: Handle, displayName: DisplayName, password: Password });
 export const LoginBody = z.strictObject({ handle: z.string().min(1).max(15), password: z.string().min(1).max(200) });
+/** The language the app and the server's texts for this person (pushes) are in. */
+export const LanguageCode = z.enum(LANGUAGES);
 export const UpdateMeBody = z
-  .strictObject({ displayName: DisplayName.optional(), bio: Bio.optional() })
-  .refine((b) => b.displayName !== undefined || b.bio !== undefined, 'nothing to change');
+  .strictObject({ displayName: DisplayName.optional(), bio: Bio.optional(), language: LanguageCode.optional() })
+  .refine((b) => b.displayName !== undefined || b.bio !== undefined || b.language !== undefined, 'nothing to change');
 export const CreateTokenBody = z.strictObject({
   name: z.string().trim().min(1).max(50).optional(),
   /** Unset: the token lasts until revoked. */
@@ -58,7 +61,12 @@ export const UserSummary = z.object({
 });
 export const User = UserSummary.extend({ bio: z.string(), createdAt: z.string() });
 /** The signed-in account (GET /api/me): a moderator reviews reports; a suspended account may read and appeal only. */
-export const Me = User.extend({ moderator: z.boolean(), suspended: z.boolean() });
+export const Me = User.extend({
+  moderator: z.boolean(),
+  suspended: z.boolean(),
+  /** Chosen in Settings; null until the app first tells the server the language it shows. */
+  language: LanguageCode.nullable(),
+});
 export const Profile = User.extend({
   followers: z.number().int(),
   following: z.number().int(),

@@ -1,15 +1,26 @@
+import { DEFAULT_LANGUAGE, type Language, translator } from '@earshot/i18n';
 import type { Notification, PushKind, PushPayload } from '@earshot/protocol';
+import type { TFunction } from 'i18next';
 
 type Text = { title: string; body: string; url: string; tag?: string };
 
 const field = (n: Notification, key: string) => (typeof n.data[key] === 'string' ? (n.data[key] as string) : '');
-const who = (n: Notification) => n.actor?.displayName ?? 'Someone';
 const spaceUrl = (n: Notification) =>
   field(n, 'spaceId') ? `/spaces/${encodeURIComponent(field(n, 'spaceId'))}` : '/';
-const quoted = (n: Notification, otherwise: string) => (field(n, 'title') ? `“${field(n, 'title')}”` : otherwise);
+
+/** Words for one notification in one language: its actor, its Space's title or a stand-in, its new time. */
+function wordsFor(n: Notification, t: TFunction, language: Language) {
+  return {
+    t,
+    who: n.actor?.displayName ?? t('push.someone'),
+    quoted: (otherwise: string) => (field(n, 'title') ? t('push.quoted', { title: field(n, 'title') }) : otherwise),
+    when: (iso: string) => when(iso, t, language),
+  };
+}
+type Words = ReturnType<typeof wordsFor>;
 
 type Kind = {
-  text: (n: Notification) => Text;
+  text: (n: Notification, w: Words) => Text;
   /** Seconds the push service keeps it for a browser that is offline; after that it is dropped. */
   ttl: number;
   /** `high` lets a phone wake for it (RFC 8030 §5.3). */
@@ -22,9 +33,9 @@ type Kind = {
  */
 const kinds: Record<PushKind, Kind> = {
   dm: {
-    text: (n) => ({
-      title: who(n),
-      body: field(n, 'text') || 'sent you a message',
+    text: (n, { t, who }) => ({
+      title: who,
+      body: field(n, 'text') || t('push.dm.body'),
       url: n.actor ? `/messages/${encodeURIComponent(n.actor.handle)}` : '/messages',
       // One conversation's pushes replace each other on the lock screen.
       tag: n.actor ? `dm:${n.actor.handle}` : undefined,
@@ -33,75 +44,94 @@ const kinds: Record<PushKind, Kind> = {
     urgency: 'normal',
   },
   space_invite: {
-    text: (n) => ({
-      title: `${who(n)} invited you to ${n.data.role === 'cohost' ? 'co-host' : 'speak'}`,
-      body: quoted(n, 'a Space'),
+    text: (n, { t, who, quoted }) => ({
+      title: n.data.role === 'cohost' ? t('push.invite.cohost', { who }) : t('push.invite.speak', { who }),
+      body: quoted(t('push.aSpace')),
       url: spaceUrl(n),
     }),
     ttl: 15 * 60, // the Space may be over soon
     urgency: 'high',
   },
   recording_ready: {
-    text: (n) => ({ title: 'Your recording is ready', body: quoted(n, 'Your Space'), url: spaceUrl(n) }),
+    text: (n, { t, quoted }) => ({
+      title: t('push.recordingReady'),
+      body: quoted(t('push.yourSpace')),
+      url: spaceUrl(n),
+    }),
     ttl: 24 * 3600,
     urgency: 'normal',
   },
   space_started: {
-    text: (n) => ({ title: 'Live now', body: quoted(n, 'A Space you set a reminder for'), url: spaceUrl(n) }),
+    text: (n, { t, quoted }) => ({ title: t('push.liveNow'), body: quoted(t('push.remindedSpace')), url: spaceUrl(n) }),
     ttl: 30 * 60, // worth little once the Space is over
     urgency: 'high',
   },
   space_live: {
-    text: (n) => ({ title: `${who(n)} is live`, body: quoted(n, 'A Space'), url: spaceUrl(n) }),
+    text: (n, { t, who, quoted }) => ({
+      title: t('push.isLive', { who }),
+      body: quoted(t('push.capitalSpace')),
+      url: spaceUrl(n),
+    }),
     ttl: 30 * 60, // worth little once the Space is over
     urgency: 'high',
   },
   space_rescheduled: {
-    text: (n) => ({
-      title: 'A Space was moved',
-      body: `${quoted(n, 'A Space you set a reminder for')} now starts ${when(field(n, 'scheduledFor'))}`,
+    text: (n, { t, quoted, when }) => ({
+      title: t('push.moved.title'),
+      body: t('push.moved.body', { space: quoted(t('push.remindedSpace')), when: when(field(n, 'scheduledFor')) }),
       url: spaceUrl(n),
     }),
     ttl: 24 * 3600,
     urgency: 'normal',
   },
   space_cancelled: {
-    text: (n) => ({
-      title: 'A Space was cancelled',
-      body: quoted(n, 'A Space you set a reminder for'),
+    text: (n, { t, quoted }) => ({
+      title: t('push.cancelled'),
+      body: quoted(t('push.remindedSpace')),
       url: spaceUrl(n),
     }),
     ttl: 24 * 3600,
     urgency: 'normal',
   },
   space_starting_soon: {
-    text: (n) => ({
-      title: 'Your Space starts soon',
-      body: `${quoted(n, 'Your Space')} ${when(field(n, 'scheduledFor'))}`,
+    text: (n, { t, quoted, when }) => ({
+      title: t('push.startsSoon'),
+      body: `${quoted(t('push.yourSpace'))} ${when(field(n, 'scheduledFor'))}`,
       url: spaceUrl(n),
     }),
     ttl: 10 * 60,
     urgency: 'high',
   },
   ticket_refunded: {
-    text: (n) => ({ title: 'Your ticket was refunded', body: quoted(n, 'A ticketed Space'), url: spaceUrl(n) }),
+    text: (n, { t, quoted }) => ({
+      title: t('push.refunded'),
+      body: quoted(t('push.ticketedSpace')),
+      url: spaceUrl(n),
+    }),
     ttl: 24 * 3600,
     urgency: 'normal',
   },
 };
 
 /** A scheduled time for a lock screen (UTC: the server does not know the reader's zone). */
-const when = (iso: string) => {
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? 'at a new time' : `at ${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-};
+function when(iso: string, t: TFunction, language: Language) {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return t('push.atNewTime');
+  // English keeps its ISO-like "2026-12-08 18:00"; the others read their own way.
+  const at =
+    language === 'en'
+      ? new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+      : new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms);
+  return t('push.atTime', { at });
+}
 
 const kindOf = (kind: string): Kind | undefined => (kinds as Record<string, Kind | undefined>)[kind];
 const MAX_BODY = 180;
 
-/** The push for a notification, or null when its kind is not pushed. */
-export function pushPayload(n: Notification): PushPayload | null {
-  const text = kindOf(n.kind)?.text(n);
+/** The push for a notification in the reader's language, or null when its kind is not pushed. */
+export function pushPayload(n: Notification, language: Language = DEFAULT_LANGUAGE): PushPayload | null {
+  const kind = kindOf(n.kind);
+  const text = kind?.text(n, wordsFor(n, translator(language), language));
   if (!text) return null;
   const body = text.body.length > MAX_BODY ? `${text.body.slice(0, MAX_BODY - 1)}…` : text.body;
   return {

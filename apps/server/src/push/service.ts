@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import webpush, { WebPushError } from 'web-push';
 import type { Config } from '../config';
 import type { Notifier } from '../social/notifications';
+import { languageOf } from '../social/users-store';
 import type { Db } from '../store/db';
 import { deliveryOf, pushPayload } from './messages';
 import { BackgroundQueue } from './queue';
@@ -75,9 +76,9 @@ export async function createPushService({
   );
 
   async function send(userId: string, notification: Notification) {
-    const payload = pushPayload(notification);
-    if (!payload) return;
     if ((await mutedKinds(db, userId)).has(notification.kind)) return;
+    const payload = pushPayload(notification, await languageOf(db, userId));
+    if (!payload) return;
     const subscriptions = await listSubscriptions(db, userId);
     const body = JSON.stringify(payload);
     const { TTL, urgency } = deliveryOf(notification.kind);

@@ -1,7 +1,9 @@
 /**
  * Share cards: what a link preview (Open Graph, Twitter card) shows for a Space or a profile.
- * Pure functions from plain data to text; routes.ts gathers the data, renderer.ts draws the PNG.
+ * Pure functions from plain data to text in one language; routes.ts gathers the data and picks the
+ * language (Accept-Language), renderer.ts draws the PNG.
  */
+import { DEFAULT_LANGUAGE, type Language, translator } from '@earshot/i18n';
 
 /** A Space as its card tells it. `scheduledFor` and `reminderCount` come with scheduled Spaces. */
 export interface SpaceCardData {
@@ -52,13 +54,11 @@ export interface PageMeta {
   type: 'website' | 'profile';
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-
 /** "Tue, 8 Dec 2026, 18:00 UTC": a crawler has no time zone, so the card says which one. */
-export function cardTime(iso: string): string {
+export function cardTime(iso: string, language: Language = DEFAULT_LANGUAGE): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  const text = new Intl.DateTimeFormat('en-GB', {
+  const text = new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : language, {
     weekday: 'short',
     day: 'numeric',
     month: 'short',
@@ -71,62 +71,96 @@ export function cardTime(iso: string): string {
 }
 
 /** The Space's moment in words: the badge on the picture and the line under the title. */
-export function spaceMoment(s: SpaceCardData): { badge: string; live: boolean; detail: string } {
-  if (s.status === 'live') return { badge: 'LIVE', live: true, detail: `${plural(s.listenerCount, 'listener')}` };
-  if (s.status === 'ended')
-    return { badge: 'ENDED', live: false, detail: s.replay ? 'Replay available' : 'This Space has ended' };
-  if (s.status === 'cancelled') return { badge: 'CANCELLED', live: false, detail: 'This Space was cancelled' };
-  if (s.status === 'missed') return { badge: 'ENDED', live: false, detail: 'This Space did not start' };
+type Moment = 'live' | 'ended' | 'cancelled' | 'scheduled' | 'soon';
+
+/** The Space's moment in words: the badge on the picture, the state and the line under the title. */
+function moment(s: SpaceCardData, language: Language) {
+  const t = translator(language);
+  const of = (m: Moment, detail: string) => ({
+    badge: t(`card.badge.${m}`),
+    state: t(`card.state.${m}`),
+    live: m === 'live',
+    detail,
+  });
+  if (s.status === 'live') return of('live', t('card.listeners', { count: s.listenerCount }));
+  if (s.status === 'ended') return of('ended', s.replay ? t('card.replay') : t('card.ended'));
+  if (s.status === 'cancelled') return of('cancelled', t('card.cancelled'));
+  if (s.status === 'missed') return of('ended', t('card.missed'));
   if (s.scheduledFor) {
-    const when = cardTime(s.scheduledFor);
-    const reminders = s.reminderCount ? ` · ${plural(s.reminderCount, 'reminder')} set` : '';
-    return { badge: 'SCHEDULED', live: false, detail: `${when}${reminders}` };
+    const when = cardTime(s.scheduledFor, language);
+    const reminders = s.reminderCount ? ` · ${t('card.reminders', { count: s.reminderCount })}` : '';
+    return of('scheduled', `${when}${reminders}`);
   }
-  return { badge: 'STARTING SOON', live: false, detail: 'Not started yet' };
+  return of('soon', t('card.notStarted'));
 }
 
-export function spaceImage(s: SpaceCardData): CardImage {
+export function spaceMoment(
+  s: SpaceCardData,
+  language: Language = DEFAULT_LANGUAGE,
+): { badge: string; live: boolean; detail: string } {
+  const { badge, live, detail } = moment(s, language);
+  return { badge, live, detail };
+}
+
+export function spaceImage(s: SpaceCardData, language: Language = DEFAULT_LANGUAGE): CardImage {
   return {
     kind: 'space',
     title: s.title,
-    ...spaceMoment(s),
+    ...spaceMoment(s, language),
     topics: s.topics.slice(0, 3),
     host: s.host.displayName,
     handle: s.host.handle,
   };
 }
 
-export function spaceMeta(s: SpaceCardData, pageUrl: string, imageUrl: string): PageMeta {
-  const { badge, detail } = spaceMoment(s);
-  const state = badge === 'LIVE' ? 'Live now' : badge.charAt(0) + badge.slice(1).toLowerCase();
+export function spaceMeta(
+  s: SpaceCardData,
+  pageUrl: string,
+  imageUrl: string,
+  language: Language = DEFAULT_LANGUAGE,
+): PageMeta {
+  const t = translator(language);
+  const { state, detail } = moment(s, language);
+  const host = { name: s.host.displayName, handle: s.host.handle };
   return {
     title: `${s.title} · Earshot`,
-    description: `${state} · hosted by ${s.host.displayName} (@${s.host.handle}) · ${detail}`,
+    description: t('card.spaceDescription', { state, detail, ...host }),
     url: pageUrl,
     image: imageUrl,
-    imageAlt: `${s.title}: a Space hosted by ${s.host.displayName}. ${state}, ${detail}.`,
+    imageAlt: t('card.spaceAlt', { title: s.title, state, detail, ...host }),
     type: 'website',
   };
 }
 
-export function profileImage(p: ProfileCardData): CardImage {
+const counts = (p: ProfileCardData, language: Language) => {
+  const t = translator(language);
+  return `${t('card.followers', { count: p.followers })} · ${t('card.following', { count: p.following })}`;
+};
+
+export function profileImage(p: ProfileCardData, language: Language = DEFAULT_LANGUAGE): CardImage {
   return {
     kind: 'profile',
     displayName: p.displayName,
     handle: p.handle,
     bio: p.bio,
-    detail: `${plural(p.followers, 'follower')} · ${p.following.toLocaleString('en-US')} following`,
+    detail: counts(p, language),
   };
 }
 
-export function profileMeta(p: ProfileCardData, pageUrl: string, imageUrl: string): PageMeta {
-  const counts = `${plural(p.followers, 'follower')} · ${p.following.toLocaleString('en-US')} following`;
+export function profileMeta(
+  p: ProfileCardData,
+  pageUrl: string,
+  imageUrl: string,
+  language: Language = DEFAULT_LANGUAGE,
+): PageMeta {
+  const t = translator(language);
+  const line = counts(p, language);
   return {
     title: `${p.displayName} (@${p.handle}) · Earshot`,
-    description: p.bio ? `${p.bio} · ${counts}` : `Live audio Spaces on Earshot · ${counts}`,
+    description: p.bio ? `${p.bio} · ${line}` : t('card.profileDescription', { counts: line }),
     url: pageUrl,
     image: imageUrl,
-    imageAlt: `${p.displayName} (@${p.handle}) on Earshot`,
+    imageAlt: t('card.profileAlt', { name: p.displayName, handle: p.handle }),
     type: 'profile',
   };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE, fromAcceptLanguage, isLanguage, type Language } from '@earshot/i18n';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../context';
 import { AppError, notFound } from '../http/errors';
@@ -66,6 +67,13 @@ export async function shareRoutes(app: FastifyInstance, services: Services, inde
   // Unknown Spaces and people get the plain app with 200, like every other client-side route.
   const page = (reply: FastifyReply, html: string) =>
     reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+  // The page's language is the reader's (Accept-Language); its og:image carries it along as ?lang=,
+  // because the crawler that fetches the picture may send another header (or none).
+  const languageOf = (request: FastifyRequest): Language => {
+    const asked = (request.query as { lang?: unknown } | undefined)?.lang;
+    return isLanguage(asked) ? asked : fromAcceptLanguage(request.headers['accept-language']);
+  };
+  const langParam = (language: Language) => (language === DEFAULT_LANGUAGE ? '' : `&lang=${language}`);
   const png = async (reply: FastifyReply, card: CardImage) =>
     reply
       .header('cache-control', 'public, max-age=300')
@@ -77,17 +85,22 @@ export async function shareRoutes(app: FastifyInstance, services: Services, inde
     const data = id.length <= 64 ? await spaceData(services, id) : null;
     if (!data) return page(reply, indexHtml); // /spaces/new, or a Space the app will say it cannot find
     const root = base(request);
-    const image = `${root}/api/spaces/${encodeURIComponent(id)}/card.png?v=${cardKey(spaceImage(data))}`;
-    return page(reply, fillIndex(indexHtml, spaceMeta(data, `${root}/spaces/${encodeURIComponent(id)}`, image)));
+    const language = languageOf(request);
+    const key = cardKey(spaceImage(data, language));
+    const image = `${root}/api/spaces/${encodeURIComponent(id)}/card.png?v=${key}${langParam(language)}`;
+    const meta = spaceMeta(data, `${root}/spaces/${encodeURIComponent(id)}`, image, language);
+    return page(reply.header('vary', 'accept-language'), fillIndex(indexHtml, meta));
   });
 
   app.get<{ Params: { handle: string } }>('/u/:handle', { schema: { hide: true } }, async (request, reply) => {
     const data = await profileData(services, request.params.handle);
     if (!data) return page(reply, indexHtml);
     const root = base(request);
+    const language = languageOf(request);
     const handle = encodeURIComponent(data.handle);
-    const image = `${root}/api/users/${handle}/card.png?v=${cardKey(profileImage(data))}`;
-    return page(reply, fillIndex(indexHtml, profileMeta(data, `${root}/u/${handle}`, image)));
+    const image = `${root}/api/users/${handle}/card.png?v=${cardKey(profileImage(data, language))}${langParam(language)}`;
+    const meta = profileMeta(data, `${root}/u/${handle}`, image, language);
+    return page(reply.header('vary', 'accept-language'), fillIndex(indexHtml, meta));
   });
 
   app.get<{ Params: { id: string } }>(
@@ -96,7 +109,7 @@ export async function shareRoutes(app: FastifyInstance, services: Services, inde
     async (request, reply) => {
       const data = await spaceData(services, request.params.id);
       if (!data) throw notFound('Space');
-      return png(reply, spaceImage(data));
+      return png(reply.header('vary', 'accept-language'), spaceImage(data, languageOf(request)));
     },
   );
 
@@ -106,7 +119,7 @@ export async function shareRoutes(app: FastifyInstance, services: Services, inde
     async (request, reply) => {
       const data = await profileData(services, request.params.handle);
       if (!data) throw notFound(`user @${request.params.handle}`);
-      return png(reply, profileImage(data));
+      return png(reply.header('vary', 'accept-language'), profileImage(data, languageOf(request)));
     },
   );
 }

@@ -8,7 +8,7 @@ import { AppError } from '../http/errors';
 import { newId } from '../ids';
 import { isCommonPassword } from './common-passwords';
 import { dummyHash, hashPassword, verifyPassword } from './passwords';
-import { getUserById, publicUser } from './users-store';
+import { chosenLanguage, getUserById, publicUser } from './users-store';
 
 const UserResponse = z.object({ user: User });
 /** The signed-in account: its public profile plus whether it moderates and whether it is suspended. */
@@ -104,7 +104,8 @@ export async function accountRoutes(app: FastifyInstance, { db, config, limits }
   r.get('/api/me', { schema: { tags: ['auth'], response: { 200: MeResponse } } }, async (request) => {
     const viewer = requireViewer(request);
     const user = publicUser(await getUserById(db, viewer.id));
-    return { user: { ...user, moderator: viewer.moderator, suspended: viewer.suspended } };
+    const language = await chosenLanguage(db, viewer.id);
+    return { user: { ...user, moderator: viewer.moderator, suspended: viewer.suspended, language } };
   });
 
   r.patch(
@@ -112,12 +113,13 @@ export async function accountRoutes(app: FastifyInstance, { db, config, limits }
     { schema: { tags: ['auth'], body: UpdateMeBody, response: { 200: UserResponse } } },
     async (request) => {
       const viewer = requireViewer(request);
-      const { displayName, bio } = request.body;
+      const { displayName, bio, language } = request.body;
       await db
         .updateTable('users')
         .set({
           ...(displayName !== undefined && { display_name: displayName }),
           ...(bio !== undefined && { bio }),
+          ...(language !== undefined && { language }),
         })
         .where('id', '=', viewer.id)
         .execute();

@@ -24,7 +24,7 @@ export async function avatarRoutes(app: FastifyInstance, { db }: { db: Db }) {
     const user = await getUserById(db, userId);
     return publicUser(user);
   };
-  const MeResponse = z.object({ user: Me.omit({ moderator: true, suspended: true }) });
+  const MeResponse = z.object({ user: Me.omit({ moderator: true, suspended: true, language: true }) });
 
   for (const method of ['PUT', 'POST'] as const)
     r.route({

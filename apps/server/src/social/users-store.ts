@@ -1,3 +1,4 @@
+import { DEFAULT_LANGUAGE, isLanguage, type Language } from '@earshot/i18n/codes';
 import type { UserSummary } from '@earshot/protocol';
 import { sql } from 'kysely';
 import { notFound } from '../http/errors';
@@ -50,6 +51,16 @@ export async function getUserById(db: Db, id: string): Promise<UserRow> {
   if (!row) throw notFound('user');
   return row;
 }
+
+/** The language a person's app shows (Settings), null until the app has said. */
+export async function chosenLanguage(db: Db, id: string): Promise<Language | null> {
+  const row = await db.selectFrom('users').select('language').where('id', '=', id).executeTakeFirst();
+  return isLanguage(row?.language) ? row.language : null;
+}
+
+/** The language to write to a person in (pushes): their app's, else English. */
+export const languageOf = async (db: Db, id: string): Promise<Language> =>
+  (await chosenLanguage(db, id)) ?? DEFAULT_LANGUAGE;
 
 export async function relation(db: Db, viewerId: string, otherId: string): Promise<Relation> {
   if (viewerId === otherId) return { self: true, viewerBlocks: false, blocksViewer: false };

@@ -14,6 +14,7 @@ export interface Database {
     created_at: CreatedAt;
     moderator: Generated<boolean>;
     suspended_at: Date | null;
+    language: string | null;
     /** The current picture's version (avatars.version), null for initials. */
     avatar: ColumnType<string | null, string | null | undefined, string | null>;
   };

@@ -1,3 +1,5 @@
+import { useTranslation } from 'react-i18next';
+
 export const CcMark = () => (
   <span className="cc-mark" aria-hidden="true">
     CC
@@ -6,6 +8,7 @@ export const CcMark = () => (
 
 /** The viewer's own choice to read captions: in a live room (remembered) and in a replay. */
 export function CaptionsToggle({ on, setOn }: { on: boolean; setOn: (on: boolean) => void }) {
+  const { t } = useTranslation();
   return (
     <button
       type="button"
@@ -13,9 +16,9 @@ export function CaptionsToggle({ on, setOn }: { on: boolean; setOn: (on: boolean
       aria-pressed={on}
       onClick={() => setOn(!on)}
       data-testid="captions-toggle"
-      title={on ? 'Hide captions' : 'Show captions'}
+      title={on ? t('captions.hide') : t('captions.show')}
     >
-      <CcMark /> <span className="cc-label">Captions</span>
+      <CcMark /> <span className="cc-label">{t('captions.label')}</span>
     </button>
   );
 }

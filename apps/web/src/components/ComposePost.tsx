@@ -1,5 +1,6 @@
 import type { Post } from '@earshot/protocol';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { ErrorNote } from './Status';
 
@@ -8,6 +9,7 @@ export const POST_LIMIT = 280;
 /** The "new post" box with a live character counter. */
 export function ComposePost({ onPosted }: { onPosted: (post: Post) => void }) {
   const id = useId();
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -32,21 +34,21 @@ export function ComposePost({ onPosted }: { onPosted: (post: Post) => void }) {
 
   return (
     <form className="card compose" onSubmit={submit}>
-      <label htmlFor={`${id}-text`}>New post</label>
+      <label htmlFor={`${id}-text`}>{t('posts.new')}</label>
       <textarea
         id={`${id}-text`}
         value={text}
         onChange={(e) => setText(e.target.value)}
-        placeholder="What's on your mind?"
+        placeholder={t('posts.placeholder')}
         rows={3}
         aria-describedby={`${id}-count`}
       />
       <div className="compose-footer">
         <span id={`${id}-count`} className={left < 0 ? 'counter over' : left <= 20 ? 'counter near' : 'counter'}>
-          {left < 0 ? `${-left} characters over the limit` : `${left} characters left`}
+          {left < 0 ? t('posts.over', { count: -left }) : t('settings.charactersLeft', { count: left })}
         </span>
         <button type="submit" className="button" disabled={!canPost}>
-          {busy ? 'Posting…' : 'Post'}
+          {busy ? t('posts.posting') : t('posts.post')}
         </button>
       </div>
       <ErrorNote error={error} />

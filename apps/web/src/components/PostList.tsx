@@ -1,12 +1,14 @@
 import type { Post } from '@earshot/protocol';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { fullDate, timeAgo } from '../format';
 import { Avatar } from './Avatar';
 
 export function PostItem({ post }: { post: Post }) {
   const { author } = post;
+  const { t } = useTranslation();
   return (
-    <article className="post" aria-label={`Post by ${author.displayName}`}>
+    <article className="post" aria-label={t('posts.by', { name: author.displayName })}>
       <Link href={`/u/${author.handle}`} className="post-avatar" tabIndex={-1} aria-hidden="true">
         <Avatar handle={author.handle} displayName={author.displayName} size="sm" src={author.avatarUrl} />
       </Link>

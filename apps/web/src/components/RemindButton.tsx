@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api, type Reminders } from '../api';
 import { ErrorNote } from './Status';
 
@@ -17,6 +18,7 @@ export function RemindButton({
   title?: string;
   onChange?: (reminders: Reminders) => void;
 }) {
+  const { t } = useTranslation();
   const [on, setOn] = useState(initial);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -39,12 +41,12 @@ export function RemindButton({
         type="button"
         className={`button${small ? ' small' : ''}${on ? ' secondary' : ''}`}
         aria-pressed={on}
-        aria-label={title ? `${on ? 'Reminder set' : 'Remind me'}: ${title}` : undefined}
+        aria-label={title ? `${on ? t('reminders.set') : t('reminders.remindMe')}: ${title}` : undefined}
         disabled={busy}
         onClick={toggle}
         data-testid="remind-button"
       >
-        {on ? '✓ Reminder set' : 'Remind me'}
+        {on ? `✓ ${t('reminders.set')}` : t('reminders.remindMe')}
       </button>
       <ErrorNote error={error} />
     </span>

@@ -1,7 +1,9 @@
 import type { Recording, SpeakerTurn, Transcript } from '@earshot/protocol';
 import { type CSSProperties, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { transcriptUrl } from '../api';
 import { avatarColor, clock, spokenDuration } from '../format';
+import { intlLocale } from '../i18n';
 import { segmentAt } from '../use-transcript';
 import { Avatar } from './Avatar';
 import { CaptionsToggle } from './CaptionsToggle';
@@ -34,8 +36,7 @@ function speakersAt(turns: SpeakerTurn[], ms: number): string[] {
 }
 
 function joined(names: string[]): string {
-  if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return new Intl.ListFormat(intlLocale(), { type: 'conjunction' }).format(names);
 }
 
 /**
@@ -54,6 +55,7 @@ export function ReplayPlayer({
   transcript?: Transcript | null;
 }) {
   const id = useId();
+  const { t } = useTranslation();
   const audio = useRef<HTMLAudioElement>(null);
   const [playing, setPlaying] = useState(false);
   const [waiting, setWaiting] = useState(false);
@@ -112,7 +114,7 @@ export function ReplayPlayer({
       if (event.target instanceof HTMLTrackElement) return; // captions only; the sound plays on
       setPlaying(false);
       setWaiting(false);
-      setProblem('The recording could not be played. Try again, or download it.');
+      setProblem(t('replay.playFailed'));
     };
     el.addEventListener('timeupdate', onTime);
     el.addEventListener('seeked', onTime);
@@ -152,7 +154,7 @@ export function ReplayPlayer({
     if (el.ended || (totalMs > 0 && at >= totalMs - 250)) el.currentTime = 0;
     el.play().catch((e: unknown) => {
       if (e instanceof DOMException && e.name === 'AbortError') return;
-      setProblem('The recording could not be played. Try again, or download it.');
+      setProblem(t('replay.playFailed'));
     });
   };
 
@@ -184,32 +186,32 @@ export function ReplayPlayer({
         {audioUrls && <source src={audioUrls.opus} type='audio/ogg; codecs="opus"' />}
         {audioUrls && <source src={audioUrls.m4a} type="audio/mp4" />}
         {/* Empty until the transcript is in (a track error is not the recording's: see onError). */}
-        <track kind="captions" src={vttUrl ?? undefined} srcLang="en" label="Captions" default />
+        <track kind="captions" src={vttUrl ?? undefined} srcLang="en" label={t('captions.label')} default />
       </audio>
       <div className="replay-controls">
         <button
           type="button"
           className="button replay-play"
           onClick={toggle}
-          aria-label={playing ? 'Pause' : 'Play'}
+          aria-label={playing ? t('replay.pause') : t('replay.play')}
           data-testid="replay-play"
         >
           {playing ? <PauseIcon /> : <PlayIcon />}
         </button>
         <div className="replay-track">
           <label htmlFor={`${id}-seek`} className="visually-hidden">
-            Position in the recording
+            {t('replay.position')}
           </label>
           <div className="replay-bar">
             <div className="replay-turns" aria-hidden="true">
-              {turns.map((t) => (
+              {turns.map((turn) => (
                 <span
-                  key={`${t.user.id}-${t.startMs}`}
+                  key={`${turn.user.id}-${turn.startMs}`}
                   className="replay-turn-mark"
                   style={{
-                    left: `${percent(t.startMs)}%`,
-                    width: `${Math.max(0.6, percent(t.endMs) - percent(t.startMs))}%`,
-                    backgroundColor: avatarColor(t.user.handle),
+                    left: `${percent(turn.startMs)}%`,
+                    width: `${Math.max(0.6, percent(turn.endMs) - percent(turn.startMs))}%`,
+                    backgroundColor: avatarColor(turn.user.handle),
                   }}
                 />
               ))}
@@ -224,7 +226,7 @@ export function ReplayPlayer({
               value={Math.min(at, totalMs || at) / 1000}
               onChange={(e) => seek(Number(e.target.value) * 1000)}
               onKeyDown={onSeekKey}
-              aria-valuetext={`${spokenDuration(at)} of ${spokenDuration(totalMs)}`}
+              aria-valuetext={t('replay.valueText', { at: spokenDuration(at), total: spokenDuration(totalMs) })}
               aria-describedby={`${id}-keys`}
               data-testid="replay-seek"
               style={{ '--progress': `${percent(at)}%` } as CSSProperties}
@@ -232,11 +234,11 @@ export function ReplayPlayer({
           </div>
           <div className="replay-times">
             <span data-testid="replay-elapsed">{clock(at)}</span>
-            {waiting && playing ? <span className="muted">Loading…</span> : null}
+            {waiting && playing ? <span className="muted">{t('common.loading')}</span> : null}
             <span className="muted">{clock(totalMs)}</span>
           </div>
           <span id={`${id}-keys`} className="visually-hidden">
-            Arrow keys move 5 seconds, Page Up and Page Down 30 seconds.
+            {t('replay.keys')}
           </span>
         </div>
       </div>
@@ -266,37 +268,37 @@ export function ReplayPlayer({
       <p className="replay-now" aria-live="polite" data-testid="now-speaking">
         {now.length > 0 ? (
           <>
-            Now speaking: <strong>{joined(now)}</strong>
+            {t('replay.nowSpeaking')} <strong>{joined(now)}</strong>
           </>
         ) : (
-          <span className="muted">{turns.length > 0 ? 'Nobody is speaking at this point' : ''}</span>
+          <span className="muted">{turns.length > 0 ? t('replay.nobodyNow') : ''}</span>
         )}
       </p>
       {turns.length > 0 ? (
         <>
           <h3 className="replay-turns-heading" id={`${id}-turns`}>
-            Who spoke when
+            {t('replay.whoSpokeWhen')}
           </h3>
           <ol className="turn-list" aria-labelledby={`${id}-turns`} data-testid="turn-list">
-            {rows.map((t) => {
-              const current = t.startMs <= at && at < t.endMs;
+            {rows.map((turn) => {
+              const current = turn.startMs <= at && at < turn.endMs;
               return (
-                <li key={`${t.user.id}-${t.startMs}`}>
+                <li key={`${turn.user.id}-${turn.startMs}`}>
                   <button
                     type="button"
                     className={current ? 'turn current' : 'turn'}
                     aria-current={current ? 'true' : undefined}
-                    onClick={() => seek(t.startMs)}
+                    onClick={() => seek(turn.startMs)}
                     data-testid="turn"
                   >
-                    <Avatar handle={t.user.handle} displayName={t.user.displayName} size="sm" />
-                    <span className="turn-name">{t.user.displayName}</span>
+                    <Avatar handle={turn.user.handle} displayName={turn.user.displayName} size="sm" />
+                    <span className="turn-name">{turn.user.displayName}</span>
                     <span className="turn-time">
-                      <span className="visually-hidden">from </span>
-                      {clock(t.startMs)}
+                      <span className="visually-hidden">{t('replay.from')} </span>
+                      {clock(turn.startMs)}
                       <span aria-hidden="true">–</span>
-                      <span className="visually-hidden"> to </span>
-                      {clock(t.endMs)}
+                      <span className="visually-hidden"> {t('replay.to')} </span>
+                      {clock(turn.endMs)}
                     </span>
                   </button>
                 </li>
@@ -305,7 +307,7 @@ export function ReplayPlayer({
           </ol>
         </>
       ) : (
-        <p className="muted">Nobody spoke in this recording.</p>
+        <p className="muted">{t('replay.nobodySpoke')}</p>
       )}
     </div>
   );

@@ -1,17 +1,20 @@
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 
 /** Shown instead of a page that needs an account. */
-export function SignInPrompt({ what, heading }: { what?: string; heading?: string }) {
+/** `heading`: what to sign in for, already translated ("Sign in to see your messages"). */
+export function SignInPrompt({ heading }: { heading: string }) {
+  const { t } = useTranslation();
   return (
     <section className="card center">
-      <h1>{heading ?? `Sign in to see ${what}`}</h1>
-      <p className="muted">You need an Earshot account for this.</p>
+      <h1>{heading}</h1>
+      <p className="muted">{t('auth.needAccount')}</p>
       <p className="actions center">
         <Link className="button" href="/login">
-          Log in
+          {t('auth.logIn')}
         </Link>
         <Link className="button secondary" href="/signup">
-          Sign up
+          {t('auth.signUp')}
         </Link>
       </p>
     </section>

@@ -1,13 +1,16 @@
 import type { SpaceSummary } from '@earshot/protocol';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { i18n } from '../i18n';
 import { Avatar } from './Avatar';
 
-export const listening = (count: number) => `${count} listening`;
+export const listening = (count: number) => i18n.t('space.listening', { count });
 
 export function Topics({ topics }: { topics: string[] }) {
+  const { t } = useTranslation();
   if (topics.length === 0) return null;
   return (
-    <ul className="topics" aria-label="Topics">
+    <ul className="topics" aria-label={t('space.topics')}>
       {topics.map((topic) => (
         <li key={topic} className="chip">
           {topic}
@@ -19,12 +22,13 @@ export function Topics({ topics }: { topics: string[] }) {
 
 /** A live Space in a list: links to its room. */
 export function SpaceCard({ space }: { space: SpaceSummary }) {
+  const { t } = useTranslation();
   const shown = space.stage.slice(0, 5);
   return (
     <li>
       <Link href={`/spaces/${space.id}`} className="space-card" data-testid="space-card">
         <span className="space-card-top">
-          <span className="live-badge">Live</span>
+          <span className="live-badge">{t('space.live')}</span>
           <span className="muted">{listening(space.listenerCount)}</span>
         </span>
         <span className="space-card-title">{space.title}</span>
@@ -36,8 +40,12 @@ export function SpaceCard({ space }: { space: SpaceSummary }) {
             ))}
           </span>
           <span className="muted">
-            Hosted by <strong className="host-name">{space.host.displayName}</strong>
-            {space.stage.length > 1 && ` · ${space.stage.length - 1} more on stage`}
+            <Trans
+              i18nKey="space.hostedBy"
+              values={{ name: space.host.displayName }}
+              components={{ strong: <strong className="host-name" /> }}
+            />
+            {space.stage.length > 1 && ` · ${t('space.moreOnStage', { count: space.stage.length - 1 })}`}
           </span>
         </span>
       </Link>
@@ -47,10 +55,11 @@ export function SpaceCard({ space }: { space: SpaceSummary }) {
 
 /** "From people you follow": round host avatars with the title, in a row that scrolls sideways. */
 export function Bubbles({ spaces }: { spaces: SpaceSummary[] }) {
+  const { t } = useTranslation();
   if (spaces.length === 0) return null;
   return (
     <section className="follow-bubbles" aria-labelledby="bubbles-heading">
-      <h2 id="bubbles-heading">From people you follow</h2>
+      <h2 id="bubbles-heading">{t('space.fromPeopleYouFollow')}</h2>
       <ul>
         {spaces.map((space) => {
           const others = (space.followedOnStage ?? 1) - 1;
@@ -60,7 +69,11 @@ export function Bubbles({ spaces }: { spaces: SpaceSummary[] }) {
                 href={`/spaces/${space.id}`}
                 className="fb-link"
                 data-testid="space-bubble"
-                aria-label={`${space.title}, hosted by ${space.host.displayName}, ${listening(space.listenerCount)}`}
+                aria-label={t('space.bubbleLabel', {
+                  title: space.title,
+                  name: space.host.displayName,
+                  listening: listening(space.listenerCount),
+                })}
               >
                 <span className="fb-ring">
                   <Avatar

@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api';
 
-export function Loading({ label = 'Loading…' }: { label?: string }) {
+export function Loading({ label }: { label?: string }) {
+  const { t } = useTranslation();
   return (
     <p className="muted loading" role="status">
-      {label}
+      {label ?? t('common.loading')}
     </p>
   );
 }
@@ -25,7 +27,7 @@ export function LoadMore({
   loading,
   error,
   onClick,
-  label = 'Load more',
+  label,
 }: {
   hasMore: boolean;
   loading: boolean;
@@ -33,12 +35,13 @@ export function LoadMore({
   onClick: () => void;
   label?: string;
 }) {
+  const { t } = useTranslation();
   if (!hasMore) return null;
   return (
     <div className="load-more">
       <ErrorNote error={error} />
       <button type="button" className="button secondary" onClick={onClick} disabled={loading}>
-        {loading ? 'Loading…' : label}
+        {loading ? t('common.loading') : (label ?? t('common.loadMore'))}
       </button>
     </div>
   );

@@ -1,4 +1,5 @@
 import type { SpaceSummary } from '@earshot/protocol';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api } from '../api';
 import { scheduleDate } from '../format';
@@ -12,13 +13,14 @@ import { ErrorNote, Loading } from './Status';
 function UpcomingCard({ space, viewerId }: { space: SpaceSummary; viewerId: string | null }) {
   // The host is told before it starts anyway: no reminder button on one's own Space.
   const mayRemind = !!viewerId && viewerId !== space.host.id;
+  const { t } = useTranslation();
   return (
     <li className="space-card upcoming-card" data-testid="upcoming-card">
       <span className="space-card-top">
         <span className="upcoming-badge">
           {space.scheduledFor && <time dateTime={space.scheduledFor}>{scheduleDate(space.scheduledFor)}</time>}
         </span>
-        {space.youFollowHost && <span className="muted">You follow the host</span>}
+        {space.youFollowHost && <span className="muted">{t('space.youFollowHost')}</span>}
       </span>
       <Link href={`/spaces/${space.id}`} className="space-card-title">
         {space.title}
@@ -26,7 +28,11 @@ function UpcomingCard({ space, viewerId }: { space: SpaceSummary; viewerId: stri
       <Topics topics={space.topics} />
       <span className="upcoming-foot">
         <span className="muted">
-          Hosted by <strong className="host-name">{space.host.displayName}</strong>
+          <Trans
+            i18nKey="space.hostedBy"
+            values={{ name: space.host.displayName }}
+            components={{ strong: <strong className="host-name" /> }}
+          />
         </span>
         {mayRemind && <RemindButton spaceId={space.id} initial={!!space.youHaveReminder} title={space.title} />}
       </span>
@@ -40,6 +46,7 @@ function UpcomingCard({ space, viewerId }: { space: SpaceSummary; viewerId: stri
  * profile has none.
  */
 export function UpcomingSpaces({ q = '', host }: { q?: string; host?: string }) {
+  const { t } = useTranslation();
   const { user } = useSession();
   const list = useLoad(`upcoming:${q}:${host ?? ''}:${user?.id ?? ''}`, () =>
     api.upcomingSpaces(q, host).then((r) => r.items),
@@ -47,14 +54,14 @@ export function UpcomingSpaces({ q = '', host }: { q?: string; host?: string }) 
   if (host && (list.state !== 'ready' || list.data.length === 0)) return null;
   return (
     <section className="upcoming" aria-labelledby={`upcoming-heading-${host ?? 'all'}`}>
-      <h2 id={`upcoming-heading-${host ?? 'all'}`}>Upcoming</h2>
+      <h2 id={`upcoming-heading-${host ?? 'all'}`}>{t('space.upcoming')}</h2>
       {list.state === 'loading' ? (
         <Loading />
       ) : list.state === 'error' ? (
         <ErrorNote error={list.error} />
       ) : list.data.length === 0 ? (
         <p className="muted empty" role="status">
-          {q ? `No upcoming Spaces match “${q}”.` : 'Nothing scheduled yet.'}
+          {q ? t('space.noUpcomingMatch', { q }) : t('space.nothingScheduled')}
         </p>
       ) : (
         <ul className="space-list">

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, Redirect, useLocation } from 'wouter';
 import { api } from '../api';
 import { ErrorNote } from '../components/Status';
@@ -10,7 +11,8 @@ type Mode = 'signup' | 'login';
 
 function AuthForm({ mode }: { mode: Mode }) {
   const signup = mode === 'signup';
-  useTitle(signup ? 'Sign up' : 'Log in');
+  const { t } = useTranslation();
+  useTitle(signup ? t('auth.signUp') : t('auth.logIn'));
   const { user, setUser } = useSession();
   const [, navigate] = useLocation();
   const [handle, setHandle] = useState('');
@@ -40,11 +42,11 @@ function AuthForm({ mode }: { mode: Mode }) {
 
   return (
     <section className="card narrow">
-      <h1>{signup ? 'Create your account' : 'Log in to Earshot'}</h1>
+      <h1>{signup ? t('auth.createTitle') : t('auth.loginTitle')}</h1>
       {/* The server's messages are the inline errors, so the browser's own bubbles stay out of the way. */}
       <form className="form" onSubmit={submit} noValidate>
         <div className="field">
-          <label htmlFor="handle">Handle</label>
+          <label htmlFor="handle">{t('auth.handle')}</label>
           <input
             id="handle"
             name="handle"
@@ -60,13 +62,13 @@ function AuthForm({ mode }: { mode: Mode }) {
           />
           {signup && (
             <small id="handle-hint" className="hint">
-              3–15 letters, digits or underscores.
+              {t('auth.handleHint')}
             </small>
           )}
         </div>
         {signup && (
           <div className="field">
-            <label htmlFor="displayName">Display name</label>
+            <label htmlFor="displayName">{t('settings.displayName')}</label>
             <input
               id="displayName"
               name="displayName"
@@ -79,7 +81,7 @@ function AuthForm({ mode }: { mode: Mode }) {
           </div>
         )}
         <div className="field">
-          <label htmlFor="password">Password</label>
+          <label htmlFor="password">{t('auth.password')}</label>
           <input
             id="password"
             name="password"
@@ -93,24 +95,20 @@ function AuthForm({ mode }: { mode: Mode }) {
           />
           {signup && (
             <small id="password-hint" className="hint">
-              At least 8 characters.
+              {t('auth.passwordHint')}
             </small>
           )}
         </div>
         <ErrorNote error={error} />
         <button type="submit" className="button full" disabled={busy}>
-          {signup ? 'Sign up' : 'Log in'}
+          {signup ? t('auth.signUp') : t('auth.logIn')}
         </button>
       </form>
       <p className="muted center">
         {signup ? (
-          <>
-            Already have an account? <Link href={`/login${window.location.search}`}>Log in</Link>
-          </>
+          <Trans i18nKey="auth.haveAccount" components={{ link: <Link href={`/login${window.location.search}`} /> }} />
         ) : (
-          <>
-            New to Earshot? <Link href={`/signup${window.location.search}`}>Create an account</Link>
-          </>
+          <Trans i18nKey="auth.newHere" components={{ link: <Link href={`/signup${window.location.search}`} /> }} />
         )}
       </p>
     </section>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, isNotFound } from '../api';
 import { ErrorNote, Loading, LoadMore } from '../components/Status';
@@ -11,7 +12,9 @@ export function ConnectionsPage({ handle, kind }: { handle: string; kind: 'follo
   const list = usePaged(`${handle}/${kind}`, (page) =>
     kind === 'followers' ? api.followers(handle, page) : api.following(handle, page),
   );
-  const title = kind === 'followers' ? `People following @${handle}` : `People @${handle} follows`;
+  const { t } = useTranslation();
+  const title =
+    kind === 'followers' ? t('connections.followersTitle', { handle }) : t('connections.followingTitle', { handle });
   useTitle(title);
 
   if (list.state === 'error' && isNotFound(list.error)) return <NotFoundPage what="account" />;
@@ -22,12 +25,12 @@ export function ConnectionsPage({ handle, kind }: { handle: string; kind: 'follo
         <Link href={`/u/${handle}`}>← @{handle}</Link>
       </p>
       <h1>{title}</h1>
-      <nav className="subtabs" aria-label="Connections">
+      <nav className="subtabs" aria-label={t('connections.label')}>
         <Link href={`/u/${handle}/followers`} aria-current={kind === 'followers' ? 'page' : undefined}>
-          Followers
+          {t('connections.followers')}
         </Link>
         <Link href={`/u/${handle}/following`} aria-current={kind === 'following' ? 'page' : undefined}>
-          Following
+          {t('connections.following')}
         </Link>
       </nav>
       {list.state === 'loading' ? (
@@ -38,7 +41,7 @@ export function ConnectionsPage({ handle, kind }: { handle: string; kind: 'follo
         <>
           <UserList
             users={list.items}
-            empty={kind === 'followers' ? 'No followers yet.' : 'Not following anyone yet.'}
+            empty={kind === 'followers' ? t('connections.noFollowers') : t('connections.noFollowing')}
           />
           <LoadMore
             hasMore={!!list.nextCursor}

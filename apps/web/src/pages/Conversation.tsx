@@ -1,5 +1,6 @@
 import type { Message, MessageAction } from '@earshot/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { api, isNotFound, sameHandle } from '../api';
 import { Avatar } from '../components/Avatar';
@@ -20,7 +21,8 @@ function InviteAction({ action, mine }: { action: MessageAction; mine: boolean }
   const [declined, setDeclined] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const href = `/spaces/${action.spaceId}`;
-  const what = action.role === 'cohost' ? 'co-host' : 'speak';
+  const { t } = useTranslation();
+  const invitation = action.role === 'cohost' ? t('messages.inviteCohost') : t('messages.inviteSpeak');
 
   async function answer(accept: boolean) {
     setBusy(true);
@@ -39,23 +41,23 @@ function InviteAction({ action, mine }: { action: MessageAction; mine: boolean }
   if (mine) {
     return (
       <p className="bubble-action">
-        Invitation to {what} · <Link href={href}>Open Space</Link>
+        {invitation} · <Link href={href}>{t('messages.openSpace')}</Link>
       </p>
     );
   }
   return (
     <div className="bubble-action" data-testid="space-invite">
       {declined ? (
-        <span role="status">You declined.</span>
+        <span role="status">{t('messages.declined')}</span>
       ) : (
         <span className="actions">
           <button type="button" className="button small" disabled={busy} onClick={() => answer(true)}>
-            Accept
+            {t('messages.accept')}
           </button>
           <button type="button" className="button secondary small" disabled={busy} onClick={() => answer(false)}>
-            Decline
+            {t('messages.decline')}
           </button>
-          <Link href={href}>Open Space</Link>
+          <Link href={href}>{t('messages.openSpace')}</Link>
         </span>
       )}
       <ErrorNote error={error} />
@@ -64,10 +66,11 @@ function InviteAction({ action, mine }: { action: MessageAction; mine: boolean }
 }
 
 function Bubble({ message, mine }: { message: Message; mine: boolean }) {
+  const { t } = useTranslation();
   return (
     <li className={mine ? 'bubble-row mine' : 'bubble-row'}>
       <div className="bubble" data-testid="message">
-        <span className="visually-hidden">{mine ? 'You' : message.from.displayName}: </span>
+        <span className="visually-hidden">{mine ? t('messages.you') : message.from.displayName}: </span>
         <p className="bubble-text">{message.text}</p>
         {message.action?.kind === 'space_invite' && <InviteAction action={message.action} mine={mine} />}
         <time dateTime={message.createdAt} title={fullDate(message.createdAt)}>
@@ -79,6 +82,7 @@ function Bubble({ message, mine }: { message: Message; mine: boolean }) {
 }
 
 function Composer({ handle, onSent }: { handle: string; onSent: (message: Message) => void }) {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -105,18 +109,18 @@ function Composer({ handle, onSent }: { handle: string; onSent: (message: Messag
       <ErrorNote error={error} />
       <div className="composer-row">
         <label htmlFor="dm-text" className="visually-hidden">
-          Message
+          {t('messages.message')}
         </label>
         <input
           id="dm-text"
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder={`Message @${handle}`}
+          placeholder={t('messages.placeholder', { handle })}
           autoComplete="off"
           maxLength={2000}
         />
         <button type="submit" className="button" disabled={busy || !text.trim()}>
-          Send
+          {t('messages.send')}
         </button>
       </div>
     </form>
@@ -127,7 +131,8 @@ function Thread({ handle, myId }: { handle: string; myId: string }) {
   const other = useLoad(handle, () => api.profile(handle));
   const messages = usePaged(handle, (page) => api.messages(handle, page));
   const bottom = useRef<HTMLDivElement>(null);
-  useTitle(other.data ? `Messages with ${other.data.displayName}` : 'Messages');
+  const { t } = useTranslation();
+  useTitle(other.data ? t('messages.with', { name: other.data.displayName }) : t('messages.title'));
 
   const belongsHere = (m: Message) =>
     (m.from.id === myId && sameHandle(m.to.handle, handle)) || (m.to.id === myId && sameHandle(m.from.handle, handle));
@@ -159,7 +164,7 @@ function Thread({ handle, myId }: { handle: string; myId: string }) {
   return (
     <section className="card conversation-page">
       <header className="thread-head">
-        <Link href="/messages" className="back-link" aria-label="Back to inbox">
+        <Link href="/messages" className="back-link" aria-label={t('messages.back')}>
           ←
         </Link>
         <Avatar handle={person.handle} displayName={person.displayName} size="sm" src={person.avatarUrl} />
@@ -175,16 +180,16 @@ function Thread({ handle, myId }: { handle: string; myId: string }) {
       ) : (
         // The log is the scrolling box; the messages stay a list.
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus, or the keyboard cannot scroll it.
-        <div className="thread" role="log" aria-label="Conversation" tabIndex={0}>
+        <div className="thread" role="log" aria-label={t('messages.conversation')} tabIndex={0}>
           <LoadMore
             hasMore={!!messages.nextCursor}
             loading={messages.loadingMore}
             error={messages.moreError}
             onClick={messages.loadMore}
-            label="Older"
+            label={t('messages.older')}
           />
           {ordered.length === 0 ? (
-            <p className="muted empty">No messages yet. Say hello!</p>
+            <p className="muted empty">{t('messages.none')}</p>
           ) : (
             <ol className="bubbles">
               {ordered.map((m) => (
@@ -203,7 +208,8 @@ function Thread({ handle, myId }: { handle: string; myId: string }) {
 
 export function ConversationPage({ handle }: { handle: string }) {
   const { user } = useSession();
+  const { t } = useTranslation();
   if (user === undefined) return <Loading />;
-  if (!user) return <SignInPrompt what="your messages" />;
+  if (!user) return <SignInPrompt heading={t('messages.signIn')} />;
   return <Thread handle={handle} myId={user.id} />;
 }

@@ -1,5 +1,6 @@
 import type { Post } from '@earshot/protocol';
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api } from '../api';
 import { ComposePost } from '../components/ComposePost';
@@ -25,6 +26,7 @@ function useRefresh(reload: (quiet?: boolean) => Promise<void>) {
 }
 
 function LiveNow() {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const [q, setQ] = useState('');
   useEffect(() => {
@@ -38,22 +40,22 @@ function LiveNow() {
     <section className="card live-now" aria-labelledby="live-now-heading">
       <div className="live-now-head">
         <h2 id="live-now-heading">
-          <span className="live-dot" aria-hidden="true" /> Live now
+          <span className="live-dot" aria-hidden="true" /> {t('home.liveNow')}
         </h2>
         <Link href="/spaces/new" className="button small">
-          Start a Space
+          {t('home.startSpace')}
         </Link>
       </div>
       <form className="space-search" onSubmit={(e) => e.preventDefault()}>
         <label htmlFor="space-search" className="visually-hidden">
-          Search Spaces
+          {t('home.searchLabel')}
         </label>
         <input
           id="space-search"
           type="search"
           value={text}
           onChange={(e) => setText(e.target.value)}
-          placeholder="Search live and upcoming Spaces"
+          placeholder={t('home.searchPlaceholder')}
           maxLength={100}
           autoComplete="off"
         />
@@ -64,7 +66,7 @@ function LiveNow() {
         <ErrorNote error={spaces.error} />
       ) : spaces.data.length === 0 ? (
         <p className="muted empty" role="status">
-          {q ? `No live Spaces match “${q}”.` : 'No live Spaces right now. Start one!'}
+          {q ? t('home.noLiveMatch', { q }) : t('home.noLive')}
         </p>
       ) : (
         <ul className="space-list">
@@ -88,27 +90,28 @@ function FollowBubbles() {
 
 /** Posts of the people you follow, newest first, a page at a time. */
 function Timeline() {
+  const { t } = useTranslation();
   const posts = usePaged('timeline', (page) => api.timeline(page));
   return (
     <section aria-labelledby="timeline-heading" className="section timeline">
-      <h2 id="timeline-heading">From people you follow</h2>
+      <h2 id="timeline-heading">{t('space.fromPeopleYouFollow')}</h2>
       {posts.state === 'loading' ? (
         <Loading />
       ) : posts.state === 'error' ? (
         <ErrorNote error={posts.error}>
           <button type="button" className="button small secondary" onClick={() => void posts.reload()}>
-            Try again
+            {t('common.tryAgain')}
           </button>
         </ErrorNote>
       ) : (
         <>
-          <PostList posts={posts.items} empty="Nothing yet. Follow people to see their posts here." />
+          <PostList posts={posts.items} empty={t('home.timelineEmpty')} />
           <LoadMore
             hasMore={!!posts.nextCursor}
             loading={posts.loadingMore}
             error={posts.moreError}
             onClick={posts.loadMore}
-            label="More posts"
+            label={t('profile.morePosts')}
           />
         </>
       )}
@@ -117,19 +120,18 @@ function Timeline() {
 }
 
 function Welcome() {
+  const { t } = useTranslation();
   return (
     <>
       <section className="hero">
-        <h1>Earshot — live audio Spaces</h1>
-        <p className="lead">
-          Host a room, bring a few speakers on stage, and let anyone listen in real time. Open source and yours to run.
-        </p>
+        <h1>{t('home.heroTitle')}</h1>
+        <p className="lead">{t('home.heroLead')}</p>
         <p className="actions">
           <Link href="/signup" className="button">
-            Sign up
+            {t('auth.signUp')}
           </Link>
           <Link href="/login" className="button secondary">
-            Log in
+            {t('auth.logIn')}
           </Link>
         </p>
       </section>
@@ -139,8 +141,9 @@ function Welcome() {
 }
 
 export function HomePage() {
+  const { t } = useTranslation();
   const { user } = useSession();
-  useTitle(user ? 'Home' : null);
+  useTitle(user ? t('home.title') : null);
   const [posted, setPosted] = useState<Post[]>([]);
 
   if (user === undefined) return <Loading />;
@@ -148,23 +151,23 @@ export function HomePage() {
 
   return (
     <>
-      <h1 className="visually-hidden">Home</h1>
+      <h1 className="visually-hidden">{t('home.title')}</h1>
       <FollowBubbles />
       <p className="greeting">
-        Welcome back, <strong>{user.displayName}</strong>.
+        <Trans i18nKey="home.welcomeBack" values={{ name: user.displayName }} components={{ strong: <strong /> }} />
       </p>
       <LiveNow />
       <ComposePost onPosted={(post) => setPosted((list) => [post, ...list])} />
       {posted.length > 0 && (
         <section aria-labelledby="just-posted" className="section">
-          <h2 id="just-posted">Just posted</h2>
+          <h2 id="just-posted">{t('home.justPosted')}</h2>
           <PostList posts={posted} empty="" />
         </section>
       )}
       <Timeline />
-      <nav className="card quick-links" aria-label="Shortcuts">
-        <Link href={`/u/${user.handle}`}>Your profile</Link>
-        <Link href="/settings">Settings</Link>
+      <nav className="card quick-links" aria-label={t('home.shortcuts')}>
+        <Link href={`/u/${user.handle}`}>{t('home.yourProfile')}</Link>
+        <Link href="/settings">{t('settings.title')}</Link>
       </nav>
     </>
   );

@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { api } from '../api';
 import { Avatar } from '../components/Avatar';
@@ -13,6 +14,7 @@ import { useTitle } from '../use-title';
 function NewConversation() {
   const [, navigate] = useLocation();
   const [to, setTo] = useState('');
+  const { t } = useTranslation();
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const handle = to.trim().replace(/^@/, '');
@@ -20,18 +22,18 @@ function NewConversation() {
   };
   return (
     <form className="inline-form" onSubmit={submit}>
-      <label htmlFor="new-dm">New message to</label>
+      <label htmlFor="new-dm">{t('messages.newTo')}</label>
       <div className="inline-row">
         <input
           id="new-dm"
           value={to}
           onChange={(e) => setTo(e.target.value)}
-          placeholder="@handle"
+          placeholder={t('messages.handlePlaceholder')}
           autoCapitalize="none"
           spellCheck={false}
         />
         <button type="submit" className="button secondary" disabled={!to.trim()}>
-          Open
+          {t('messages.open')}
         </button>
       </div>
     </form>
@@ -39,6 +41,7 @@ function NewConversation() {
 }
 
 function Inbox({ myId }: { myId: string }) {
+  const { t } = useTranslation();
   const conversations = useLoad('inbox', () => api.conversations().then((r) => r.items));
   // A pushed DM changes order, previews and unread counts: refetch quietly.
   useServerMessages((message) => {
@@ -48,7 +51,7 @@ function Inbox({ myId }: { myId: string }) {
   if (conversations.state === 'loading') return <Loading />;
   if (conversations.state === 'error') return <ErrorNote error={conversations.error} />;
   if (conversations.data.length === 0) {
-    return <p className="muted empty">No conversations yet. Open someone's profile and press Message.</p>;
+    return <p className="muted empty">{t('messages.noConversations')}</p>;
   }
   return (
     <ul className="conversation-list">
@@ -67,12 +70,12 @@ function Inbox({ myId }: { myId: string }) {
                   </time>
                 </span>
                 <span className="preview">
-                  {mine ? 'You: ' : ''}
+                  {mine ? `${t('messages.you')}: ` : ''}
                   {c.lastMessage.text}
                 </span>
               </span>
               {c.unread > 0 && (
-                <span className="badge" role="img" aria-label={`${c.unread} unread`}>
+                <span className="badge" role="img" aria-label={t('messages.unread', { count: c.unread })}>
                   {c.unread}
                 </span>
               )}
@@ -86,12 +89,13 @@ function Inbox({ myId }: { myId: string }) {
 
 export function InboxPage() {
   const { user } = useSession();
-  useTitle('Messages');
+  const { t } = useTranslation();
+  useTitle(t('messages.title'));
   if (user === undefined) return <Loading />;
-  if (!user) return <SignInPrompt what="your messages" />;
+  if (!user) return <SignInPrompt heading={t('messages.signIn')} />;
   return (
     <section className="card">
-      <h1>Messages</h1>
+      <h1>{t('messages.title')}</h1>
       <NewConversation />
       <Inbox myId={user.id} />
     </section>

@@ -1,5 +1,6 @@
 import type { Report, Verdict } from '@earshot/protocol';
 import { type FormEvent, type ReactElement, useId, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useSearch } from 'wouter';
 import { useAnnounce } from '../announcer';
 import { api, isNotFound, type ReportQueue } from '../api';
@@ -13,25 +14,24 @@ import { usePaged } from '../use-paged';
 import { useTitle } from '../use-title';
 import { NotFoundPage } from './NotFound';
 
-const queues: { status: Exclude<ReportQueue, 'all'>; label: string; empty: string }[] = [
-  { status: 'open', label: 'Open', empty: 'No open reports. All caught up.' },
-  { status: 'appealed', label: 'Appealed', empty: 'No appeals waiting.' },
-  { status: 'decided', label: 'Decided', empty: 'No decided reports yet.' },
-];
+const queues = [{ status: 'open' }, { status: 'appealed' }, { status: 'decided' }] as const satisfies {
+  status: Exclude<ReportQueue, 'all'>;
+}[];
 
 /** Moderators only; everyone else gets a page that says so, with a way on. */
 function useModerator(): ReactElement | null {
   const { user } = useSession();
+  const { t } = useTranslation();
   if (user === undefined) return <Loading />;
-  if (!user) return <SignInPrompt what="the moderation queue" />;
+  if (!user) return <SignInPrompt heading={t('moderation.signIn')} />;
   if (!user.moderator) {
     return (
       <section className="card center">
-        <h1>Moderators only</h1>
-        <p className="muted">Reports are reviewed by the moderators of this Earshot.</p>
+        <h1>{t('moderation.onlyTitle')}</h1>
+        <p className="muted">{t('moderation.onlyText')}</p>
         <p>
           <Link href="/" className="button">
-            Go home
+            {t('notFound.goHome')}
           </Link>
         </p>
       </section>
@@ -41,6 +41,7 @@ function useModerator(): ReactElement | null {
 }
 
 function ReportCard({ report }: { report: Report }) {
+  const { t } = useTranslation();
   return (
     <li>
       <Link href={`/moderation/reports/${report.id}`} className="report-card" data-testid="report-card">
@@ -51,8 +52,9 @@ function ReportCard({ report }: { report: Report }) {
         </span>
         <span className="report-reason">“{report.reason}”</span>
         <span className="muted report-meta">
-          {report.reporter ? `${report.reporter.displayName} reported ` : 'Reported: '}
-          {reportedText(report)}
+          {report.reporter
+            ? t('moderation.reportedBy', { name: report.reporter.displayName, what: reportedText(report) })
+            : t('moderation.reportedAnon', { what: reportedText(report) })}
         </span>
       </Link>
     </li>
@@ -61,11 +63,12 @@ function ReportCard({ report }: { report: Report }) {
 
 export function ModerationPage() {
   const gate = useModerator();
+  const { t } = useTranslation();
   const search = useSearch();
   const asked = new URLSearchParams(search).get('status');
   const queue = queues.find((q) => q.status === asked) ?? queues[0];
   const status = queue?.status ?? 'open';
-  useTitle('Moderation');
+  useTitle(t('moderation.title'));
   const list = usePaged(`moderation:${status}:${gate ? 'no' : 'yes'}`, (page) =>
     gate ? Promise.resolve({ items: [], nextCursor: null }) : api.moderationReports(status, page),
   );
@@ -73,15 +76,15 @@ export function ModerationPage() {
 
   return (
     <section className="card">
-      <h1>Moderation</h1>
-      <nav className="subtabs" aria-label="Reports">
+      <h1>{t('moderation.title')}</h1>
+      <nav className="subtabs" aria-label={t('moderation.reports')}>
         {queues.map((q) => (
           <Link
             key={q.status}
             href={q.status === 'open' ? '/moderation' : `/moderation?status=${q.status}`}
             aria-current={q.status === status ? 'page' : undefined}
           >
-            {q.label}
+            {t(`moderation.queue.${q.status}`)}
           </Link>
         ))}
       </nav>
@@ -90,11 +93,11 @@ export function ModerationPage() {
       ) : list.state === 'error' ? (
         <ErrorNote error={list.error}>
           <button type="button" className="button secondary small" onClick={() => void list.reload()}>
-            Try again
+            {t('common.tryAgain')}
           </button>
         </ErrorNote>
       ) : list.items.length === 0 ? (
-        <p className="muted empty">{queue?.empty}</p>
+        <p className="muted empty">{t(`moderation.empty.${status}`)}</p>
       ) : (
         <>
           <ul className="report-list">
@@ -117,6 +120,7 @@ export function ModerationPage() {
 function DecisionForm({ report, onDecided }: { report: Report; onDecided: (report: Report) => void }) {
   const id = useId();
   const announce = useAnnounce();
+  const { t } = useTranslation();
   const final = report.status === 'appealed';
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [reason, setReason] = useState('');
@@ -127,11 +131,11 @@ function DecisionForm({ report, onDecided }: { report: Report; onDecided: (repor
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!verdict) {
-      setError(new Error('Choose a verdict: no violation or violation.'));
+      setError(new Error(t('moderation.chooseVerdict')));
       return;
     }
     if (!reason.trim()) {
-      setError(new Error('Write the reason for your decision; the person concerned will read it.'));
+      setError(new Error(t('moderation.writeReason')));
       document.getElementById(`${id}-reason`)?.focus();
       return;
     }
@@ -144,7 +148,7 @@ function DecisionForm({ report, onDecided }: { report: Report; onDecided: (repor
         suspend: verdict === 'violation' && suspend,
       });
       onDecided(next);
-      announce(final ? 'Final decision recorded.' : 'Decision recorded.');
+      announce(final ? t('moderation.finalRecorded') : t('moderation.recorded'));
     } catch (e) {
       setError(e);
     } finally {
@@ -154,14 +158,10 @@ function DecisionForm({ report, onDecided }: { report: Report; onDecided: (repor
 
   return (
     <form className="form" onSubmit={submit} noValidate data-testid="decision-form">
-      <h2>{final ? 'Final decision on the appeal' : 'Your decision'}</h2>
-      {final && (
-        <p className="muted">
-          This decision is final. “Violation” upholds the first decision; “No violation” overturns it.
-        </p>
-      )}
+      <h2>{final ? t('moderation.finalTitle') : t('moderation.yourDecision')}</h2>
+      {final && <p className="muted">{t('moderation.finalText')}</p>}
       <fieldset className="radio-group form">
-        <legend>Verdict</legend>
+        <legend>{t('moderation.verdict')}</legend>
         <label className="choice">
           <input
             type="radio"
@@ -174,8 +174,8 @@ function DecisionForm({ report, onDecided }: { report: Report; onDecided: (repor
             }}
           />
           <span>
-            <span className="choice-label">No violation</span>
-            <span className="hint">{final ? 'Overturn: the report is closed.' : 'The report is closed.'}</span>
+            <span className="choice-label">{t('reports.status.no_violation')}</span>
+            <span className="hint">{final ? t('moderation.overturnHint') : t('moderation.closedHint')}</span>
           </span>
         </label>
         <label className="choice">
@@ -190,12 +190,8 @@ function DecisionForm({ report, onDecided }: { report: Report; onDecided: (repor
             }}
           />
           <span>
-            <span className="choice-label">Violation</span>
-            <span className="hint">
-              {final
-                ? 'Uphold: the violation stands.'
-                : 'The recording is kept 90 days and the person may appeal once.'}
-            </span>
+            <span className="choice-label">{t('reports.status.violation')}</span>
+            <span className="hint">{final ? t('moderation.upholdHint') : t('moderation.violationHint')}</span>
           </span>
         </label>
       </fieldset>
@@ -203,15 +199,13 @@ function DecisionForm({ report, onDecided }: { report: Report; onDecided: (repor
         <label className="check">
           <input type="checkbox" checked={suspend} onChange={(e) => setSuspend(e.target.checked)} />
           <span>
-            Suspend the account of {report.accountable.displayName}
-            <span className="hint check-hint">
-              They can still listen, read and appeal, but cannot post, host or speak.
-            </span>
+            {t('moderation.suspend', { name: report.accountable.displayName })}
+            <span className="hint check-hint">{t('moderation.suspendHint')}</span>
           </span>
         </label>
       )}
       <div className="field">
-        <label htmlFor={`${id}-reason`}>Reason</label>
+        <label htmlFor={`${id}-reason`}>{t('moderation.reason')}</label>
         <textarea
           id={`${id}-reason`}
           value={reason}
@@ -223,13 +217,13 @@ function DecisionForm({ report, onDecided }: { report: Report; onDecided: (repor
           aria-describedby={`${id}-reason-hint`}
         />
         <small id={`${id}-reason-hint`} className="hint">
-          Required. {report.accountable.displayName} will read it.
+          {t('moderation.reasonHint', { name: report.accountable.displayName })}
         </small>
       </div>
       <ErrorNote error={error} />
       <div className="actions">
         <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Saving…' : final ? 'Make the final decision' : 'Record decision'}
+          {busy ? t('common.saving') : final ? t('moderation.makeFinal') : t('moderation.record')}
         </button>
       </div>
     </form>
@@ -238,10 +232,11 @@ function DecisionForm({ report, onDecided }: { report: Report; onDecided: (repor
 
 export function ModerationReportPage({ id }: { id: string }) {
   const gate = useModerator();
+  const { t } = useTranslation();
   const report = useLoad(`report:${id}:${gate ? 'no' : 'yes'}`, () =>
     gate ? Promise.resolve(null) : api.moderationReport(id),
   );
-  useTitle('Report');
+  useTitle(t('moderation.report'));
   if (gate) return gate;
   if (report.state === 'loading') return <Loading />;
   if (report.state === 'error') {
@@ -249,7 +244,7 @@ export function ModerationReportPage({ id }: { id: string }) {
     return (
       <section className="card">
         <p className="back">
-          <Link href="/moderation">← Moderation</Link>
+          <Link href="/moderation">← {t('moderation.title')}</Link>
         </p>
         <ErrorNote error={report.error} />
       </section>
@@ -263,53 +258,67 @@ export function ModerationReportPage({ id }: { id: string }) {
     <>
       <section className="card" data-testid="report">
         <p className="back">
-          <Link href={r.status === 'appealed' ? '/moderation?status=appealed' : '/moderation'}>← Moderation</Link>
+          <Link href={r.status === 'appealed' ? '/moderation?status=appealed' : '/moderation'}>
+            ← {t('moderation.title')}
+          </Link>
         </p>
-        <h1>Report about “{r.space.title}”</h1>
+        <h1>{t('moderation.reportAbout', { title: r.space.title })}</h1>
         <p>
           <StatusPill status={r.status} />
         </p>
         <div className="report-block">
-          <h2>Reason given</h2>
+          <h2>{t('moderation.reasonGiven')}</h2>
           <p className="quote">{r.reason}</p>
           <dl className="facts">
-            <dt>Reported</dt>
+            <dt>{t('moderation.facts.reported')}</dt>
             <dd>{reportedText(r)}</dd>
-            <dt>By</dt>
-            <dd>{r.reporter ? <Link href={`/u/${r.reporter.handle}`}>{r.reporter.displayName}</Link> : 'Not shown'}</dd>
-            <dt>When</dt>
-            <dd>{fullDate(r.createdAt)}</dd>
-            <dt>Space</dt>
+            <dt>{t('moderation.facts.by')}</dt>
             <dd>
-              <Link href={`/spaces/${r.space.id}`}>{r.space.title}</Link> · hosted by{' '}
-              <Link href={`/u/${r.space.host.handle}`}>{r.space.host.displayName}</Link>
+              {r.reporter ? (
+                <Link href={`/u/${r.reporter.handle}`}>{r.reporter.displayName}</Link>
+              ) : (
+                t('moderation.facts.notShown')
+              )}
             </dd>
-            <dt>Accountable</dt>
+            <dt>{t('moderation.facts.when')}</dt>
+            <dd>{fullDate(r.createdAt)}</dd>
+            <dt>{t('moderation.facts.space')}</dt>
+            <dd>
+              <Trans
+                i18nKey="moderation.facts.spaceLine"
+                values={{ title: r.space.title, name: r.space.host.displayName }}
+                components={{
+                  space: <Link href={`/spaces/${r.space.id}`} />,
+                  host: <Link href={`/u/${r.space.host.handle}`} />,
+                }}
+              />
+            </dd>
+            <dt>{t('moderation.facts.accountable')}</dt>
             <dd>
               <Link href={`/u/${r.accountable.handle}`}>{r.accountable.displayName}</Link>
             </dd>
           </dl>
         </div>
         <div className="report-block">
-          <h2>Recording</h2>
+          <h2>{t('moderation.recording')}</h2>
           <ReportRecording report={r} />
         </div>
         <div className="report-block">
-          <h2>Decisions</h2>
+          <h2>{t('moderation.decisions')}</h2>
           <DecisionList decisions={r.decisions} showModerator />
         </div>
         {r.appeal && (
           <div className="report-block" data-testid="appeal">
-            <h2>Appeal</h2>
+            <h2>{t('moderation.appeal')}</h2>
             <p className="muted report-meta">
-              {r.appeal.by.displayName} appealed on {fullDate(r.appeal.createdAt)}:
+              {t('moderation.appealedOn', { name: r.appeal.by.displayName, date: fullDate(r.appeal.createdAt) })}
             </p>
             <p className="quote">{r.appeal.statement}</p>
           </div>
         )}
         {!r.appeal && r.appealUntil && (
           <p className="muted report-meta">
-            {r.accountable.displayName} may appeal until {dayDate(r.appealUntil)}.
+            {t('moderation.mayAppeal', { name: r.accountable.displayName, date: dayDate(r.appealUntil) })}
           </p>
         )}
       </section>

@@ -1,5 +1,6 @@
 import type { SpeakerPolicy } from '@earshot/protocol';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { ApiError, api } from '../api';
 import { SignInPrompt } from '../components/SignInPrompt';
@@ -16,11 +17,7 @@ const MAX_TOPICS = 3;
 const SCHEDULE_DAYS = 30;
 const DAY_MS = 24 * 60 * 60_000;
 
-const policies: { value: SpeakerPolicy; label: string; hint: string }[] = [
-  { value: 'everyone', label: 'Everyone', hint: 'Anyone listening can request to speak.' },
-  { value: 'following', label: 'People you follow', hint: 'Only people you follow can request to speak.' },
-  { value: 'invited', label: 'Only people you invite', hint: 'Nobody can request; you invite speakers.' },
-];
+const policies: SpeakerPolicy[] = ['everyone', 'following', 'invited'];
 
 /** "music, Jazz ,, music" → ["music", "Jazz"]: trimmed, no empties, no duplicates (case-insensitive). */
 export function parseTopics(text: string): string[] {
@@ -37,6 +34,7 @@ export function parseTopics(text: string): string[] {
 
 function NewSpaceForm() {
   const [, navigate] = useLocation();
+  const { t } = useTranslation();
   const [title, setTitle] = useState('');
   const [topicText, setTopicText] = useState('');
   const [speakerPolicy, setSpeakerPolicy] = useState<SpeakerPolicy>('everyone');
@@ -55,20 +53,20 @@ function NewSpaceForm() {
   const topics = parseTopics(topicText);
   const topicProblem =
     topics.length > MAX_TOPICS
-      ? `At most ${MAX_TOPICS} topics.`
-      : topics.some((t) => t.length > TOPIC_LIMIT)
-        ? `A topic has at most ${TOPIC_LIMIT} characters.`
+      ? t('newSpace.tooManyTopics', { count: MAX_TOPICS })
+      : topics.some((topic) => topic.length > TOPIC_LIMIT)
+        ? t('newSpace.topicTooLong', { count: TOPIC_LIMIT })
         : null;
   const scheduledFor = when === 'later' ? fromLocalInput(at) : '';
   const timeProblem =
     when !== 'later'
       ? null
       : !scheduledFor
-        ? 'Pick a date and time.'
+        ? t('newSpace.pickTime')
         : Date.parse(scheduledFor) <= Date.now()
-          ? 'That time has passed: pick a later one.'
+          ? t('newSpace.timePassed')
           : Date.parse(scheduledFor) > Date.now() + SCHEDULE_DAYS * DAY_MS
-            ? `At most ${SCHEDULE_DAYS} days ahead.`
+            ? t('newSpace.tooFar', { count: SCHEDULE_DAYS })
             : null;
   const canStart = title.trim().length > 0 && left >= 0 && !topicProblem && !timeProblem && !priceProblem && !busy;
 
@@ -106,43 +104,43 @@ function NewSpaceForm() {
 
   return (
     <form className="card form new-space" onSubmit={submit} noValidate aria-labelledby="new-space-heading">
-      <h1 id="new-space-heading">Start a Space</h1>
+      <h1 id="new-space-heading">{t('home.startSpace')}</h1>
       <div className="field">
-        <label htmlFor="space-title">Title</label>
+        <label htmlFor="space-title">{t('newSpace.title')}</label>
         <input
           id="space-title"
           value={title}
           onChange={(e) => setTitle(e.target.value)}
-          placeholder="What do you want to talk about?"
+          placeholder={t('newSpace.titlePlaceholder')}
           aria-describedby="space-title-count"
           aria-invalid={left < 0 || undefined}
           required
           autoComplete="off"
         />
         <small id="space-title-count" className={left < 0 ? 'counter over' : left <= 10 ? 'counter near' : 'counter'}>
-          {left < 0 ? `${-left} characters over the limit` : `${left} characters left`}
+          {left < 0 ? t('posts.over', { count: -left }) : t('settings.charactersLeft', { count: left })}
         </small>
       </div>
 
       <div className="field">
-        <label htmlFor="space-topics">Topics</label>
+        <label htmlFor="space-topics">{t('space.topics')}</label>
         <input
           id="space-topics"
           value={topicText}
           onChange={(e) => setTopicText(e.target.value)}
-          placeholder="e.g. music, jazz, live"
+          placeholder={t('newSpace.topicsPlaceholder')}
           aria-describedby="space-topics-hint"
           aria-invalid={!!topicProblem || undefined}
           autoComplete="off"
         />
         <small id="space-topics-hint" className={topicProblem ? 'counter over' : 'hint'}>
-          {topicProblem ?? `Up to ${MAX_TOPICS}, separated by commas.`}
+          {topicProblem ?? t('newSpace.topicsHint', { count: MAX_TOPICS })}
         </small>
         {topics.length > 0 && (
-          <ul className="topics" aria-label="Topics to add">
-            {topics.map((t) => (
-              <li key={t} className={t.length > TOPIC_LIMIT ? 'chip over' : 'chip'}>
-                {t}
+          <ul className="topics" aria-label={t('newSpace.topicsToAdd')}>
+            {topics.map((topic) => (
+              <li key={topic} className={topic.length > TOPIC_LIMIT ? 'chip over' : 'chip'}>
+                {topic}
               </li>
             ))}
           </ul>
@@ -150,19 +148,19 @@ function NewSpaceForm() {
       </div>
 
       <fieldset className="field radio-group">
-        <legend>Who can speak</legend>
+        <legend>{t('newSpace.whoCanSpeak')}</legend>
         {policies.map((p) => (
-          <label key={p.value} className="choice">
+          <label key={p} className="choice">
             <input
               type="radio"
               name="speakerPolicy"
-              value={p.value}
-              checked={speakerPolicy === p.value}
-              onChange={() => setSpeakerPolicy(p.value)}
+              value={p}
+              checked={speakerPolicy === p}
+              onChange={() => setSpeakerPolicy(p)}
             />
             <span>
-              <span className="choice-label">{p.label}</span>
-              <span className="hint">{p.hint}</span>
+              <span className="choice-label">{t(`newSpace.policy.${p}.label`)}</span>
+              <span className="hint">{t(`newSpace.policy.${p}.hint`)}</span>
             </span>
           </label>
         ))}
@@ -171,31 +169,31 @@ function NewSpaceForm() {
       <label className="choice">
         <input type="checkbox" checked={captions} onChange={(e) => setCaptions(e.target.checked)} />
         <span>
-          <span className="choice-label">Captions</span>
-          <span className="hint">Show live captions of what speakers say.</span>
+          <span className="choice-label">{t('captions.label')}</span>
+          <span className="hint">{t('newSpace.captionsHint')}</span>
         </span>
       </label>
 
       <PriceFields value={price} onChange={setPrice} />
       <fieldset className="field radio-group">
-        <legend>When</legend>
+        <legend>{t('newSpace.when')}</legend>
         <label className="choice">
           <input type="radio" name="when" value="now" checked={when === 'now'} onChange={() => setWhen('now')} />
           <span>
-            <span className="choice-label">Now</span>
-            <span className="hint">Go live as soon as it is made.</span>
+            <span className="choice-label">{t('newSpace.now')}</span>
+            <span className="hint">{t('newSpace.nowHint')}</span>
           </span>
         </label>
         <label className="choice">
           <input type="radio" name="when" value="later" checked={when === 'later'} onChange={() => setWhen('later')} />
           <span>
-            <span className="choice-label">Schedule for later</span>
-            <span className="hint">Up to {SCHEDULE_DAYS} days ahead. People can set a reminder.</span>
+            <span className="choice-label">{t('newSpace.later')}</span>
+            <span className="hint">{t('newSpace.laterHint', { count: SCHEDULE_DAYS })}</span>
           </span>
         </label>
         {when === 'later' && (
           <div className="field schedule-at">
-            <label htmlFor="space-at">Date and time</label>
+            <label htmlFor="space-at">{t('newSpace.dateTime')}</label>
             <input
               id="space-at"
               type="datetime-local"
@@ -208,24 +206,24 @@ function NewSpaceForm() {
               required
             />
             <small id="space-at-hint" className={timeProblem ? 'counter over' : 'hint'}>
-              {timeProblem ?? `Your time (${Intl.DateTimeFormat().resolvedOptions().timeZone}).`}
+              {timeProblem ?? t('newSpace.yourTime', { zone: Intl.DateTimeFormat().resolvedOptions().timeZone })}
             </small>
           </div>
         )}
       </fieldset>
 
-      <ErrorNote error={error}>{notEligible && <span>Hosting opens up as more people follow you.</span>}</ErrorNote>
+      <ErrorNote error={error}>{notEligible && <span>{t('newSpace.notEligible')}</span>}</ErrorNote>
       <div className="actions">
         <button type="submit" className="button" disabled={!canStart}>
           {busy === 'creating'
-            ? 'Creating…'
+            ? t('newSpace.creating')
             : busy === 'starting'
-              ? 'Starting…'
+              ? t('newSpace.starting')
               : when === 'later'
-                ? 'Schedule'
+                ? t('newSpace.schedule')
                 : ticketing
-                  ? 'Create and sell tickets'
-                  : 'Start now'}
+                  ? t('newSpace.sellTickets')
+                  : t('newSpace.startNow')}
         </button>
       </div>
     </form>
@@ -234,8 +232,9 @@ function NewSpaceForm() {
 
 export function NewSpacePage() {
   const { user } = useSession();
-  useTitle('Start a Space');
+  const { t } = useTranslation();
+  useTitle(t('home.startSpace'));
   if (user === undefined) return <Loading />;
-  if (!user) return <SignInPrompt heading="Sign in to start a Space" />;
+  if (!user) return <SignInPrompt heading={t('newSpace.signIn')} />;
   return <NewSpaceForm />;
 }

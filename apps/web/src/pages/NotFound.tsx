@@ -1,15 +1,17 @@
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { useTitle } from '../use-title';
 
-export function NotFoundPage({ what = 'page' }: { what?: string }) {
-  useTitle('Not found');
+export function NotFoundPage({ what = 'page' }: { what?: 'page' | 'account' | 'post' | 'report' }) {
+  const { t } = useTranslation();
+  useTitle(t('notFound.title'));
   return (
     <section className="card center">
-      <h1>Not found</h1>
-      <p className="muted">This {what} does not exist, or it is no longer here.</p>
+      <h1>{t('notFound.title')}</h1>
+      <p className="muted">{t(`notFound.${what}`)}</p>
       <p>
         <Link href="/" className="button">
-          Go home
+          {t('notFound.goHome')}
         </Link>
       </p>
     </section>

@@ -1,5 +1,6 @@
 import type { Notification } from '@earshot/protocol';
 import { useCallback } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { useAnnounce } from '../announcer';
 import { api } from '../api';
@@ -44,13 +45,14 @@ function NotificationItem({ n }: { n: Notification }) {
 function Feed() {
   const { setUnreadNotifications } = useRealtime();
   const announce = useAnnounce();
+  const { t } = useTranslation();
 
   const markRead = useCallback(() => {
     api
       .markNotificationsRead()
       .then(() => setUnreadNotifications(0))
-      .catch(() => announce('Could not mark notifications as read.', 'error'));
-  }, [setUnreadNotifications, announce]);
+      .catch(() => announce(t('notifications.markFailed'), 'error'));
+  }, [setUnreadNotifications, announce, t]);
 
   // Mark all read once the first page is in, so its items still show which ones were new.
   const feed = usePaged(
@@ -74,7 +76,7 @@ function Feed() {
 
   if (feed.state === 'loading') return <Loading />;
   if (feed.state === 'error') return <ErrorNote error={feed.error} />;
-  if (feed.items.length === 0) return <p className="muted empty">Nothing here yet.</p>;
+  if (feed.items.length === 0) return <p className="muted empty">{t('notifications.none')}</p>;
   return (
     <>
       <ul className="notification-list">
@@ -89,12 +91,13 @@ function Feed() {
 
 export function NotificationsPage() {
   const { user } = useSession();
-  useTitle('Notifications');
+  const { t } = useTranslation();
+  useTitle(t('notifications.title'));
   if (user === undefined) return <Loading />;
-  if (!user) return <SignInPrompt what="your notifications" />;
+  if (!user) return <SignInPrompt heading={t('notifications.signIn')} />;
   return (
     <section className="card">
-      <h1>Notifications</h1>
+      <h1>{t('notifications.title')}</h1>
       <Feed />
     </section>
   );

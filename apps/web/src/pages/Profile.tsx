@@ -1,5 +1,6 @@
 import type { Profile } from '@earshot/protocol';
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { api, isNotFound, sameHandle } from '../api';
 import { Avatar } from '../components/Avatar';
@@ -15,6 +16,7 @@ import { NotFoundPage } from './NotFound';
 
 function RelationButtons({ profile, onChange }: { profile: Profile; onChange: (p: Profile) => void }) {
   const [, navigate] = useLocation();
+  const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
@@ -33,8 +35,8 @@ function RelationButtons({ profile, onChange }: { profile: Profile; onChange: (p
   const toggleBlock = () => {
     const block = !profile.blocked;
     const question = block
-      ? `Block @${profile.handle}? They will not be able to message you or join what you host.`
-      : `Unblock @${profile.handle}?`;
+      ? t('profile.blockQuestion', { handle: profile.handle })
+      : t('profile.unblockQuestion', { handle: profile.handle });
     if (window.confirm(question)) void run(() => api.setBlock(profile.handle, block));
   };
 
@@ -47,13 +49,13 @@ function RelationButtons({ profile, onChange }: { profile: Profile; onChange: (p
           disabled={busy}
           onClick={() => run(() => api.setFollow(profile.handle, !profile.youFollow))}
         >
-          {profile.youFollow ? 'Unfollow' : 'Follow'}
+          {profile.youFollow ? t('profile.unfollow') : t('profile.follow')}
         </button>
         <button type="button" className="button secondary" onClick={() => navigate(`/messages/${profile.handle}`)}>
-          Message
+          {t('messages.message')}
         </button>
         <button type="button" className="button danger-outline" disabled={busy} onClick={toggleBlock}>
-          {profile.blocked ? 'Unblock' : 'Block'}
+          {profile.blocked ? t('profile.unblock') : t('profile.block')}
         </button>
       </div>
       <ErrorNote error={error} />
@@ -63,6 +65,7 @@ function RelationButtons({ profile, onChange }: { profile: Profile; onChange: (p
 
 export function ProfilePage({ handle }: { handle: string }) {
   const { user } = useSession();
+  const { t } = useTranslation();
   const profile = useLoad(handle, () => api.profile(handle));
   const posts = usePaged(handle, (page) => api.userPosts(handle, page));
   useTitle(profile.data ? `${profile.data.displayName} (@${profile.data.handle})` : null);
@@ -85,32 +88,36 @@ export function ProfilePage({ handle }: { handle: string }) {
             <h1 id="profile-name">{p.displayName}</h1>
             <p className="muted">
               @{p.handle}
-              {p.followsYou && <span className="pill">Follows you</span>}
+              {p.followsYou && <span className="pill">{t('profile.followsYou')}</span>}
             </p>
           </div>
         </div>
         {p.bio && <p className="bio">{p.bio}</p>}
         <p className="counts">
           <Link href={`/u/${p.handle}/followers`}>
-            <strong>{p.followers}</strong> {p.followers === 1 ? 'Follower' : 'Followers'}
+            <Trans i18nKey="profile.followers" count={p.followers} components={{ strong: <strong /> }} />
           </Link>
           <Link href={`/u/${p.handle}/following`}>
-            <strong>{p.following}</strong> Following
+            <Trans i18nKey="profile.following" count={p.following} components={{ strong: <strong /> }} />
           </Link>
         </p>
-        {p.blocked && <p className="notice">You have blocked @{p.handle}.</p>}
-        {p.blocksYou && <p className="notice">@{p.handle} has blocked you.</p>}
+        {p.blocked && <p className="notice">{t('profile.youBlocked', { handle: p.handle })}</p>}
+        {p.blocksYou && <p className="notice">{t('profile.blocksYou', { handle: p.handle })}</p>}
         {own ? (
           <div className="actions">
             <Link href="/settings" className="button secondary">
-              Edit profile
+              {t('profile.edit')}
             </Link>
           </div>
         ) : user ? (
           <RelationButtons profile={p} onChange={(next) => profile.setData(() => next)} />
         ) : (
           <p className="muted">
-            <Link href="/login">Log in</Link> to follow or message @{p.handle}.
+            <Trans
+              i18nKey="profile.logInTo"
+              values={{ handle: p.handle }}
+              components={{ link: <Link href="/login" /> }}
+            />
           </p>
         )}
       </section>
@@ -119,20 +126,20 @@ export function ProfilePage({ handle }: { handle: string }) {
 
       <UpcomingSpaces host={p.handle} />
       <section className="section" aria-labelledby="posts-heading">
-        <h2 id="posts-heading">Posts</h2>
+        <h2 id="posts-heading">{t('profile.posts')}</h2>
         {posts.state === 'loading' ? (
-          <Loading label="Loading posts…" />
+          <Loading label={t('profile.loadingPosts')} />
         ) : posts.state === 'error' ? (
           <ErrorNote error={posts.error} />
         ) : (
           <>
-            <PostList posts={posts.items} empty={own ? 'You have not posted yet.' : 'No posts yet.'} />
+            <PostList posts={posts.items} empty={own ? t('profile.youHaveNoPosts') : t('profile.noPosts')} />
             <LoadMore
               hasMore={!!posts.nextCursor}
               loading={posts.loadingMore}
               error={posts.moreError}
               onClick={posts.loadMore}
-              label="More posts"
+              label={t('profile.morePosts')}
             />
           </>
         )}

@@ -1,5 +1,6 @@
 import type { Report } from '@earshot/protocol';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { useAnnounce } from '../announcer';
 import { api } from '../api';
@@ -16,20 +17,19 @@ const STATEMENT_LIMIT = 2000;
 function AppealForm({ report, onAppealed }: { report: Report; onAppealed: (report: Report) => void }) {
   const id = useId();
   const announce = useAnnounce();
+  const { t } = useTranslation();
   const [statement, setStatement] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const deadline = report.appealUntil ? new Date(report.appealUntil).getTime() : Number.NaN;
   const closed = !(deadline > Date.now());
-  const why = report.appealUntil
-    ? `The time to appeal ended on ${dayDate(report.appealUntil)}.`
-    : 'This decision can no longer be appealed.';
+  const why = report.appealUntil ? t('appeals.ended', { date: dayDate(report.appealUntil) }) : t('appeals.noLonger');
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (closed) return;
     if (!statement.trim()) {
-      setError(new Error('Write why you think the decision is wrong.'));
+      setError(new Error(t('appeals.writeWhy')));
       document.getElementById(`${id}-statement`)?.focus();
       return;
     }
@@ -37,7 +37,7 @@ function AppealForm({ report, onAppealed }: { report: Report; onAppealed: (repor
     setError(null);
     try {
       onAppealed(await api.appeal(report.id, statement.trim()));
-      announce('Your appeal was sent. A moderator will make a final decision.');
+      announce(t('appeals.sent'));
     } catch (e) {
       setError(e);
     } finally {
@@ -47,9 +47,9 @@ function AppealForm({ report, onAppealed }: { report: Report; onAppealed: (repor
 
   return (
     <form className="form" onSubmit={submit} noValidate data-testid="appeal-form">
-      <h3>Appeal</h3>
+      <h3>{t('moderation.appeal')}</h3>
       <div className="field">
-        <label htmlFor={`${id}-statement`}>Why is this decision wrong?</label>
+        <label htmlFor={`${id}-statement`}>{t('appeals.why')}</label>
         <textarea
           id={`${id}-statement`}
           value={statement}
@@ -67,14 +67,14 @@ function AppealForm({ report, onAppealed }: { report: Report; onAppealed: (repor
           </p>
         ) : (
           <small id={`${id}-statement-hint`} className="hint">
-            You can appeal once, until {dayDate(report.appealUntil ?? '')}. Another moderator makes the final decision.
+            {t('appeals.hint', { date: dayDate(report.appealUntil ?? '') })}
           </small>
         )}
       </div>
       <ErrorNote error={error} />
       <div className="actions">
         <button type="submit" className="button" disabled={closed || busy}>
-          {busy ? 'Sending…' : 'Send appeal'}
+          {busy ? t('common.sending') : t('appeals.send')}
         </button>
       </div>
     </form>
@@ -83,19 +83,20 @@ function AppealForm({ report, onAppealed }: { report: Report; onAppealed: (repor
 
 function AppealState({ report }: { report: Report }) {
   const appeal = report.appeal;
+  const { t } = useTranslation();
   if (!appeal) return null;
   return (
     <div className="report-block" data-testid="appeal">
-      <h3>Your appeal</h3>
-      <p className="muted report-meta">Sent {fullDate(appeal.createdAt)}</p>
+      <h3>{t('appeals.yours')}</h3>
+      <p className="muted report-meta">{t('appeals.sentOn', { date: fullDate(appeal.createdAt) })}</p>
       <p className="quote">{appeal.statement}</p>
       <p data-testid="appeal-status">
         {report.status === 'appealed'
-          ? 'Waiting for a moderator’s final decision.'
+          ? t('appeals.waiting')
           : report.status === 'overturned'
-            ? 'Your appeal was accepted: the violation was overturned.'
+            ? t('appeals.accepted')
             : report.status === 'upheld'
-              ? 'Your appeal was turned down: the violation stands. This decision is final.'
+              ? t('appeals.denied')
               : null}
       </p>
     </div>
@@ -104,6 +105,7 @@ function AppealState({ report }: { report: Report }) {
 
 function ReportItem({ report, onChange }: { report: Report; onChange: (report: Report) => void }) {
   const headingId = useId();
+  const { t } = useTranslation();
   return (
     <li className="card" data-testid="my-report">
       <div className="report-card-top">
@@ -114,20 +116,22 @@ function ReportItem({ report, onChange }: { report: Report; onChange: (report: R
         <When iso={report.createdAt} />
       </div>
       <p className="muted report-meta">
-        {report.reportedUser ? 'You were reported in this Space' : 'Your Space was reported'}
+        {report.reportedUser ? t('appeals.youReported') : t('appeals.spaceReported')}
         {report.recording?.retainUntil && (
           <>
             <br />
-            <span data-testid="report-kept-until">Recording kept until {dayDate(report.recording.retainUntil)}</span>
+            <span data-testid="report-kept-until">
+              {t('appeals.keptUntil', { date: dayDate(report.recording.retainUntil) })}
+            </span>
           </>
         )}
       </p>
       <div className="report-block">
-        <h3>What was reported</h3>
+        <h3>{t('appeals.whatReported')}</h3>
         <p className="quote">{report.reason}</p>
       </div>
       <div className="report-block">
-        <h3>Moderators’ decisions</h3>
+        <h3>{t('appeals.decisions')}</h3>
         <DecisionList decisions={report.decisions} showModerator={false} />
       </div>
       {report.appeal ? (
@@ -144,34 +148,32 @@ function ReportItem({ report, onChange }: { report: Report; onChange: (report: R
 /** Violations held against the signed-in person, with their appeals. */
 export function ReportsPage() {
   const { user } = useSession();
-  useTitle('Reports and appeals');
+  const { t } = useTranslation();
+  useTitle(t('settings.reports.title'));
   const reports = useLoad(`my-reports:${user?.id ?? ''}`, () =>
     user ? api.myReports() : Promise.resolve({ items: [] as Report[] }),
   );
   if (user === undefined) return <Loading />;
-  if (!user) return <SignInPrompt what="reports about you" />;
+  if (!user) return <SignInPrompt heading={t('appeals.signIn')} />;
 
   return (
     <>
-      <h1 className="page-title">Reports and appeals</h1>
-      <p className="muted">
-        When moderators find that you or your Space broke the rules, it shows here with their reason. You can appeal
-        each decision once.
-      </p>
+      <h1 className="page-title">{t('settings.reports.title')}</h1>
+      <p className="muted">{t('appeals.intro')}</p>
       {reports.state === 'loading' ? (
         <Loading />
       ) : reports.state === 'error' ? (
         <ErrorNote error={reports.error}>
           <button type="button" className="button secondary small" onClick={() => void reports.reload()}>
-            Try again
+            {t('common.tryAgain')}
           </button>
         </ErrorNote>
       ) : reports.data.items.length === 0 ? (
         <section className="card center">
-          <p>No violations. Nothing to appeal.</p>
+          <p>{t('appeals.none')}</p>
           <p>
             <Link href="/" className="button secondary">
-              Go home
+              {t('notFound.goHome')}
             </Link>
           </p>
         </section>

@@ -1,11 +1,14 @@
 import type { ApiToken, User } from '@earshot/protocol';
 import { type FormEvent, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { useAnnounce } from '../announcer';
 import { api } from '../api';
 import { AvatarUpload } from '../components/AvatarUpload';
 import { SignInPrompt } from '../components/SignInPrompt';
 import { ErrorNote, Loading } from '../components/Status';
+import { dayDate } from '../format';
+import { LanguageSettings } from '../LanguageSettings';
 import { NotificationSettings } from '../pwa/NotificationSettings';
 import { forgetPushOnLogout } from '../pwa/push';
 import { useSession } from '../session';
@@ -20,6 +23,7 @@ function ProfileForm({ user, onSaved }: { user: User; onSaved: (user: User) => v
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  const { t } = useTranslation();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -39,9 +43,9 @@ function ProfileForm({ user, onSaved }: { user: User; onSaved: (user: User) => v
 
   return (
     <form className="form" onSubmit={submit} noValidate>
-      <h2>Profile</h2>
+      <h2>{t('settings.profile')}</h2>
       <div className="field">
-        <label htmlFor="displayName">Display name</label>
+        <label htmlFor="displayName">{t('settings.displayName')}</label>
         <input
           id="displayName"
           value={displayName}
@@ -55,7 +59,7 @@ function ProfileForm({ user, onSaved }: { user: User; onSaved: (user: User) => v
         />
       </div>
       <div className="field">
-        <label htmlFor="bio">Bio</label>
+        <label htmlFor="bio">{t('settings.bio')}</label>
         <textarea
           id="bio"
           value={bio}
@@ -68,31 +72,31 @@ function ProfileForm({ user, onSaved }: { user: User; onSaved: (user: User) => v
           aria-describedby="bio-count"
         />
         <small id="bio-count" className="hint">
-          {BIO_LIMIT - bio.length} characters left
+          {t('settings.charactersLeft', { count: BIO_LIMIT - bio.length })}
         </small>
       </div>
       <ErrorNote error={error} />
       <div className="actions">
         <button type="submit" className="button" disabled={busy}>
-          Save
+          {t('common.save')}
         </button>
         <span className="muted" role="status">
-          {saved ? 'Saved.' : ''}
+          {saved ? t('common.saved') : ''}
         </span>
-        <Link href={`/u/${user.handle}`}>View profile</Link>
+        <Link href={`/u/${user.handle}`}>{t('settings.viewProfile')}</Link>
       </div>
     </form>
   );
 }
 
 const EXPIRY_CHOICES = [
-  { value: '', label: 'Never (until revoked)' },
-  { value: '30', label: 'In 30 days' },
-  { value: '90', label: 'In 90 days' },
-  { value: '365', label: 'In a year' },
-];
+  { value: '', label: 'settings.tokens.never' },
+  { value: '30', label: 'settings.tokens.in30' },
+  { value: '90', label: 'settings.tokens.in90' },
+  { value: '365', label: 'settings.tokens.inYear' },
+] as const;
 
-const day = (iso: string) => new Date(iso).toLocaleDateString(undefined, { dateStyle: 'medium' });
+const day = (iso: string) => dayDate(iso, 'medium');
 
 function TokenForm() {
   const [name, setName] = useState('');
@@ -103,6 +107,7 @@ function TokenForm() {
   const [error, setError] = useState<unknown>(null);
   const tokens = useLoad('tokens', () => api.tokens());
   const announce = useAnnounce();
+  const { t } = useTranslation();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -124,12 +129,12 @@ function TokenForm() {
     }
   }
 
-  async function revoke(t: ApiToken) {
+  async function revoke(token: ApiToken) {
     setError(null);
     try {
-      await api.revokeToken(t.id);
+      await api.revokeToken(token.id);
       void tokens.reload(true);
-      announce(`Token “${t.name}” revoked.`);
+      announce(t('settings.tokens.revoked', { name: token.name }));
     } catch (e) {
       setError(e);
     }
@@ -141,27 +146,26 @@ function TokenForm() {
       await navigator.clipboard.writeText(token);
       setCopied(true);
     } catch {
-      setError(new Error('Could not copy. Select the token and copy it yourself.'));
+      setError(new Error(t('settings.tokens.copyFailed')));
     }
   }
 
   return (
     <form className="form" onSubmit={submit} noValidate>
-      <h2>Personal API tokens</h2>
+      <h2>{t('settings.tokens.title')}</h2>
       <p className="muted">
-        Bots and other apps can act as you with a token, sent as <code>Authorization: Bearer …</code>. Logging out does
-        not end your tokens: revoke the ones you no longer use.
+        <Trans i18nKey="settings.tokens.intro" components={{ code: <code /> }} />
       </p>
       <div className="field">
-        <label htmlFor="token-name">Token name (optional)</label>
+        <label htmlFor="token-name">{t('settings.tokens.name')}</label>
         <input id="token-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={50} />
       </div>
       <div className="field">
-        <label htmlFor="token-expiry">Expires</label>
+        <label htmlFor="token-expiry">{t('settings.tokens.expires')}</label>
         <select id="token-expiry" value={expiry} onChange={(e) => setExpiry(e.target.value)}>
           {EXPIRY_CHOICES.map((c) => (
             <option key={c.value} value={c.value}>
-              {c.label}
+              {t(c.label)}
             </option>
           ))}
         </select>
@@ -169,14 +173,14 @@ function TokenForm() {
       <ErrorNote error={error ?? tokens.error} />
       <div className="actions">
         <button type="submit" className="button secondary" disabled={busy}>
-          Create token
+          {t('settings.tokens.create')}
         </button>
       </div>
       {token && (
         <div className="token-box">
-          <label htmlFor="new-token">Your new token</label>
+          <label htmlFor="new-token">{t('settings.tokens.newToken')}</label>
           <p className="hint" id="token-hint">
-            Copy it now: it is shown only once.
+            {t('settings.tokens.shownOnce')}
           </p>
           <div className="inline-row">
             <input
@@ -188,31 +192,34 @@ function TokenForm() {
               className="mono"
             />
             <button type="button" className="button" onClick={copy}>
-              {copied ? 'Copied' : 'Copy'}
+              {copied ? t('settings.tokens.copied') : t('settings.tokens.copy')}
             </button>
           </div>
         </div>
       )}
-      <h3 id="tokens-heading">Your tokens</h3>
-      {tokens.data && tokens.data.items.length === 0 && <p className="muted">You have no tokens.</p>}
+      <h3 id="tokens-heading">{t('settings.tokens.yours')}</h3>
+      {tokens.data && tokens.data.items.length === 0 && <p className="muted">{t('settings.tokens.none')}</p>}
       {tokens.data && tokens.data.items.length > 0 && (
         <ul className="token-list" aria-labelledby="tokens-heading">
-          {tokens.data.items.map((t) => (
-            <li key={t.id}>
+          {tokens.data.items.map((token) => (
+            <li key={token.id}>
               <span>
-                <strong>{t.name}</strong>
+                <strong>{token.name}</strong>
                 <small className="muted">
                   {' '}
-                  created {day(t.createdAt)} · {t.expiresAt ? `expires ${day(t.expiresAt)}` : 'never expires'}
+                  {t('settings.tokens.created', { date: day(token.createdAt) })} ·{' '}
+                  {token.expiresAt
+                    ? t('settings.tokens.expiresOn', { date: day(token.expiresAt) })
+                    : t('settings.tokens.neverExpires')}
                 </small>
               </span>
               <button
                 type="button"
                 className="button secondary small"
-                onClick={() => void revoke(t)}
-                aria-label={`Revoke ${t.name}`}
+                onClick={() => void revoke(token)}
+                aria-label={t('settings.tokens.revokeNamed', { name: token.name })}
               >
-                Revoke
+                {t('settings.tokens.revoke')}
               </button>
             </li>
           ))}
@@ -226,11 +233,19 @@ export function SettingsPage() {
   const { user, setUser } = useSession();
   const [, navigate] = useLocation();
   const announce = useAnnounce();
-  useTitle('Settings');
+  const { t } = useTranslation();
+  useTitle(t('settings.title'));
   const [error, setError] = useState<unknown>(null);
 
   if (user === undefined) return <Loading />;
-  if (!user) return <SignInPrompt what="your settings" />;
+  // Signed out, the language can still be chosen (it is kept on this device).
+  if (!user)
+    return (
+      <>
+        <SignInPrompt heading={t('settings.signIn')} />
+        <LanguageSettings />
+      </>
+    );
 
   async function logout() {
     setError(null);
@@ -239,7 +254,7 @@ export function SettingsPage() {
       await api.logout();
       setUser(null);
       navigate('/');
-      announce('You are logged out.');
+      announce(t('settings.loggedOut'));
     } catch (e) {
       setError(e);
     }
@@ -247,38 +262,39 @@ export function SettingsPage() {
 
   return (
     <>
-      <h1 className="page-title">Settings</h1>
+      <h1 className="page-title">{t('settings.title')}</h1>
       <section className="card">
         <ProfileForm user={user} onSaved={setUser} />
         <AvatarUpload user={user} onSaved={setUser} />
       </section>
+      <LanguageSettings />
       <NotificationSettings />
       <section className="card">
         <TokenForm />
       </section>
       <section className="card">
-        <h2>Reports and appeals</h2>
+        <h2>{t('settings.reports.title')}</h2>
         <p className="muted">
-          Decisions by moderators about you or your Spaces, and your appeals.
-          {user.suspended && ' Your account is suspended.'}
+          {t('settings.reports.intro')}
+          {user.suspended && ` ${t('settings.reports.suspended')}`}
         </p>
         <Link href="/reports" className="button secondary">
-          See reports and appeal
+          {t('settings.reports.link')}
         </Link>
       </section>
       <section className="card">
-        <h2>Tickets and earnings</h2>
-        <p className="muted">What your ticketed Spaces earned, per Space and in all.</p>
+        <h2>{t('settings.earnings.title')}</h2>
+        <p className="muted">{t('settings.earnings.intro')}</p>
         <Link href="/earnings" className="button secondary">
-          See earnings
+          {t('settings.earnings.link')}
         </Link>
       </section>
       <section className="card">
-        <h2>Account</h2>
-        <p className="muted">Signed in as @{user.handle}.</p>
+        <h2>{t('settings.account')}</h2>
+        <p className="muted">{t('settings.signedInAs', { handle: user.handle })}</p>
         <ErrorNote error={error} />
         <button type="button" className="button danger-outline" onClick={logout}>
-          Log out
+          {t('auth.logOut')}
         </button>
       </section>
     </>

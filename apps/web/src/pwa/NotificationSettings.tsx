@@ -1,29 +1,16 @@
 import type { PushKind, PushPreferences } from '@earshot/protocol';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useAnnounce } from '../announcer';
 import { ErrorNote } from '../components/Status';
 import { SwitchField } from '../components/SwitchField';
 import { currentPushState, needsHomeScreen, type PushState, pushApi, turnOffPush, turnOnPush } from './push';
-import { pushKindLabels } from './push-kinds';
 import './notifications.css';
-
-const STATE_TEXT: Record<PushState | 'checking', { badge: string; text: string }> = {
-  checking: { badge: 'Checking', text: 'Looking at what this browser allows…' },
-  unsupported: { badge: 'Not available', text: 'This browser cannot show notifications from Earshot.' },
-  blocked: {
-    badge: 'Blocked',
-    text: 'Notifications are blocked for Earshot in this browser. Allow them in the site settings (the icon beside the address), then come back here.',
-  },
-  off: {
-    badge: 'Off',
-    text: 'Get a notification when someone messages you or invites you to speak, even when Earshot is closed.',
-  },
-  on: { badge: 'On', text: 'This browser shows Earshot notifications, even when Earshot is closed.' },
-};
 
 /** Settings → Notifications: Web Push on this browser, and which kinds to push (for every browser). */
 export function NotificationSettings() {
   const announce = useAnnounce();
+  const { t } = useTranslation();
   const [state, setState] = useState<PushState | 'checking'>('checking');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -53,7 +40,7 @@ export function NotificationSettings() {
     try {
       const next = on ? await turnOnPush() : await turnOffPush();
       setState(next);
-      announce(next === 'on' ? 'Notifications are on for this browser.' : STATE_TEXT[next].text);
+      announce(next === 'on' ? t('push.settings.nowOn') : t(`push.settings.state.${next}.text`));
     } catch (e) {
       setError(e);
     } finally {
@@ -74,20 +61,14 @@ export function NotificationSettings() {
     }
   }
 
-  const { badge, text } = STATE_TEXT[state];
   return (
     <section className="card notification-settings" aria-labelledby="notifications-heading">
-      <h2 id="notifications-heading">Notifications</h2>
+      <h2 id="notifications-heading">{t('notifications.title')}</h2>
       <div className="push-state" role="status" data-testid="push-state" data-state={state}>
-        <span className={`push-badge push-${state}`}>{badge}</span>
-        <span>{text}</span>
+        <span className={`push-badge push-${state}`}>{t(`push.settings.state.${state}.badge`)}</span>
+        <span>{t(`push.settings.state.${state}.text`)}</span>
       </div>
-      {state === 'unsupported' && needsHomeScreen() && (
-        <p className="hint">
-          On an iPhone or iPad, add Earshot to your Home Screen first (Share, then “Add to Home Screen”), open it from
-          there and turn notifications on in its settings.
-        </p>
-      )}
+      {state === 'unsupported' && needsHomeScreen() && <p className="hint">{t('push.settings.homeScreen')}</p>}
       <ErrorNote error={error} />
       {(state === 'off' || state === 'on') && (
         <>
@@ -99,21 +80,25 @@ export function NotificationSettings() {
               disabled={busy}
               aria-describedby="push-device-hint"
             >
-              {busy ? 'One moment…' : state === 'on' ? 'Turn off on this browser' : 'Turn on notifications'}
+              {busy
+                ? t('push.settings.oneMoment')
+                : state === 'on'
+                  ? t('push.settings.turnOff')
+                  : t('push.settings.turnOn')}
             </button>
           </div>
           <p className="hint" id="push-device-hint">
-            Each browser or phone is turned on by itself; the choices below count for all of them.
+            {t('push.settings.deviceHint')}
           </p>
         </>
       )}
       <fieldset className="push-kinds" disabled={!preferences}>
-        <legend>Notify me about</legend>
+        <legend>{t('push.settings.notifyMeAbout')}</legend>
         {(preferences?.kinds ?? []).map(({ kind, enabled }) => (
           <SwitchField
             key={kind}
-            label={pushKindLabels[kind].label}
-            hint={pushKindLabels[kind].hint}
+            label={t(`push.kinds.${kind}.label`)}
+            hint={t(`push.kinds.${kind}.hint`)}
             checked={enabled}
             disabled={!preferences}
             onChange={(on) => setKind(kind, on)}

@@ -1,5 +1,6 @@
 import type { PushPreferences, PushPreferencesPatch, PushSubscriptionView } from '@earshot/protocol';
 import { ApiError, request } from '../api';
+import { i18n } from '../i18n';
 
 /** This browser and Web Push: cannot, blocked by the person, on (subscribed and known to the server) or off. */
 export type PushState = 'unsupported' | 'blocked' | 'on' | 'off';
@@ -76,7 +77,7 @@ export async function turnOnPush(): Promise<PushState> {
   try {
     subscription ??= await manager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
   } catch {
-    throw new Error('Your browser could not reach its push service. Check your connection and try again.');
+    throw new Error(i18n.t('push.settings.unreachable'));
   }
   await pushApi.subscribe(subscription.toJSON());
   return 'on';

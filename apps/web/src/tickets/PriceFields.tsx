@@ -1,5 +1,7 @@
 import type { TicketingInput } from '@earshot/protocol';
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../i18n';
 import { CURRENCIES, parseMoney } from './money';
 
 export interface PriceDraft {
@@ -14,19 +16,21 @@ export const emptyPrice: PriceDraft = { on: false, price: '5.00', currency: 'USD
 export function readPrice(d: PriceDraft): { ticketing?: TicketingInput; problem: string | null } {
   if (!d.on) return { problem: null };
   const priceMinor = parseMoney(d.price, d.currency);
-  if (priceMinor === null || priceMinor <= 0) return { problem: 'Enter a price such as 4.99.' };
+  if (priceMinor === null || priceMinor <= 0)
+    return { problem: i18n.t('tickets.enterPrice', { example: (4.99).toLocaleString(i18n.language) }) };
   const capacity = Number(d.capacity);
-  if (!Number.isInteger(capacity) || capacity < 1) return { problem: 'Tickets: a whole number, at least 1.' };
+  if (!Number.isInteger(capacity) || capacity < 1) return { problem: i18n.t('tickets.wholeNumber') };
   return { ticketing: { priceMinor, currency: d.currency, capacity }, problem: null };
 }
 
 /** "Sell tickets" on New Space: price, currency and how many. */
 export function PriceFields({ value, onChange }: { value: PriceDraft; onChange: (d: PriceDraft) => void }) {
   const base = useId();
+  const { t } = useTranslation();
   const { problem } = readPrice(value);
   return (
     <fieldset className="field radio-group price-fields">
-      <legend>Tickets</legend>
+      <legend>{t('tickets.tickets')}</legend>
       <label className="choice">
         <input
           type="checkbox"
@@ -35,14 +39,14 @@ export function PriceFields({ value, onChange }: { value: PriceDraft; onChange: 
           data-testid="sell-tickets"
         />
         <span>
-          <span className="choice-label">Sell tickets</span>
-          <span className="hint">Only ticket holders can listen. Price and number are fixed after the first sale.</span>
+          <span className="choice-label">{t('tickets.sell')}</span>
+          <span className="hint">{t('tickets.sellHint')}</span>
         </span>
       </label>
       {value.on && (
         <div className="price-row">
           <div className="field">
-            <label htmlFor={`${base}-price`}>Price</label>
+            <label htmlFor={`${base}-price`}>{t('tickets.price')}</label>
             <input
               id={`${base}-price`}
               inputMode="decimal"
@@ -54,7 +58,7 @@ export function PriceFields({ value, onChange }: { value: PriceDraft; onChange: 
             />
           </div>
           <div className="field">
-            <label htmlFor={`${base}-currency`}>Currency</label>
+            <label htmlFor={`${base}-currency`}>{t('tickets.currency')}</label>
             <select
               id={`${base}-currency`}
               value={value.currency}
@@ -68,7 +72,7 @@ export function PriceFields({ value, onChange }: { value: PriceDraft; onChange: 
             </select>
           </div>
           <div className="field">
-            <label htmlFor={`${base}-capacity`}>Tickets</label>
+            <label htmlFor={`${base}-capacity`}>{t('tickets.tickets')}</label>
             <input
               id={`${base}-capacity`}
               inputMode="numeric"
@@ -78,7 +82,7 @@ export function PriceFields({ value, onChange }: { value: PriceDraft; onChange: 
             />
           </div>
           <small id={`${base}-problem`} className={problem ? 'counter over' : 'hint'}>
-            {problem ?? 'The host keeps 97% of ticket sales (80% beyond $50,000 lifetime).'}
+            {problem ?? t('tickets.share')}
           </small>
         </div>
       )}

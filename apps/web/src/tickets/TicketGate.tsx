@@ -1,8 +1,10 @@
 import type { TicketingView } from '@earshot/protocol';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { api, errorMessage, type SpaceView } from '../api';
 import { Loading } from '../components/Status';
+import { i18n } from '../i18n';
 import { useSession } from '../session';
 import { formatMoney } from './money';
 
@@ -27,7 +29,9 @@ function useTicketedSpace(id: string) {
 }
 
 export const seatsLeft = (t: TicketingView) =>
-  t.remaining === 0 ? 'Sold out' : `${t.remaining} of ${t.capacity} seat${t.capacity === 1 ? '' : 's'} left`;
+  t.remaining === 0
+    ? i18n.t('tickets.soldOut')
+    : i18n.t('tickets.seatsLeft', { count: t.capacity, remaining: t.remaining.toLocaleString(i18n.language) });
 
 /**
  * What everyone without a ticket sees of a ticketed Space: its card, the price, seats left and
@@ -35,6 +39,7 @@ export const seatsLeft = (t: TicketingView) =>
  */
 export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => void }) {
   const { user } = useSession();
+  const { t: tr } = useTranslation();
   const view = useTicketedSpace(id);
   // Back from Stripe Checkout: the ticket arrives with its webhook; the card polls until then.
   const paying = new URLSearchParams(window.location.search).get('ticket') === 'paid';
@@ -51,7 +56,7 @@ export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => v
     if (confirming) confirmRef.current?.focus();
   }, [confirming]);
 
-  if (!view) return <Loading label="Loading the Space…" />;
+  if (!view) return <Loading label={tr('tickets.loadingSpace')} />;
   const t = view.ticketing;
   if (!t) return null;
 
@@ -77,21 +82,22 @@ export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => v
   const price = formatMoney(t.priceMinor, t.currency);
   return (
     <section className="card ticket-gate" aria-labelledby="ticket-gate-heading" data-testid="ticket-gate">
-      <p className="ticket-kicker">Ticketed Space</p>
+      <p className="ticket-kicker">{tr('tickets.ticketed')}</p>
       <h1 id="ticket-gate-heading">{view.space.title}</h1>
       <p className="muted">
-        Hosted by {view.space.host.displayName} · {view.space.status === 'live' ? 'live now' : 'not started yet'}
+        {tr('tickets.hostedBy', { name: view.space.host.displayName })} ·{' '}
+        {view.space.status === 'live' ? tr('tickets.liveNow') : tr('tickets.notStarted')}
       </p>
       <p className="ticket-price" data-testid="ticket-price">
         {price}
       </p>
       <p className="ticket-seats" role="status" aria-live="polite" data-testid="seats-left">
-        {t.cancelled ? 'This Space was cancelled; tickets were refunded.' : seatsLeft(t)}
+        {t.cancelled ? tr('tickets.cancelled') : seatsLeft(t)}
       </p>
-      <p className="muted">Only ticket holders can listen, join the room or hear the recording.</p>
+      <p className="muted">{tr('tickets.onlyHolders')}</p>
       {paying && !admitted && (
         <p role="status" data-testid="payment-pending">
-          Payment received — confirming your ticket…
+          {tr('tickets.paymentReceived')}
         </p>
       )}
       {problem && (
@@ -102,17 +108,17 @@ export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => v
       {!user ? (
         <p>
           <Link href="/login" className="button">
-            Sign in to buy a ticket
+            {tr('tickets.signIn')}
           </Link>
         </p>
       ) : confirming ? (
         <fieldset className="actions ticket-confirm">
-          <legend className="visually-hidden">Confirm your purchase</legend>
+          <legend className="visually-hidden">{tr('tickets.confirm')}</legend>
           <button ref={confirmRef} type="button" className="button" onClick={buy} disabled={busy}>
-            {busy ? 'Paying…' : `Pay ${price}`}
+            {busy ? tr('tickets.paying') : tr('tickets.pay', { price })}
           </button>
           <button type="button" className="button secondary" onClick={() => setConfirming(false)} disabled={busy}>
-            Cancel
+            {tr('common.cancel')}
           </button>
         </fieldset>
       ) : (
@@ -125,7 +131,7 @@ export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => v
             disabled={!t.onSale}
             data-testid="buy-ticket"
           >
-            Buy ticket
+            {tr('tickets.buy')}
           </button>
         </div>
       )}
@@ -136,10 +142,11 @@ export function TicketGate({ id, onAdmitted }: { id: string; onAdmitted: () => v
 /** In the room: "You have a ticket" for holders of a ticketed Space. */
 export function TicketBadge({ id }: { id: string }) {
   const ticketing = useTicketedSpace(id)?.ticketing;
+  const { t } = useTranslation();
   if (!ticketing) return null;
   return (
     <p className="ticket-badge" data-testid="ticket-badge">
-      {ticketing.youHaveTicket ? 'You have a ticket' : 'Ticketed Space'} · {seatsLeft(ticketing)}
+      {ticketing.youHaveTicket ? t('tickets.youHave') : t('tickets.ticketed')} · {seatsLeft(ticketing)}
     </p>
   );
 }

@@ -1,10 +1,11 @@
 /** Money in the web app: integer minor units with an ISO currency, shown the way the locale writes it. */
+import { intlLocale } from '../i18n';
 
 const digits = (currency: string) =>
   new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
 export function formatMoney(minor: number, currency: string): string {
-  return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(minor / 10 ** digits(currency));
+  return new Intl.NumberFormat(intlLocale(), { style: 'currency', currency }).format(minor / 10 ** digits(currency));
 }
 
 /** "4.99" in USD → 499; null when it is not an amount with at most the currency's decimals. */
