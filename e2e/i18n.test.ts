@@ -42,6 +42,13 @@ describe('the app in Dutch and Spanish', { skip: browserMissing() }, () => {
     await page.getByRole('heading', { name: 'Log in om je instellingen te zien' }).waitFor();
     assert.equal(await page.getByLabel('Taal van de app').inputValue(), 'nl');
     assert.equal(await page.title(), 'Instellingen · Earshot');
+
+    // An error the server names by its code is said in Dutch too.
+    await page.goto(`${env.server.url}/login`);
+    await page.getByLabel('Gebruikersnaam').fill('nobody_here');
+    await page.getByLabel('Wachtwoord').fill('not the password');
+    await page.getByRole('button', { name: 'Inloggen' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Verkeerde gebruikersnaam of wachtwoord.' }).waitFor();
   });
 
   it('signs up in Spanish, tells the account its language, and switches to Dutch in Settings', async () => {

@@ -65,6 +65,31 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Codes whose meaning is the whole message: these are shown in the app's language. Other errors
+ * carry the server's own (English) words, which say more than a code could.
+ */
+const SAID_BY_CODE = [
+  'invalid_credentials',
+  'handle_taken',
+  'rate_limited',
+  'suspended',
+  'unauthenticated',
+  'body_too_large',
+  'internal',
+] as const;
+const saidByCode = (code: string): code is (typeof SAID_BY_CODE)[number] =>
+  (SAID_BY_CODE as readonly string[]).includes(code);
+
+function messageOf(status: number, statusText: string, error: Partial<ErrorBody['error']> | undefined): string {
+  const code = error?.code ?? '';
+  if (saidByCode(code)) {
+    const text = i18n.t(`errors.code.${code}`);
+    return error?.retryAfter ? `${text} ${i18n.t('errors.retryIn', { count: error.retryAfter })}` : text;
+  }
+  return error?.message ?? i18n.t('errors.http', { status: `${status} ${statusText}`.trim() });
+}
+
 /** The message to show for any thrown value. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;
@@ -115,7 +140,7 @@ export async function request<T>(method: Method, path: string, body?: unknown, q
     throw new ApiError(
       response.status,
       error?.code ?? 'http_error',
-      error?.message ?? i18n.t('errors.http', { status: `${response.status} ${response.statusText}`.trim() }),
+      messageOf(response.status, response.statusText, error),
     );
   }
   return data as T;
