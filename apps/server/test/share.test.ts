@@ -148,17 +148,20 @@ describe('share cards', () => {
     const created = await host.c.post('/api/spaces', { title: 'Radio', topics: [] });
     const id = created.body.space.id as string;
     await host.c.post(`/api/spaces/${id}/start`, {});
-    const read = async (language: string) => {
+    const read = async (language: string, lang: string) => {
       const res = await fetch(`${server.url}/spaces/${id}`, { headers: { 'accept-language': language } });
       assert.match(res.headers.get('vary') ?? '', /accept-language/);
-      return readHead(await res.text()).tags;
+      const html = await res.text();
+      assert.match(html, new RegExp(`<html lang="${lang}">`), 'the page says its language');
+      return readHead(html).tags;
     };
-    const es = await read('es-ES,es;q=0.9');
+    const es = await read('es-ES,es;q=0.9', 'es');
     assert.equal(es.get('og:description'), `En directo · presenta lang name (@${host.user.handle}) · 0 oyentes`);
     assert.match(es.get('og:image') ?? '', /&lang=es$/);
-    const nl = await read('nl-NL');
+    assert.equal(es.get('og:locale'), 'es_ES');
+    const nl = await read('nl-NL', 'nl');
     assert.equal(nl.get('og:description'), `Nu live · host lang name (@${host.user.handle}) · 0 luisteraars`);
-    const other = await read('fr-FR, de;q=0.8');
+    const other = await read('fr-FR, de;q=0.8', 'en');
     assert.equal(other.get('og:description'), `Live now · hosted by lang name (@${host.user.handle}) · 0 listeners`);
     assert.doesNotMatch(other.get('og:image') ?? '', /lang=/, 'English needs no parameter');
     // The picture is drawn in the language of its URL, whatever the fetcher sends, so nl ≠ en.

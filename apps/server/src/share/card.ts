@@ -52,7 +52,11 @@ export interface PageMeta {
   image: string;
   imageAlt: string;
   type: 'website' | 'profile';
+  /** The language the texts are in: the page's <html lang> and og:locale. */
+  language: Language;
 }
+
+const OG_LOCALE: Record<Language, string> = { en: 'en_US', nl: 'nl_NL', es: 'es_ES' };
 
 /** "Tue, 8 Dec 2026, 18:00 UTC": a crawler has no time zone, so the card says which one. */
 export function cardTime(iso: string, language: Language = DEFAULT_LANGUAGE): string {
@@ -129,6 +133,7 @@ export function spaceMeta(
     image: imageUrl,
     imageAlt: t('card.spaceAlt', { title: s.title, state, detail, ...host }),
     type: 'website',
+    language,
   };
 }
 
@@ -162,6 +167,7 @@ export function profileMeta(
     image: imageUrl,
     imageAlt: t('card.profileAlt', { name: p.displayName, handle: p.handle }),
     type: 'profile',
+    language,
   };
 }
 
@@ -180,6 +186,7 @@ export function headTags(m: PageMeta): string {
     ['name', 'description', m.description],
     ['property', 'og:site_name', 'Earshot'],
     ['property', 'og:type', m.type],
+    ['property', 'og:locale', OG_LOCALE[m.language]],
     ['property', 'og:title', m.title],
     ['property', 'og:description', m.description],
     ['property', 'og:url', m.url],
@@ -205,6 +212,7 @@ export function headTags(m: PageMeta): string {
  */
 export function fillIndex(index: string, m: PageMeta): string {
   return index
+    .replace(/<html lang="[^"]*"/, () => `<html lang="${m.language}"`)
     .replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(m.title)}</title>`)
     .replace(/\s*<meta name="description"[^>]*>/, () => '')
     .replace('</head>', () => `  ${headTags(m)}\n  </head>`);
