@@ -1,5 +1,6 @@
 import type { User } from '@earshot/protocol';
 import { type ChangeEvent, useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { Avatar } from './Avatar';
 import { ErrorNote } from './Status';
@@ -10,6 +11,7 @@ const MAX_MB = 5;
 /** The profile picture in Settings: choose a file (uploaded at once), or remove it for initials again. */
 export function AvatarUpload({ user, onSaved }: { user: User; onSaved: (user: User) => void }) {
   const id = useId();
+  const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -39,21 +41,21 @@ export function AvatarUpload({ user, onSaved }: { user: User; onSaved: (user: Us
     if (!file) return;
     // The server checks the bytes themselves; these two catch the obvious at once.
     if (!TYPES.includes(file.type)) {
-      setError(new Error(`${file.name} is not a PNG, JPEG or WebP picture.`));
+      setError(new Error(t('avatar.wrongType', { name: file.name })));
       setStatus('');
       return;
     }
     if (file.size > MAX_MB * 1024 * 1024) {
-      setError(new Error(`${file.name} is larger than ${MAX_MB} MB.`));
+      setError(new Error(t('avatar.tooLarge', { name: file.name, mb: MAX_MB })));
       setStatus('');
       return;
     }
-    void save(() => api.uploadAvatar(file), 'Picture saved.');
+    void save(() => api.uploadAvatar(file), t('avatar.saved'));
   }
 
   return (
     <div className="field avatar-upload">
-      <label htmlFor={`${id}-file`}>Profile picture</label>
+      <label htmlFor={`${id}-file`}>{t('avatar.label')}</label>
       <div className="avatar-field">
         <Avatar handle={user.handle} displayName={user.displayName} size="lg" src={user.avatarUrl} />
         <input
@@ -71,20 +73,20 @@ export function AvatarUpload({ user, onSaved }: { user: User; onSaved: (user: Us
             type="button"
             className="button small secondary"
             disabled={busy}
-            onClick={() => void save(() => api.removeAvatar(), 'Picture removed.')}
+            onClick={() => void save(() => api.removeAvatar(), t('avatar.removed'))}
           >
-            Remove picture
+            {t('avatar.remove')}
           </button>
         )}
       </div>
       <small id={`${id}-hint`} className="hint">
-        PNG, JPEG or WebP, up to {MAX_MB} MB. It is cut to a square; photo details (EXIF, location) are removed.
+        {t('avatar.hint', { mb: MAX_MB })}
       </small>
       <div id={`${id}-error`}>
         <ErrorNote error={error} />
       </div>
       <span className="muted" role="status">
-        {busy ? 'Uploading…' : status}
+        {busy ? t('avatar.uploading') : status}
       </span>
     </div>
   );
