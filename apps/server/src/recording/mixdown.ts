@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { spawnTool } from '../media/spawn-tool';
 
 export interface MixdownInput {
   /** Each speaker connection's Ogg Opus file and where it starts on the Space's timeline. */
@@ -66,7 +66,7 @@ export async function mixdown(input: MixdownInput): Promise<{ opusBytes: number;
 }
 
 function run(command: string, args: string[], what: string) {
-  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawnTool(command, args);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-2000);

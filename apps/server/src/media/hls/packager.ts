@@ -1,5 +1,6 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { EncodedAudioPacketSource, EncodedPacket, Mp4OutputFormat, NullTarget, Output } from 'mediabunny';
+import { spawnTool } from '../spawn-tool';
 import { type AdtsFrame, AdtsReader } from './adts';
 
 export const SAMPLE_RATE = 48_000;
@@ -62,16 +63,12 @@ export class HlsPackager {
     });
     this.#output.addAudioTrack(this.#source);
     this.#chain = this.#output.start();
-    this.#ffmpeg = spawn(
-      'ffmpeg',
-      [
-        ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
-        ...['-probesize', '32', '-analyzeduration', '0', '-fflags', 'nobuffer'],
-        ...['-f', 's16le', '-ar', String(SAMPLE_RATE), '-ac', '1', '-i', 'pipe:0'],
-        ...['-c:a', 'aac', '-b:a', options.bitrate ?? '64k', '-f', 'adts', '-flush_packets', '1', 'pipe:1'],
-      ],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
+    this.#ffmpeg = spawnTool('ffmpeg', [
+      ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
+      ...['-probesize', '32', '-analyzeduration', '0', '-fflags', 'nobuffer'],
+      ...['-f', 's16le', '-ar', String(SAMPLE_RATE), '-ac', '1', '-i', 'pipe:0'],
+      ...['-c:a', 'aac', '-b:a', options.bitrate ?? '64k', '-f', 'adts', '-flush_packets', '1', 'pipe:1'],
+    ]);
     let stderr = '';
     this.#ffmpeg.stderr.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-2000);
