@@ -9,6 +9,7 @@ import {
 } from '@earshot/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, api } from './api';
+import { i18n } from './i18n';
 import { MEDIA_LOST_EVENT, SERVER_BACK_EVENT } from './media/session';
 
 /**
@@ -175,7 +176,7 @@ export function useSpace(id: string, myId: string | null, handlers: Handlers = {
         if (!admitted) return finish('ticket_required');
         refusals += 1;
         if (refusals >= 2) {
-          finish('refused', 'The host may have blocked you, or the Space is not taking listeners right now.');
+          finish('refused', i18n.t('room.page.refusedMaybe'));
           return;
         }
       } catch (error) {

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { withNext } from '../next-path';
 import { useRealtime } from '../realtime';
@@ -50,27 +51,28 @@ function UnreadBadge({ count }: { count: number }) {
 }
 
 export function NavBar() {
+  const { t } = useTranslation();
   const { user } = useSession();
   const { status, unreadNotifications } = useRealtime();
   const [location] = useLocation();
-  const unreadLabel = unreadNotifications > 0 ? `, ${unreadNotifications} unread` : '';
+  const unreadLabel = unreadNotifications > 0 ? `, ${t('messages.unread', { count: unreadNotifications })}` : '';
 
   return (
     <header className="topbar">
       <div className="topbar-inner">
-        <Link href="/" className="logo" aria-label="Earshot home">
+        <Link href="/" className="logo" aria-label={t('nav.home')}>
           <LogoMark />
           <span className="logo-text">Earshot</span>
         </Link>
 
         {user && (
-          <nav className="tabs" aria-label="Main">
-            <Tab href="/" label="Home" icon={<HomeIcon />} />
-            <Tab href="/messages" label="Messages" icon={<MessagesIcon />} />
-            <Tab href="/notifications" label="Notifications" icon={<BellIcon />} extra={unreadLabel}>
+          <nav className="tabs" aria-label={t('nav.main')}>
+            <Tab href="/" label={t('home.title')} icon={<HomeIcon />} />
+            <Tab href="/messages" label={t('messages.title')} icon={<MessagesIcon />} />
+            <Tab href="/notifications" label={t('notifications.title')} icon={<BellIcon />} extra={unreadLabel}>
               <UnreadBadge count={unreadNotifications} />
             </Tab>
-            {user.moderator && <Tab href="/moderation" label="Moderation" icon={<ShieldIcon />} />}
+            {user.moderator && <Tab href="/moderation" label={t('moderation.title')} icon={<ShieldIcon />} />}
           </nav>
         )}
 
@@ -78,21 +80,21 @@ export function NavBar() {
           {status === 'reconnecting' && (
             <span className="reconnecting" role="status">
               <span className="dot" aria-hidden="true" />
-              Reconnecting…
+              {t('room.reconnecting')}
             </span>
           )}
           {user === undefined ? null : user ? (
             <Link href={`/u/${user.handle}`} className="me">
               <Avatar handle={user.handle} displayName={user.displayName} size="sm" />
-              <span className="visually-hidden">Your profile (@{user.handle})</span>
+              <span className="visually-hidden">{t('nav.profile', { handle: user.handle })}</span>
             </Link>
           ) : (
             <>
               <Link href={withNext('/login', location)} className="button ghost small">
-                Log in
+                {t('auth.logIn')}
               </Link>
               <Link href={withNext('/signup', location)} className="button small">
-                Sign up
+                {t('auth.signUp')}
               </Link>
             </>
           )}

@@ -1,5 +1,6 @@
 import type { ErrorBody } from '@earshot/protocol';
 import { ApiError } from '../api';
+import { i18n } from '../i18n';
 
 /** Candidates travel inside the offer (no trickle), so wait for gathering, but not forever. */
 const GATHER_CAP_MS = 2000;
@@ -31,7 +32,7 @@ async function readError(response: Response): Promise<ApiError> {
   return new ApiError(
     response.status,
     body?.error?.code ?? 'http_error',
-    body?.error?.message ?? `The audio server answered ${response.status}.`,
+    body?.error?.message ?? i18n.t('room.media.answered', { status: response.status }),
   );
 }
 
@@ -43,7 +44,7 @@ export async function negotiate(pc: RTCPeerConnection, endpoint: string): Promis
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
   const sdp = pc.localDescription?.sdp;
-  if (!sdp) throw new Error('The browser made no audio offer.');
+  if (!sdp) throw new Error(i18n.t('room.media.noOffer'));
   let response: Response;
   try {
     response = await fetch(endpoint, {
@@ -53,17 +54,17 @@ export async function negotiate(pc: RTCPeerConnection, endpoint: string): Promis
       body: sdp,
     });
   } catch {
-    throw new ApiError(0, 'network', 'Could not reach the audio server.');
+    throw new ApiError(0, 'network', i18n.t('room.media.unreachable'));
   }
   if (!response.ok) throw await readError(response);
   const location = response.headers.get('location');
   const answer = await response.text();
   if (pc.signalingState === 'closed') {
     if (location) endSession(new URL(location, window.location.href).href);
-    throw new ApiError(0, 'closed', 'Closed while connecting.');
+    throw new ApiError(0, 'closed', i18n.t('room.media.closed'));
   }
   await pc.setRemoteDescription({ type: 'answer', sdp: answer });
-  if (!location) throw new ApiError(response.status, 'no_location', 'The audio server did not name the session.');
+  if (!location) throw new ApiError(response.status, 'no_location', i18n.t('room.media.noLocation'));
   return new URL(location, window.location.href).href;
 }
 

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiError } from '../api';
+import { i18n } from '../i18n';
 import { MediaSession, type SessionState } from './session';
 
 /**
@@ -18,13 +19,12 @@ function micProblem(error: unknown): { state: MicState; message: string } {
   if (name === 'NotAllowedError' || name === 'SecurityError')
     return {
       state: 'blocked',
-      message: 'Your microphone is blocked. Allow it for this site (the icon in the address bar), then try again.',
+      message: i18n.t('room.mic.blocked'),
     };
   if (name === 'NotFoundError' || name === 'OverconstrainedError')
-    return { state: 'no-mic', message: 'No microphone found. Plug one in, then try again.' };
-  if (name === 'NotReadableError')
-    return { state: 'mic-error', message: 'Your microphone is busy in another app. Close it there, then try again.' };
-  return { state: 'mic-error', message: 'Could not start your microphone. Try again.' };
+    return { state: 'no-mic', message: i18n.t('room.mic.none') };
+  if (name === 'NotReadableError') return { state: 'mic-error', message: i18n.t('room.mic.busy') };
+  return { state: 'mic-error', message: i18n.t('room.mic.failed') };
 }
 
 type Options = {
@@ -62,7 +62,7 @@ export function usePublisher({ spaceId, active, muted }: Options) {
     const begin = async () => {
       if (!navigator.mediaDevices?.getUserMedia) {
         setState('mic-error');
-        setProblem('This browser cannot use a microphone here (it needs a secure https:// address).');
+        setProblem(i18n.t('room.mic.insecure'));
         return;
       }
       try {
@@ -87,7 +87,7 @@ export function usePublisher({ spaceId, active, muted }: Options) {
         if (stopped) return;
         session?.close();
         setState('mic-error');
-        setProblem('Your microphone stopped. Check it, then try again.');
+        setProblem(i18n.t('room.mic.stopped'));
       };
       const source = stream;
       session = new MediaSession({

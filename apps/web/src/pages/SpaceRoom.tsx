@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Loading } from '../components/Status';
 import { useSession } from '../session';
 import { endReasonText } from '../space/end-reason';
@@ -14,6 +15,7 @@ import { useTitle } from '../use-title';
  * page) and shows it. Leaving the page keeps a Space you listen to or speak in.
  */
 export function SpaceRoomPage({ id }: { id: string }) {
+  const { t } = useTranslation();
   const { user } = useSession();
   const lr = useLiveRoom();
   const { join, release } = lr;
@@ -21,42 +23,43 @@ export function SpaceRoomPage({ id }: { id: string }) {
     join(id);
     return () => release(id);
   }, [id, join, release]);
-  useTitle(lr.id === id ? (lr.room?.title ?? 'Space') : 'Space');
+  useTitle(lr.id === id ? (lr.room?.title ?? t('room.page.title')) : t('room.page.title'));
 
   // Session still loading: the socket waits so that it opens once, as the right person.
-  if (user === undefined || lr.id !== id) return <Loading label="Connecting…" />;
+  if (user === undefined || lr.id !== id) return <Loading label={t('room.connecting')} />;
   const { live, room } = lr;
 
   if (live.connection === 'not_found') {
     return (
-      <Final heading="Space not found">
-        <p className="muted">This Space does not exist, or it is no longer here.</p>
+      <Final heading={t('room.page.notFound')}>
+        <p className="muted">{t('room.page.notFoundText')}</p>
       </Final>
     );
   }
   if (live.connection === 'ticket_required') return <TicketGate id={id} onAdmitted={lr.rejoin} />;
   if (live.connection === 'removed') {
     return (
-      <Final heading="You were removed from this Space">
-        <p className="muted">A host removed you. You cannot rejoin this Space.</p>
+      <Final heading={t('room.page.removed')}>
+        <p className="muted">{t('room.page.removedText')}</p>
       </Final>
     );
   }
   if (live.connection === 'blocked') {
     return (
-      <Final heading="The host blocked you">
-        <p className="muted">You cannot join this Space, or any other Space this host holds.</p>
+      <Final heading={t('room.page.blocked')}>
+        <p className="muted">{t('room.page.blockedText')}</p>
       </Final>
     );
   }
   if (live.connection === 'refused') {
     return (
-      <Final heading="You can't join this Space">
-        <p className="muted">{live.problem ?? 'You are not allowed in this Space.'}</p>
+      <Final heading={t('room.page.refused')}>
+        <p className="muted">{live.problem ?? t('room.page.refusedText')}</p>
       </Final>
     );
   }
-  if (!room) return <Loading label={live.connection === 'reconnecting' ? 'Reconnecting…' : 'Connecting…'} />;
+  if (!room)
+    return <Loading label={live.connection === 'reconnecting' ? t('room.reconnecting') : t('room.connecting')} />;
 
   // Not live yet (or never to be): the upcoming page; the start event turns it into the room.
   if (room.status === 'scheduled' || room.status === 'cancelled' || room.status === 'missed')

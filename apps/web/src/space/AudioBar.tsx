@@ -1,33 +1,43 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { HeadphonesIcon, VolumeOffIcon } from '../components/Icons';
+import { i18n } from '../i18n';
 import type { TierState } from '../media/use-hls-tier';
 import type { MicState } from '../media/use-publisher';
+
+const t = i18n.t;
 
 export type ListenControl = { state: TierState; error: Error | null; start: () => void; stop: () => void };
 export type MicControl = { state: MicState; problem: string | null; refusal: Error | null; retry: () => void };
 
 function ListenPart({ listen }: { listen: ListenControl }) {
+  const { t } = useTranslation();
   const { state } = listen;
   if (state === 'off' || state === 'blocked') {
     return (
       <button type="button" className="button listen-button" onClick={listen.start}>
-        <HeadphonesIcon /> {state === 'blocked' ? 'Tap to listen' : 'Listen'}
+        <HeadphonesIcon /> {state === 'blocked' ? t('room.audio.tapToListen') : t('room.audio.listen')}
       </button>
     );
   }
   if (state === 'refused') {
     return (
       <span className="audio-problem" role="alert">
-        <span>{listen.error?.message ?? 'Could not play this Space.'}</span>
+        <span>{listen.error?.message ?? t('room.audio.couldNotPlay')}</span>
         <button type="button" className="button secondary small" onClick={listen.start}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       </span>
     );
   }
   return (
-    <button type="button" className="button ghost small stop-listening" onClick={listen.stop} title="Stop listening">
-      <VolumeOffIcon /> <span className="stop-label">Stop listening</span>
+    <button
+      type="button"
+      className="button ghost small stop-listening"
+      onClick={listen.stop}
+      title={t('room.audio.stopListening')}
+    >
+      <VolumeOffIcon /> <span className="stop-label">{t('room.audio.stopListening')}</span>
     </button>
   );
 }
@@ -35,16 +45,16 @@ function ListenPart({ listen }: { listen: ListenControl }) {
 /** `delayed`: the HLS tier says it itself (HlsTier). */
 function listenText(state: TierState, serverDown: boolean): string {
   // The media connection may look fine for a few seconds after the server went away: don't claim it.
-  if (serverDown && state !== 'off' && state !== 'refused') return 'Reconnecting…';
+  if (serverDown && state !== 'off' && state !== 'refused') return t('room.reconnecting');
   switch (state) {
     case 'connecting':
-      return 'Connecting audio…';
+      return t('room.audio.connecting');
     case 'connected':
-      return 'Listening';
+      return t('room.audio.listening');
     case 'reconnecting':
-      return 'Reconnecting audio…';
+      return t('room.audio.reconnecting');
     case 'blocked':
-      return 'Your browser paused the sound';
+      return t('room.audio.paused');
     default:
       return '';
   }
@@ -53,14 +63,14 @@ function listenText(state: TierState, serverDown: boolean): string {
 function micText(mic: MicControl, muted: boolean, hostMuted: boolean): { text: string; tone: string } {
   switch (mic.state) {
     case 'asking':
-      return { text: 'Starting your microphone…', tone: 'waiting' };
+      return { text: t('room.mic.starting'), tone: 'waiting' };
     case 'connecting':
-      return { text: 'Connecting your microphone…', tone: 'waiting' };
+      return { text: t('room.mic.connecting'), tone: 'waiting' };
     case 'reconnecting':
-      return { text: 'Reconnecting your microphone…', tone: 'waiting' };
+      return { text: t('room.mic.reconnecting'), tone: 'waiting' };
     case 'connected':
-      if (!muted) return { text: "You're live", tone: 'live' };
-      return { text: hostMuted ? 'A host muted you' : "You're muted", tone: 'muted' };
+      if (!muted) return { text: t('room.mic.live'), tone: 'live' };
+      return { text: hostMuted ? t('room.announce.mutedYou') : t('room.mic.muted'), tone: 'muted' };
     default:
       return { text: '', tone: '' };
   }
@@ -91,27 +101,28 @@ export function AudioBar({
   elsewhere: boolean;
   useThisTab: () => void;
 }) {
+  const { t } = useTranslation();
   const heard = listenText(listen.state, serverDown);
   const sent = !onStage
     ? { text: '', tone: '' }
     : elsewhere
-      ? { text: "You're live in another tab", tone: 'muted' }
+      ? { text: t('room.mic.elsewhere'), tone: 'muted' }
       : serverDown && mic.state !== 'off'
-        ? { text: 'Reconnecting your microphone…', tone: 'waiting' }
+        ? { text: t('room.mic.reconnecting'), tone: 'waiting' }
         : micText(mic, muted, hostMuted);
   const micProblem: ReactNode =
     onStage && (mic.state === 'blocked' || mic.state === 'no-mic' || mic.state === 'mic-error') ? (
       <span className="audio-problem" role="alert" data-testid="mic-problem">
         <span>{mic.problem}</span>
         <button type="button" className="button secondary small" onClick={mic.retry}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       </span>
     ) : onStage && mic.state === 'refused' ? (
       <span className="audio-problem" role="alert" data-testid="mic-problem">
-        <span>{mic.refusal?.message ?? 'The server did not take your microphone.'}</span>
+        <span>{mic.refusal?.message ?? t('room.mic.refused')}</span>
         <button type="button" className="button secondary small" onClick={mic.retry}>
-          Try again
+          {t('common.tryAgain')}
         </button>
       </span>
     ) : null;
@@ -144,7 +155,7 @@ export function AudioBar({
       <ListenPart listen={listen} />
       {onStage && elsewhere && (
         <button type="button" className="button secondary small" onClick={useThisTab} data-testid="use-this-tab">
-          Use this tab
+          {t('room.mic.useThisTab')}
         </button>
       )}
       {!elsewhere && micProblem}

@@ -1,5 +1,6 @@
 import type { StageMember } from '@earshot/protocol';
 import { useId, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { CcMark } from '../components/CaptionsToggle';
 import { SwitchField } from '../components/SwitchField';
@@ -18,6 +19,7 @@ export function CaptionMeToggle({
   run: Run;
   answered: () => void;
 }) {
+  const { t } = useTranslation();
   return (
     <button
       type="button"
@@ -33,18 +35,19 @@ export function CaptionMeToggle({
       <span className="toggle-check" aria-hidden="true">
         ✓
       </span>
-      Caption me
+      {t('room.captions.me')}
     </button>
   );
 }
 
 /** Asked once per Space of someone on stage while captions are on, without stopping them. */
 export function CaptionsConsent({ busy, run, answered }: { busy: boolean; run: Run; answered: () => void }) {
+  const { t } = useTranslation();
   const id = useId();
   return (
     <section className="captions-ask" aria-labelledby={`${id}-ask`} data-testid="captions-consent">
       <p id={`${id}-ask`}>
-        <CcMark /> <strong>Captions are on in this Space.</strong> Caption what you say?
+        <CcMark /> <Trans i18nKey="room.captions.ask" components={{ strong: <strong /> }} />
       </p>
       <div className="actions">
         <button
@@ -56,10 +59,10 @@ export function CaptionsConsent({ busy, run, answered }: { busy: boolean; run: R
             void run('captions-consent', { consent: true });
           }}
         >
-          Allow captions
+          {t('room.captions.allow')}
         </button>
         <button type="button" className="button secondary small" onClick={answered}>
-          Not now
+          {t('room.captions.notNow')}
         </button>
       </div>
     </section>
@@ -68,6 +71,7 @@ export function CaptionsConsent({ busy, run, answered }: { busy: boolean; run: R
 
 /** Hosts and co-hosts: captions on or off for everyone; says so when the server cannot caption. */
 export function CaptionsSwitch({ enabled, run }: { enabled: boolean; run: Run }) {
+  const { t } = useTranslation();
   const info = useLoad('captions-info', () => api.captionsInfo());
   // Unknown (not loaded, or an older server): let them try; the server has the last word.
   const problem = info.state === 'ready' && info.data.engine === null ? (info.data.problem ?? 'unavailable') : null;
@@ -81,11 +85,11 @@ export function CaptionsSwitch({ enabled, run }: { enabled: boolean; run: Run })
   return (
     <SwitchField
       className="captions-switch"
-      label="Live captions"
+      label={t('room.captions.switch')}
       checked={on}
       disabled={pending !== null || (!on && problem !== null)}
       onChange={(value) => void toggle(value)}
-      hint={problem && `This server cannot caption: ${problem}`}
+      hint={problem && t('room.captions.problem', { problem })}
       hintClass="captions-problem"
       hintTestId="captions-problem"
     />

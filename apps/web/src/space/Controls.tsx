@@ -1,5 +1,6 @@
 import { Reaction, type RoomState, type StageMember, type User } from '@earshot/protocol';
 import { type ReactNode, useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { HandIcon, MicIcon, MicOffIcon } from '../components/Icons';
 import { ErrorNote } from '../components/Status';
@@ -9,15 +10,16 @@ import type { Run } from './types';
 const reactions = Reaction.options;
 
 function ReactionBar({ react }: { react: (emoji: Reaction) => void }) {
+  const { t } = useTranslation();
   return (
     <fieldset className="reaction-bar">
-      <legend className="visually-hidden">Reactions</legend>
+      <legend className="visually-hidden">{t('room.controls.reactions')}</legend>
       {reactions.map((emoji) => (
         <button
           key={emoji}
           type="button"
           className="reaction-button"
-          aria-label={`React ${emoji}`}
+          aria-label={t('room.controls.react', { emoji })}
           onClick={() => react(emoji)}
         >
           {emoji}
@@ -47,13 +49,14 @@ function MainAction({
   run: Run;
   toggleMute: () => void;
 }): ReactNode {
+  const { t } = useTranslation();
   if (room.status === 'created') {
     return isHost ? (
       <button type="button" className="button" disabled={busy} onClick={() => run('start', {})}>
-        Start
+        {t('room.controls.start')}
       </button>
     ) : (
-      <p className="muted control-note">The host has not started this Space yet.</p>
+      <p className="muted control-note">{t('room.controls.notStarted')}</p>
     );
   }
   if (myMember) {
@@ -67,11 +70,11 @@ function MainAction({
           onClick={toggleMute}
         >
           {myMember.muted ? <MicOffIcon /> : <MicIcon />}
-          {myMember.muted ? 'Unmute' : 'Mute'}
+          {myMember.muted ? t('room.controls.unmute') : t('room.controls.mute')}
         </button>
         {!isHost && (
           <button type="button" className="button secondary" disabled={busy} onClick={() => run('leave-stage', {})}>
-            Leave stage
+            {t('room.controls.leaveStage')}
           </button>
         )}
       </>
@@ -81,13 +84,13 @@ function MainAction({
     return (
       <>
         <span className="control-note">
-          {room.host.displayName} invited you to {invitation.role === 'cohost' ? 'co-host' : 'speak'}
+          {t(`room.controls.invitedYou.${invitation.role}`, { name: room.host.displayName })}
         </span>
         <button type="button" className="button" disabled={busy} onClick={() => run('accept-invite', {})}>
-          Accept invitation
+          {t('room.controls.accept')}
         </button>
         <button type="button" className="button secondary" disabled={busy} onClick={() => run('decline-invite', {})}>
-          Decline
+          {t('room.controls.decline')}
         </button>
       </>
     );
@@ -95,24 +98,24 @@ function MainAction({
   if (handRaised) {
     return (
       <>
-        <span className="control-note">Your hand is raised</span>
+        <span className="control-note">{t('room.controls.handRaised')}</span>
         <button type="button" className="button secondary" disabled={busy} onClick={() => run('cancel-request', {})}>
-          Cancel request
+          {t('room.controls.cancelRequest')}
         </button>
       </>
     );
   }
   if (room.speakerPolicy === 'invited') {
-    return <p className="muted control-note">Only people the host invites can speak.</p>;
+    return <p className="muted control-note">{t('room.controls.invitedOnly')}</p>;
   }
   return (
     <button
       type="button"
       className="button"
       disabled={busy}
-      onClick={() => run('request-speak', {}, 'Request sent to the hosts')}
+      onClick={() => run('request-speak', {}, t('room.controls.requestSent'))}
     >
-      <HandIcon /> Request to speak
+      <HandIcon /> {t('room.controls.requestToSpeak')}
     </button>
   );
 }
@@ -156,6 +159,7 @@ export function Controls({
   /** At the top of the bar, always in view: the captions question, subtitles. */
   above: ReactNode;
 }) {
+  const { t } = useTranslation();
   useEffect(() => {
     if (!note) return;
     const timer = setTimeout(clearNote, 4000);
@@ -197,13 +201,13 @@ export function Controls({
           {captions}
         </div>
         <div className="signed-out">
-          <p>Sign in to raise your hand and react</p>
+          <p>{t('room.controls.signIn')}</p>
           <span className="actions">
             <Link href={withNext('/login', window.location.pathname)} className="button small">
-              Log in
+              {t('auth.logIn')}
             </Link>
             <Link href={withNext('/signup', window.location.pathname)} className="button secondary small">
-              Sign up
+              {t('auth.signUp')}
             </Link>
           </span>
         </div>
@@ -244,10 +248,10 @@ export function Controls({
             className="button danger-outline end-button"
             disabled={busy}
             onClick={() => {
-              if (window.confirm('End this Space for everyone?')) void run('end', {});
+              if (window.confirm(t('room.controls.endConfirm'))) void run('end', {});
             }}
           >
-            End Space
+            {t('room.controls.end')}
           </button>
         )}
       </div>

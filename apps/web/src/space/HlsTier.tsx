@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { useHlsTier } from '../media/use-hls-tier';
 
 /**
@@ -5,16 +6,12 @@ import type { useHlsTier } from '../media/use-hls-tier';
  * and the listener's own switch between it and live audio.
  */
 export function HlsTier({ tier, listening }: { tier: ReturnType<typeof useHlsTier>; listening: boolean }) {
+  const { t } = useTranslation();
   if (!listening) return null;
   if (!tier.active)
     return (
-      <button
-        type="button"
-        className="button ghost small"
-        onClick={() => tier.choose(true)}
-        title="A few seconds behind, but plays on networks that block live audio"
-      >
-        Use the delayed stream
+      <button type="button" className="button ghost small" onClick={() => tier.choose(true)} title={t('room.hls.hint')}>
+        {t('room.hls.use')}
       </button>
     );
   return (
@@ -22,14 +19,16 @@ export function HlsTier({ tier, listening }: { tier: ReturnType<typeof useHlsTie
       <span className="audio-pill listen-delayed" role="status">
         <span className="dot" aria-hidden="true" />
         {tier.playing
-          ? `Listening with a delay${tier.delay ? ` (about ${tier.delay} s)` : ''}`
-          : 'Starting the delayed stream…'}
+          ? tier.delay
+            ? t('room.hls.listeningAbout', { delay: tier.delay })
+            : t('room.hls.listening')
+          : t('room.hls.starting')}
       </span>
       {tier.fallback ? (
-        <span className="hls-note">Live audio could not connect; still trying.</span>
+        <span className="hls-note">{t('room.hls.fallback')}</span>
       ) : (
         <button type="button" className="button ghost small" onClick={() => tier.choose(false)}>
-          Switch to live audio
+          {t('room.hls.switchToLive')}
         </button>
       )}
     </span>

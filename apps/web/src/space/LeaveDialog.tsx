@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api } from '../api';
 import { Dialog } from '../components/Dialog';
@@ -19,6 +20,7 @@ export function LeaveDialog({
   onLeave: () => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   const [, navigate] = useLocation();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -37,17 +39,13 @@ export function LeaveDialog({
   };
 
   return (
-    <Dialog title="Leave this Space?" onCancel={onCancel} testId="leave-dialog">
-      <p>End the Space for everyone, or leave and let a co-host carry on?</p>
-      {!hasCohost && (
-        <p className="muted">
-          There is no co-host on stage: if nobody hosts, the Space ends by itself a few minutes after you leave.
-        </p>
-      )}
+    <Dialog title={t('room.leave.title')} onCancel={onCancel} testId="leave-dialog">
+      <p>{t('room.leave.question')}</p>
+      {!hasCohost && <p className="muted">{t('room.leave.noCohost')}</p>}
       <ErrorNote error={error} />
       <div className="dialog-actions">
         <button type="button" className="button danger-outline" disabled={busy} onClick={() => void end()}>
-          End for everyone
+          {t('room.leave.end')}
         </button>
         <button
           type="button"
@@ -58,10 +56,10 @@ export function LeaveDialog({
             navigate('/');
           }}
         >
-          {hasCohost ? 'Leave, a co-host carries on' : 'Leave for now'}
+          {hasCohost ? t('room.leave.carryOn') : t('room.leave.forNow')}
         </button>
         <button type="button" className="button ghost" disabled={busy} onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </div>
     </Dialog>

@@ -1,10 +1,12 @@
 import type { UserSummary } from '@earshot/protocol';
+import { useTranslation } from 'react-i18next';
 import { Avatar } from '../components/Avatar';
 import { MenuButton, type MenuItem } from '../components/Menu';
 
 const LISTENERS_SHOWN = 12;
 
 function ListenerChip({ user, items }: { user: UserSummary; items: MenuItem[] }) {
+  const { t } = useTranslation();
   const body = (
     <>
       <Avatar handle={user.handle} displayName={user.displayName} size="md" />
@@ -14,7 +16,7 @@ function ListenerChip({ user, items }: { user: UserSummary; items: MenuItem[] })
   return (
     <li data-testid="listener" data-user-id={user.id}>
       {items.length > 0 ? (
-        <MenuButton label={`Options for ${user.displayName}`} items={items} className="listener-chip">
+        <MenuButton label={t('room.optionsFor', { name: user.displayName })} items={items} className="listener-chip">
           {body}
         </MenuButton>
       ) : (
@@ -39,15 +41,16 @@ export function ListenersPanel({
   listenerCount: number;
   optionsFor: (target: UserSummary) => MenuItem[];
 }) {
+  const { t } = useTranslation();
   const listeners = present.filter((u) => !stageIds.has(u.id));
   const shown = listeners.slice(0, LISTENERS_SHOWN);
   // The count and the sample include everyone here, the stage too; "+N" is who the sample leaves out.
   const more = Math.max(0, listenerCount - present.length + (listeners.length - shown.length));
   return (
     <section className="card room-panel" aria-labelledby="listeners-heading">
-      <h2 id="listeners-heading">Listeners</h2>
+      <h2 id="listeners-heading">{t('room.listeners.heading')}</h2>
       {shown.length === 0 && more === 0 ? (
-        <p className="muted">Nobody else is listening yet. Share the link!</p>
+        <p className="muted">{t('room.listeners.none')}</p>
       ) : (
         <ul className="listener-row">
           {shown.map((u) => (
@@ -56,7 +59,7 @@ export function ListenersPanel({
           {more > 0 && (
             <li className="listener-more">
               <span aria-hidden="true">+{more}</span>
-              <span className="visually-hidden">and {more} more listening</span>
+              <span className="visually-hidden">{t('room.listeners.more', { count: more })}</span>
             </li>
           )}
         </ul>

@@ -1,4 +1,5 @@
 import type { StageMember } from '@earshot/protocol';
+import { useTranslation } from 'react-i18next';
 import type { CaptionLine } from './use-live-captions';
 
 /** Under a tile there is room for a few words (the box shows the newest lines); a bound on the rest. */
@@ -18,10 +19,11 @@ function tail(text: string, max: number): string {
  * it; the final fades away a few seconds after. Members who did not agree to captions get a hint.
  */
 export function StageCaption({ member, line }: { member: StageMember; line: CaptionLine | undefined }) {
+  const { t } = useTranslation();
   if (!member.captions) {
     return (
       <span className="stage-caption none" data-testid="no-captions">
-        No captions
+        {t('room.captions.none')}
       </span>
     );
   }
@@ -36,7 +38,7 @@ export function StageCaption({ member, line }: { member: StageMember; line: Capt
       data-final={caption.final}
     >
       <span className="caption-words">
-        <span className="visually-hidden">{member.user.displayName} says: </span>
+        <span className="visually-hidden">{t('room.captions.says', { name: member.user.displayName })} </span>
         {tail(caption.text, TILE_CHARS)}
       </span>
     </span>

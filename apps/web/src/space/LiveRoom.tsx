@@ -1,6 +1,7 @@
 import type { Caption, Reaction, RoomEvent, RoomState, UserSummary } from '@earshot/protocol';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { api } from '../api';
+import { i18n } from '../i18n';
 import { useListenMode } from '../media/listen-mode';
 import { useHlsTier } from '../media/use-hls-tier';
 import { useListener, type Volumes } from '../media/use-listener';
@@ -80,8 +81,9 @@ function useLiveRoomState() {
         liveCaptions.add(caption);
         const room = roomRef.current;
         if (!caption.final || !caption.text.trim() || !captionsOnRef.current || !room?.captions.enabled) return;
-        const speaker = room.stage.find((m) => m.user.id === caption.userId)?.user.displayName ?? 'Someone';
-        captionAnnouncer.announce(`${speaker}: ${caption.text.trim()}`);
+        const speaker =
+          room.stage.find((m) => m.user.id === caption.userId)?.user.displayName ?? i18n.t('room.announce.someone');
+        captionAnnouncer.announce(i18n.t('room.captions.line', { name: speaker, text: caption.text.trim() }));
       },
     },
     !!id && user !== undefined,

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { errorMessage } from '../api';
 import { HeadphonesIcon, MicIcon, MicOffIcon } from '../components/Icons';
@@ -10,6 +11,7 @@ import { useLiveRoom } from './LiveRoom';
  * few things you do without going back: listen, mute, leave.
  */
 export function MiniPlayer() {
+  const { t } = useTranslation();
   const lr = useLiveRoom();
   const [location] = useLocation();
   const [error, setError] = useState<unknown>(null);
@@ -20,15 +22,15 @@ export function MiniPlayer() {
 
   if (lr.ended) {
     return (
-      <section className="mini-player ended" aria-label="Space ended" data-testid="mini-player">
+      <section className="mini-player ended" aria-label={t('room.mini.ended')} data-testid="mini-player">
         <p className="mini-main" role="status">
           <Link href={href} className="mini-title">
             {room.title}
           </Link>{' '}
-          has ended. {endReasonText(room.endReason)}
+          {t('room.mini.hasEnded')} {endReasonText(room.endReason)}
         </p>
         <button type="button" className="button secondary small" onClick={lr.leave}>
-          Close
+          {t('room.mini.close')}
         </button>
       </section>
     );
@@ -37,14 +39,14 @@ export function MiniPlayer() {
   const speaking = room.stage.filter((m) => m.speaking).map((m) => m.user.displayName);
   const reconnecting = lr.live.connection === 'reconnecting' || listen.state === 'reconnecting';
   const status = reconnecting
-    ? 'Reconnecting…'
+    ? t('room.reconnecting')
     : speaking.length > 0
-      ? `${speaking.join(', ')} speaking`
+      ? t('room.mini.speaking', { names: speaking.join(', ') })
       : listen.state === 'connected'
-        ? 'Listening'
-        : 'Live';
+        ? t('room.audio.listening')
+        : t('space.live');
   return (
-    <section className="mini-player" aria-label="Now playing" data-testid="mini-player">
+    <section className="mini-player" aria-label={t('room.mini.nowPlaying')} data-testid="mini-player">
       <div className="mini-main">
         <Link href={href} className="mini-title">
           {room.title}
@@ -61,7 +63,7 @@ export function MiniPlayer() {
       <div className="mini-actions">
         {(listen.state === 'off' || listen.state === 'blocked') && (
           <button type="button" className="button small" onClick={listen.start}>
-            <HeadphonesIcon /> {listen.state === 'blocked' ? 'Tap to listen' : 'Listen'}
+            <HeadphonesIcon /> {listen.state === 'blocked' ? t('room.audio.tapToListen') : t('room.audio.listen')}
           </button>
         )}
         {myMember && (
@@ -74,11 +76,11 @@ export function MiniPlayer() {
             }}
           >
             {myMember.muted ? <MicOffIcon /> : <MicIcon />}
-            {myMember.muted ? 'Unmute' : 'Mute'}
+            {myMember.muted ? t('room.controls.unmute') : t('room.controls.mute')}
           </button>
         )}
         <button type="button" className="button ghost small" onClick={lr.askLeave}>
-          Leave
+          {t('room.leave.button')}
         </button>
       </div>
     </section>

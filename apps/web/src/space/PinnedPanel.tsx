@@ -1,5 +1,6 @@
 import type { Post, User } from '@earshot/protocol';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { api } from '../api';
 import { PostItem } from '../components/PostList';
 import { ErrorNote } from '../components/Status';
@@ -14,6 +15,7 @@ function postIdFrom(text: string): string {
 }
 
 function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
+  const { t } = useTranslation();
   const posts = useLoad(`pin:${me.handle}`, () => api.userPosts(me.handle, { limit: 10 }).then((p) => p.items));
   const [choice, setChoice] = useState('');
   const [link, setLink] = useState('');
@@ -26,7 +28,7 @@ function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
     event.preventDefault();
     if (!postId) return;
     setBusy(true);
-    if (await run('pin', { postId }, 'Post pinned', setPinError)) {
+    if (await run('pin', { postId }, t('room.pin.pinned'), setPinError)) {
       setChoice('');
       setLink('');
     }
@@ -35,10 +37,10 @@ function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
 
   return (
     <form className="room-form pin-form" onSubmit={submit}>
-      <h3>Pin a post</h3>
+      <h3>{t('room.pin.title')}</h3>
       <ErrorNote error={pinError} />
       <div className="field">
-        <label htmlFor="pin-choice">One of your recent posts</label>
+        <label htmlFor="pin-choice">{t('room.pin.recent')}</label>
         <select
           id="pin-choice"
           value={choice}
@@ -46,7 +48,11 @@ function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
           disabled={posts.state !== 'ready' || options.length === 0}
         >
           <option value="">
-            {posts.state === 'loading' ? 'Loading…' : options.length === 0 ? 'No posts to pin' : 'Choose a post'}
+            {posts.state === 'loading'
+              ? t('common.loading')
+              : options.length === 0
+                ? t('room.pin.noPosts')
+                : t('room.pin.choose')}
           </option>
           {options.map((p) => (
             <option key={p.id} value={p.id}>
@@ -56,7 +62,7 @@ function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
         </select>
       </div>
       <div className="field">
-        <label htmlFor="pin-link">…or a post link</label>
+        <label htmlFor="pin-link">{t('room.pin.link')}</label>
         <input
           id="pin-link"
           value={link}
@@ -67,7 +73,7 @@ function PinForm({ me, run, pinned }: { me: User; run: Run; pinned: Post[] }) {
       </div>
       <div className="actions">
         <button type="submit" className="button secondary small" disabled={busy || !postId}>
-          Pin post
+          {t('room.pin.submit')}
         </button>
       </div>
     </form>
@@ -88,11 +94,12 @@ export function PinnedPanel({
   busy: boolean;
   run: Run;
 }) {
+  const { t } = useTranslation();
   return (
     <section className="card room-panel" aria-labelledby="pinned-heading">
-      <h2 id="pinned-heading">Pinned posts</h2>
+      <h2 id="pinned-heading">{t('room.pin.heading')}</h2>
       {pinned.length === 0 ? (
-        <p className="muted">Nothing pinned yet.</p>
+        <p className="muted">{t('room.pin.none')}</p>
       ) : (
         <ul className="pinned-list">
           {pinned.map((post) => (
@@ -102,11 +109,11 @@ export function PinnedPanel({
                 <button
                   type="button"
                   className="button ghost small"
-                  aria-label={`Unpin post by ${post.author.displayName}`}
+                  aria-label={t('room.pin.unpinLabel', { name: post.author.displayName })}
                   disabled={busy}
                   onClick={() => run('unpin', { postId: post.id })}
                 >
-                  Unpin
+                  {t('room.pin.unpin')}
                 </button>
               )}
             </li>

@@ -1,5 +1,6 @@
 import type { Recording, Transcript } from '@earshot/protocol';
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { ApiError, api, downloadUrl, transcriptUrl } from '../api';
 import { DownloadIcon } from '../components/Icons';
@@ -17,30 +18,34 @@ const POLL_MS = 3000;
 const preparing = (r: Recording) => r.status === 'recording' || r.status === 'processing';
 
 function StatusLine({ recording }: { recording: Recording }) {
+  const { t } = useTranslation();
   if (preparing(recording)) {
     return (
       <p className="recording-status preparing" data-testid="recording-status">
-        <span className="dot" aria-hidden="true" /> Preparing the recording…
+        <span className="dot" aria-hidden="true" /> {t('room.recording.preparing')}
       </p>
     );
   }
   if (recording.status === 'failed') {
     return (
       <p className="recording-status failed" data-testid="recording-status">
-        The recording could not be made.
+        {t('reports.recording.failed')}
       </p>
     );
   }
   return (
     <p className="recording-status ready" data-testid="recording-status">
-      Recording ready
-      {recording.durationMs !== null && <span className="muted"> · {clock(recording.durationMs)} long</span>}
+      {t('room.recording.ready')}
+      {recording.durationMs !== null && (
+        <span className="muted"> · {t('room.recording.long', { duration: clock(recording.durationMs) })}</span>
+      )}
     </p>
   );
 }
 
 function PublicSwitch({ recording, onChange }: { recording: Recording; onChange: (r: Recording) => void }) {
   // Shown switched at once; back to the server's answer when it comes (or fails).
+  const { t } = useTranslation();
   const [pending, setPending] = useState<boolean | null>(null);
   const [error, setError] = useState<unknown>(null);
   const busy = pending !== null;
@@ -58,15 +63,11 @@ function PublicSwitch({ recording, onChange }: { recording: Recording; onChange:
   };
   return (
     <SwitchField
-      label="Public replay"
+      label={t('room.recording.public')}
       checked={on}
       disabled={busy}
       onChange={(value) => void toggle(value)}
-      hint={
-        on
-          ? 'On: anyone who opens this Space can play the recording.'
-          : 'Off: only you (and moderators, for reports) can play it.'
-      }
+      hint={on ? t('room.recording.publicOn') : t('room.recording.publicOff')}
     >
       <ErrorNote error={error} />
     </SwitchField>
@@ -74,16 +75,17 @@ function PublicSwitch({ recording, onChange }: { recording: Recording; onChange:
 }
 
 function Downloads({ recording }: { recording: Recording }) {
+  const { t } = useTranslation();
   if (!recording.canDownload || !recording.audio || recording.status !== 'ready') return null;
   const { audio, sizes } = recording;
   return (
     <div className="actions recording-downloads">
       <a className="button secondary small" href={downloadUrl(audio.opus)} download data-testid="download-opus">
-        <DownloadIcon /> Download Opus (.ogg)
+        <DownloadIcon /> {t('room.recording.downloadOpus')}
         {sizes && <span className="size">{fileSize(sizes.opus)}</span>}
       </a>
       <a className="button secondary small" href={downloadUrl(audio.m4a)} download data-testid="download-m4a">
-        <DownloadIcon /> Download M4A
+        <DownloadIcon /> {t('room.recording.downloadM4a')}
         {sizes && <span className="size">{fileSize(sizes.m4a)}</span>}
       </a>
     </div>
@@ -91,16 +93,17 @@ function Downloads({ recording }: { recording: Recording }) {
 }
 
 function TranscriptDownloads({ spaceId, transcript }: { spaceId: string; transcript: Transcript | null }) {
+  const { t } = useTranslation();
   if (!transcript?.segments.length) return null;
   const files = [
     ['vtt', 'WebVTT'],
     ['srt', 'SRT'],
-    ['txt', 'Text'],
+    ['txt', t('room.recording.text')],
   ] as const;
   return (
     <p className="transcript-downloads" data-testid="transcript-downloads">
       <DownloadIcon />
-      <span className="muted">Transcript:</span>
+      <span className="muted">{t('room.recording.transcript')}</span>
       {files.map(([format, label], i) => (
         <span key={format} className="transcript-file">
           {i > 0 && (
@@ -110,7 +113,7 @@ function TranscriptDownloads({ spaceId, transcript }: { spaceId: string; transcr
           )}
           <a href={transcriptUrl(spaceId, format)} download data-testid={`transcript-${format}`}>
             {label}
-            <span className="visually-hidden"> transcript</span>
+            <span className="visually-hidden"> {t('room.recording.transcriptWord')}</span>
           </a>
         </span>
       ))}
@@ -120,6 +123,7 @@ function TranscriptDownloads({ spaceId, transcript }: { spaceId: string; transcr
 
 /** The ended Space's recording: the host's status, downloads and public switch; a replay for who may hear it. */
 export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewerId: string | null }) {
+  const { t } = useTranslation();
   const info = useLoad(`recording:${spaceId}:${viewerId ?? ''}`, () => api.recording(spaceId));
   const recording = info.state === 'ready' ? info.data : null;
   // A public recording others may not see yet (403) is still being prepared: the replay comes.
@@ -147,7 +151,7 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
 
   const heading = (
     <h2 id="recording-heading" className="recording-heading">
-      Recording
+      {t('room.recording.heading')}
     </h2>
   );
 
@@ -155,7 +159,7 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
     return (
       <section className="card recording" aria-labelledby="recording-heading">
         {heading}
-        <Loading label="Looking for a recording…" />
+        <Loading label={t('room.recording.looking')} />
       </section>
     );
   }
@@ -167,9 +171,9 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
           {heading}
           <div role="status">
             <p className="recording-status preparing" data-testid="recording-status">
-              <span className="dot" aria-hidden="true" /> Preparing the recording…
+              <span className="dot" aria-hidden="true" /> {t('room.recording.preparing')}
             </p>
-            <p className="muted">The replay will be here when it is ready.</p>
+            <p className="muted">{t('room.recording.comes')}</p>
           </div>
         </section>
       );
@@ -178,27 +182,23 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
         {heading}
         {status === 404 || status === 401 ? (
           <>
-            <p className="recording-none">No recording</p>
-            <p className="muted">
-              {status === 401
-                ? 'There is no public replay of this Space. If you hosted it, log in to hear it.'
-                : 'The host has not shared a replay of this Space.'}
-            </p>
+            <p className="recording-none">{t('room.recording.none')}</p>
+            <p className="muted">{status === 401 ? t('room.recording.noPublic') : t('room.recording.notShared')}</p>
             <p className="actions">
               {status === 401 && (
                 <Link href="/login" className="button secondary small">
-                  Log in
+                  {t('auth.logIn')}
                 </Link>
               )}
               <Link href="/" className="button small">
-                Find live Spaces
+                {t('room.recording.findLive')}
               </Link>
             </p>
           </>
         ) : (
           <ErrorNote error={info.error}>
             <button type="button" className="button secondary small" onClick={() => void reload()}>
-              Try again
+              {t('common.tryAgain')}
             </button>
           </ErrorNote>
         )}
@@ -216,7 +216,7 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
       {heading}
       <div role="status">
         {owner || !playable ? <StatusLine recording={r} /> : null}
-        {!owner && r.public && preparing(r) && <p className="muted">The replay will be here when it is ready.</p>}
+        {!owner && r.public && preparing(r) && <p className="muted">{t('room.recording.comes')}</p>}
       </div>
       {owner && (
         <div className={playable ? 'recording-owner above-player' : 'recording-owner'}>
@@ -224,7 +224,7 @@ export function RecordingSection({ spaceId, viewerId }: { spaceId: string; viewe
           {r.canReadTranscript && <TranscriptDownloads spaceId={spaceId} transcript={transcript} />}
           {r.retainUntil && (
             <p className="muted recording-kept" data-testid="kept-until">
-              Kept until {dayDate(r.retainUntil)}, then deleted.
+              {t('room.recording.kept', { date: dayDate(r.retainUntil) })}
             </p>
           )}
           {r.canPublish && <PublicSwitch recording={r} onChange={(next) => info.setData(() => next)} />}

@@ -1,5 +1,6 @@
 import type { UserSummary } from '@earshot/protocol';
 import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Dialog } from '../components/Dialog';
 
 /** Report a person, or the Space, with a reason for the moderators. */
@@ -13,10 +14,11 @@ export function ReportDialog({
   onSend: (reason: string) => Promise<boolean>;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation();
   const id = useId();
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
-  const title = target ? `Report ${target.displayName}` : 'Report this Space';
+  const title = target ? t('room.report.person', { name: target.displayName }) : t('room.report.space');
   return (
     <Dialog title={title} onCancel={onCancel} testId="report-dialog">
       <form
@@ -27,7 +29,7 @@ export function ReportDialog({
           void onSend(reason.trim()).finally(() => setBusy(false));
         }}
       >
-        <label htmlFor={id}>What is wrong? The moderators read this.</label>
+        <label htmlFor={id}>{t('room.report.what')}</label>
         <textarea
           id={id}
           value={reason}
@@ -38,10 +40,10 @@ export function ReportDialog({
         />
         <div className="dialog-actions">
           <button type="submit" className="button" disabled={busy || !reason.trim()}>
-            Send report
+            {t('room.report.send')}
           </button>
           <button type="button" className="button ghost" onClick={onCancel}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </div>
       </form>

@@ -1,9 +1,11 @@
 import type { RoomState } from '@earshot/protocol';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Avatar } from '../components/Avatar';
 import type { Run } from './types';
 
 function InviteForm({ run }: { run: Run }) {
+  const { t } = useTranslation();
   const [handle, setHandle] = useState('');
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
@@ -11,24 +13,24 @@ function InviteForm({ run }: { run: Run }) {
     const h = handle.trim().replace(/^@/, '');
     if (!h) return;
     setBusy(true);
-    if (await run('invite', { handle: h }, `Invited @${h} to speak`)) setHandle('');
+    if (await run('invite', { handle: h }, t('room.requests.invited', { handle: h }))) setHandle('');
     setBusy(false);
   };
   return (
     <form className="inline-form room-form" onSubmit={submit}>
-      <label htmlFor="invite-handle">Invite by handle</label>
+      <label htmlFor="invite-handle">{t('room.requests.inviteByHandle')}</label>
       <div className="inline-row">
         <input
           id="invite-handle"
           value={handle}
           onChange={(e) => setHandle(e.target.value)}
-          placeholder="@handle"
+          placeholder={t('messages.handlePlaceholder')}
           autoCapitalize="none"
           autoComplete="off"
           spellCheck={false}
         />
         <button type="submit" className="button secondary" disabled={busy || !handle.trim()}>
-          Invite
+          {t('room.requests.invite')}
         </button>
       </div>
     </form>
@@ -37,13 +39,15 @@ function InviteForm({ run }: { run: Run }) {
 
 /** For hosts and co-hosts: raised hands to approve or decline, open invitations, invite by handle. */
 export function RequestsPanel({ room, busy, run }: { room: RoomState; busy: boolean; run: Run }) {
+  const { t } = useTranslation();
   return (
     <section className="card room-panel" aria-labelledby="requests-heading">
       <h2 id="requests-heading">
-        Requests {room.raisedHands.length > 0 && <span className="count-badge">{room.raisedHands.length}</span>}
+        {t('room.requests.heading')}{' '}
+        {room.raisedHands.length > 0 && <span className="count-badge">{room.raisedHands.length}</span>}
       </h2>
       {room.raisedHands.length === 0 ? (
-        <p className="muted">No requests to speak right now.</p>
+        <p className="muted">{t('room.requests.none')}</p>
       ) : (
         <ul className="request-list">
           {room.raisedHands.map((u) => (
@@ -57,20 +61,20 @@ export function RequestsPanel({ room, busy, run }: { room: RoomState; busy: bool
                 <button
                   type="button"
                   className="button small"
-                  aria-label={`Approve ${u.displayName}`}
+                  aria-label={t('room.requests.approveLabel', { name: u.displayName })}
                   disabled={busy}
                   onClick={() => run('approve', { userId: u.id })}
                 >
-                  Approve
+                  {t('room.requests.approve')}
                 </button>
                 <button
                   type="button"
                   className="button secondary small"
-                  aria-label={`Decline ${u.displayName}`}
+                  aria-label={t('room.requests.declineLabel', { name: u.displayName })}
                   disabled={busy}
                   onClick={() => run('decline', { userId: u.id })}
                 >
-                  Decline
+                  {t('room.controls.decline')}
                 </button>
               </span>
             </li>
@@ -79,8 +83,12 @@ export function RequestsPanel({ room, busy, run }: { room: RoomState; busy: bool
       )}
       {room.invitations.length > 0 && (
         <p className="muted invited">
-          Invited:{' '}
-          {room.invitations.map((i) => `${i.user.displayName}${i.role === 'cohost' ? ' (co-host)' : ''}`).join(', ')}
+          {t('room.requests.invitedList')}{' '}
+          {room.invitations
+            .map((i) =>
+              i.role === 'cohost' ? t('room.requests.invitedCohost', { name: i.user.displayName }) : i.user.displayName,
+            )
+            .join(', ')}
         </p>
       )}
       <InviteForm run={run} />

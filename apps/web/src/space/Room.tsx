@@ -1,5 +1,6 @@
 import type { RoomState, User, UserSummary } from '@earshot/protocol';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api } from '../api';
 import { AudioBar } from './AudioBar';
@@ -40,6 +41,7 @@ export function Room({
 }) {
   const { live, myId, myMember, isHost, manages, ended, audible, listen, mic, volumes, setVolume, hostMuted, mode } =
     lr;
+  const { t } = useTranslation();
   const { listenerCount, connection } = live;
   const invitation = myId ? room.invitations.find((i) => i.user.id === myId) : undefined;
   const handRaised = !!myId && room.raisedHands.some((u) => u.id === myId);
@@ -190,11 +192,7 @@ export function Room({
           onCancel={() => setReporting(null)}
           onSend={async (reason) => {
             const { target } = reporting;
-            const ok = await run(
-              'report',
-              target ? { userId: target.id, reason } : { reason },
-              'Thanks. Your report was sent to the moderators.',
-            );
+            const ok = await run('report', target ? { userId: target.id, reason } : { reason }, t('room.report.sent'));
             if (ok) setReporting(null);
             return ok;
           }}

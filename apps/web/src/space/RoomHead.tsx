@@ -1,16 +1,11 @@
 import type { RoomState, User, UserSummary } from '@earshot/protocol';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { MoreIcon } from '../components/Icons';
 import { MenuButton } from '../components/Menu';
 import { listening, Topics } from '../components/SpaceCard';
 import type { Connection } from '../use-space';
 import { ShareButton } from './ShareButton';
-
-const policyLabel = {
-  everyone: 'Anyone can request to speak',
-  following: 'People the host follows can request to speak',
-  invited: 'Speakers by invitation only',
-} as const;
 
 /** Title, status, listener count, share and report. */
 export function RoomHead({
@@ -31,22 +26,23 @@ export function RoomHead({
   /** Stops the audio and goes home (the host is asked first). */
   leave: () => void;
 }) {
+  const { t } = useTranslation();
   const isLive = room.status === 'live' && !ended;
   return (
     <header className="card room-head">
       <div className="room-status">
         {ended ? (
-          <span className="ended-badge">Ended</span>
+          <span className="ended-badge">{t('card.state.ended')}</span>
         ) : isLive ? (
           <>
-            <span className="live-badge">Live</span>
+            <span className="live-badge">{t('space.live')}</span>
             <span className="rec-indicator" data-testid="recording-indicator">
               <span className="rec-dot" aria-hidden="true" />
-              Recording
+              {t('room.head.recording')}
             </span>
           </>
         ) : (
-          <span className="pill">Not started</span>
+          <span className="pill">{t('room.head.notStarted')}</span>
         )}
         {!ended && (
           <span className="muted" data-testid="listener-count">
@@ -57,13 +53,13 @@ export function RoomHead({
           <ShareButton />
           {!ended && (
             <button type="button" className="button secondary small" onClick={leave}>
-              Leave
+              {t('room.leave.button')}
             </button>
           )}
           {me && !isHost && (
             <MenuButton
-              label="More about this Space"
-              items={[{ label: 'Report Space', onSelect: () => report() }]}
+              label={t('room.head.more')}
+              items={[{ label: t('room.head.report'), onSelect: () => report() }]}
               className="tile-menu"
             >
               <MoreIcon />
@@ -74,8 +70,12 @@ export function RoomHead({
       <h1 className="room-title">{room.title}</h1>
       <Topics topics={room.topics} />
       <p className="muted room-meta">
-        Hosted by <Link href={`/u/${room.host.handle}`}>{room.host.displayName}</Link> ·{' '}
-        {policyLabel[room.speakerPolicy]}
+        <Trans
+          i18nKey="room.head.hostedBy"
+          values={{ name: room.host.displayName }}
+          components={{ link: <Link href={`/u/${room.host.handle}`} /> }}
+        />{' '}
+        · {t(`room.head.policy.${room.speakerPolicy}`)}
       </p>
     </header>
   );
@@ -92,18 +92,19 @@ export function ConnectionBanner({
   /** Why it ended (the host, nobody hosting, a suspension). */
   endNote: string;
 }) {
+  const { t } = useTranslation();
   return (
     <div className="room-banner-region" role="status">
       {ended ? (
         <p className="room-banner ended" data-testid="ended-banner">
-          This Space has ended. {endNote}
+          {t('room.head.ended')} {endNote}
         </p>
       ) : connection === 'reconnecting' ? (
         <p className="room-banner">
-          <span className="dot" aria-hidden="true" /> Reconnecting…
+          <span className="dot" aria-hidden="true" /> {t('room.reconnecting')}
         </p>
       ) : connection === 'connecting' ? (
-        <p className="room-banner">Connecting…</p>
+        <p className="room-banner">{t('room.connecting')}</p>
       ) : null}
     </div>
   );

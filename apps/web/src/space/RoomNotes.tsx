@@ -1,15 +1,17 @@
 import { type ReactNode, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 
 /** A room the viewer cannot be in (not found, removed, refused). */
 export function Final({ heading, children }: { heading: string; children?: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <section className="card center" role="alert">
       <h1>{heading}</h1>
       {children}
       <p>
         <Link href="/" className="button">
-          Go home
+          {t('notFound.goHome')}
         </Link>
       </p>
     </section>

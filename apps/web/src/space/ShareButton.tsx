@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ShareIcon } from '../components/Icons';
 
 async function copyText(text: string): Promise<boolean> {
@@ -26,6 +27,7 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 export function ShareButton() {
+  const { t } = useTranslation();
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -37,13 +39,17 @@ export function ShareButton() {
       <button
         type="button"
         className="button secondary small"
-        aria-label="Copy share link"
+        aria-label={t('room.share.label')}
         onClick={async () => setState((await copyText(window.location.href)) ? 'copied' : 'failed')}
       >
-        <ShareIcon /> <span className="share-label">Share</span>
+        <ShareIcon /> <span className="share-label">{t('room.share.button')}</span>
       </button>
       <span className="share-status" role="status">
-        {state === 'copied' ? 'Link copied' : state === 'failed' ? `Copy this link: ${window.location.href}` : ''}
+        {state === 'copied'
+          ? t('room.share.copied')
+          : state === 'failed'
+            ? t('room.share.failed', { url: window.location.href })
+            : ''}
       </span>
     </>
   );

@@ -1,14 +1,15 @@
 import type { RoomState, StageMember, UserSummary } from '@earshot/protocol';
 import type { ReactNode, Ref } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { Avatar } from '../components/Avatar';
 import { MicOffIcon, MoreIcon } from '../components/Icons';
 import { MenuButton, type MenuItem } from '../components/Menu';
 import { SpeakingNow } from './SpeakingNow';
-import { roleLabel } from './types';
 import type { Floating } from './use-floating-reactions';
 
 function StageTile({ member, items, caption }: { member: StageMember; items: MenuItem[]; caption: ReactNode }) {
+  const { t } = useTranslation();
   const { user } = member;
   return (
     <li
@@ -21,7 +22,7 @@ function StageTile({ member, items, caption }: { member: StageMember; items: Men
       <span className={member.speaking ? 'stage-ring speaking' : 'stage-ring'}>
         <Avatar handle={user.handle} displayName={user.displayName} size="lg" />
         {member.muted && (
-          <span className="mic-off" role="img" aria-label="muted" title="Muted">
+          <span className="mic-off" role="img" aria-label={t('room.stage.mutedLabel')} title={t('room.stage.muted')}>
             <MicOffIcon />
           </span>
         )}
@@ -30,11 +31,11 @@ function StageTile({ member, items, caption }: { member: StageMember; items: Men
         {user.displayName}
       </Link>
       <span className="stage-role">
-        {roleLabel[member.role]}
-        {member.speaking && <span className="visually-hidden">, speaking</span>}
+        {t(`room.role.${member.role}`)}
+        {member.speaking && <span className="visually-hidden">{t('room.stage.speaking')}</span>}
       </span>
       {caption}
-      <MenuButton label={`Options for ${user.displayName}`} items={items} className="tile-menu">
+      <MenuButton label={t('room.optionsFor', { name: user.displayName })} items={items} className="tile-menu">
         <MoreIcon />
       </MenuButton>
     </li>
@@ -61,10 +62,11 @@ export function StageSection({
   /** Under the grid: the volume sliders while listening. */
   children?: ReactNode;
 }) {
+  const { t } = useTranslation();
   return (
     <section className="card stage" aria-labelledby="stage-heading" ref={sectionRef}>
       <div className="stage-head">
-        <h2 id="stage-heading">Stage</h2>
+        <h2 id="stage-heading">{t('room.stage.heading')}</h2>
         {headExtra}
       </div>
       <SpeakingNow stage={room.stage} />

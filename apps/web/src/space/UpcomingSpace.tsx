@@ -1,5 +1,6 @@
 import type { RoomState, User } from '@earshot/protocol';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { api, calendarUrl } from '../api';
 import { Avatar } from '../components/Avatar';
 import { RemindButton } from '../components/RemindButton';
@@ -10,13 +11,9 @@ import { parseTopics } from '../pages/NewSpace';
 import { useLoad } from '../use-load';
 import { ShareButton } from './ShareButton';
 
-const statusText = {
-  cancelled: 'Cancelled by the host',
-  missed: 'Missed: it did not start in time',
-} as const;
-
 /** The host's (and co-hosts') edit of an upcoming Space: title, topics, time. */
 function EditForm({ room, done }: { room: RoomState; done: () => void }) {
+  const { t } = useTranslation();
   const [title, setTitle] = useState(room.title);
   const [topics, setTopics] = useState(room.topics.join(', '));
   const [at, setAt] = useState(room.scheduledFor ? localInputValue(new Date(room.scheduledFor)) : '');
@@ -43,13 +40,13 @@ function EditForm({ room, done }: { room: RoomState; done: () => void }) {
     }
   };
   return (
-    <form className="form upcoming-edit" onSubmit={save} aria-label="Edit the Space">
+    <form className="form upcoming-edit" onSubmit={save} aria-label={t('room.upcoming.editLabel')}>
       <div className="field">
-        <label htmlFor="edit-title">Title</label>
+        <label htmlFor="edit-title">{t('newSpace.title')}</label>
         <input id="edit-title" ref={first} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={70} />
       </div>
       <div className="field">
-        <label htmlFor="edit-topics">Topics</label>
+        <label htmlFor="edit-topics">{t('space.topics')}</label>
         <input
           id="edit-topics"
           value={topics}
@@ -57,20 +54,20 @@ function EditForm({ room, done }: { room: RoomState; done: () => void }) {
           aria-describedby="edit-topics-hint"
         />
         <small id="edit-topics-hint" className="hint">
-          Up to 3, separated by commas.
+          {t('newSpace.topicsHint', { count: 3 })}
         </small>
       </div>
       <div className="field">
-        <label htmlFor="edit-at">Date and time</label>
+        <label htmlFor="edit-at">{t('newSpace.dateTime')}</label>
         <input id="edit-at" type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
       </div>
       <ErrorNote error={error} />
       <div className="actions">
         <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Saving…' : 'Save'}
+          {busy ? t('common.saving') : t('common.save')}
         </button>
         <button type="button" className="button secondary" onClick={done}>
-          Close
+          {t('room.mini.close')}
         </button>
       </div>
     </form>
@@ -79,6 +76,7 @@ function EditForm({ room, done }: { room: RoomState; done: () => void }) {
 
 /** Co-hosts set ahead: the host invites by handle (a DM with Accept); the invited person answers here too. */
 function Cohosts({ room, myId, isHost }: { room: RoomState; myId: string | null; isHost: boolean }) {
+  const { t } = useTranslation();
   const [handle, setHandle] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -101,14 +99,14 @@ function Cohosts({ room, myId, isHost }: { room: RoomState; myId: string | null;
     <div className="upcoming-cohosts">
       {mine && (
         <p className="actions">
-          <span>{room.host.displayName} invited you to co-host.</span>
+          <span>{t('room.upcoming.invitedYou', { name: room.host.displayName })}</span>
           <button
             type="button"
             className="button small"
             disabled={busy}
             onClick={() => run(() => api.spaceCommand(room.id, 'accept-invite', {}))}
           >
-            Accept
+            {t('messages.accept')}
           </button>
           <button
             type="button"
@@ -116,7 +114,7 @@ function Cohosts({ room, myId, isHost }: { room: RoomState; myId: string | null;
             disabled={busy}
             onClick={() => run(() => api.spaceCommand(room.id, 'decline-invite', {}))}
           >
-            Decline
+            {t('room.controls.decline')}
           </button>
         </p>
       )}
@@ -129,22 +127,22 @@ function Cohosts({ room, myId, isHost }: { room: RoomState; myId: string | null;
               void run(() => api.spaceCommand(room.id, 'add-cohost', { handle: handle.trim().replace(/^@/, '') }));
           }}
         >
-          <label htmlFor="cohost-handle">Invite a co-host</label>
+          <label htmlFor="cohost-handle">{t('room.upcoming.inviteCohost')}</label>
           <span className="cohost-row">
             <input
               id="cohost-handle"
               value={handle}
               onChange={(e) => setHandle(e.target.value)}
-              placeholder="handle"
+              placeholder={t('room.upcoming.handle')}
               autoComplete="off"
             />
             <button type="submit" className="button small secondary" disabled={busy || !handle.trim()}>
-              Invite
+              {t('room.requests.invite')}
             </button>
           </span>
           {invited.length > 0 && (
             <small className="hint" role="status">
-              Invited: {invited.map((i) => i.user.displayName).join(', ')}
+              {t('room.requests.invitedList')} {invited.map((i) => i.user.displayName).join(', ')}
             </small>
           )}
         </form>
@@ -160,6 +158,7 @@ function Cohosts({ room, myId, isHost }: { room: RoomState; myId: string | null;
  * `room` current, so the start turns this page into the room.
  */
 export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }) {
+  const { t } = useTranslation();
   const myId = me?.id ?? null;
   const isHost = myId === room.host.id;
   const manages = isHost || room.stage.some((m) => m.user.id === myId && m.role === 'cohost');
@@ -173,7 +172,7 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
   const [error, setError] = useState<unknown>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const run = async (name: 'start' | 'cancel') => {
-    if (name === 'cancel' && !window.confirm('Cancel this Space? People with a reminder are told.')) return;
+    if (name === 'cancel' && !window.confirm(t('room.upcoming.cancelConfirm'))) return;
     setBusy(true);
     setError(null);
     try {
@@ -196,9 +195,15 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
       <div className="room-status">
         <span role="status">
           {scheduled ? (
-            <span className="upcoming-badge">Upcoming</span>
+            <span className="upcoming-badge">{t('space.upcoming')}</span>
           ) : (
-            <span className="ended-badge">{statusText[room.status as keyof typeof statusText] ?? room.status}</span>
+            <span className="ended-badge">
+              {room.status === 'cancelled'
+                ? t('room.upcoming.cancelled')
+                : room.status === 'missed'
+                  ? t('room.upcoming.missed')
+                  : room.status}
+            </span>
           )}
         </span>
         <span className="room-head-actions">
@@ -210,7 +215,7 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
       </h1>
       {room.scheduledFor && (
         <p className="upcoming-when">
-          {scheduled ? 'Starts ' : 'Was set for '}
+          {scheduled ? t('room.upcoming.starts') : t('room.upcoming.wasSetFor')}{' '}
           <time dateTime={room.scheduledFor} data-testid="upcoming-time">
             {scheduleDate(room.scheduledFor)}
           </time>
@@ -220,27 +225,38 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
       <p className="upcoming-people">
         <Avatar handle={room.host.handle} displayName={room.host.displayName} size="sm" />
         <span>
-          Hosted by <strong>{room.host.displayName}</strong>
-          {cohosts.length > 0 && <> with {cohosts.map((u) => u.displayName).join(' and ')}</>}
+          <Trans
+            i18nKey="space.hostedBy"
+            values={{ name: room.host.displayName }}
+            components={{ strong: <strong /> }}
+          />
+          {cohosts.length > 0 && (
+            <>
+              {' '}
+              {t('room.upcoming.with', {
+                names: cohosts.map((u) => u.displayName).join(` ${t('room.upcoming.and')} `),
+              })}
+            </>
+          )}
         </span>
       </p>
       {manages && reminders !== null && (
         <p className="muted" data-testid="reminder-count" role="status">
-          {reminders === 1 ? '1 person has set a reminder' : `${reminders} people have set a reminder`}
+          {t('room.upcoming.reminders', { count: reminders })}
         </p>
       )}
       {scheduled && (
         <div className="actions upcoming-actions">
           {isHost && (
             <button type="button" className="button" disabled={busy} onClick={() => run('start')}>
-              Start now
+              {t('newSpace.startNow')}
             </button>
           )}
           {!isHost && me && view.state === 'ready' && (
             <RemindButton spaceId={room.id} initial={view.data.youHaveReminder} small={false} />
           )}
           <a className="button secondary" href={calendarUrl(room.id)} download data-testid="add-to-calendar">
-            Add to calendar
+            {t('room.upcoming.calendar')}
           </a>
           {manages && (
             <button
@@ -249,17 +265,17 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
               aria-expanded={editing}
               onClick={() => setEditing(!editing)}
             >
-              Edit
+              {t('room.upcoming.edit')}
             </button>
           )}
           {isHost && (
             <button type="button" className="button secondary danger" disabled={busy} onClick={() => run('cancel')}>
-              Cancel Space
+              {t('room.upcoming.cancel')}
             </button>
           )}
         </div>
       )}
-      {!me && scheduled && <p className="muted">Log in to set a reminder.</p>}
+      {!me && scheduled && <p className="muted">{t('room.upcoming.logIn')}</p>}
       {scheduled && <Cohosts room={room} myId={myId} isHost={isHost} />}
       <ErrorNote error={error} />
       {editing && scheduled && (

@@ -1,4 +1,5 @@
 import type { StageMember } from '@earshot/protocol';
+import { useTranslation } from 'react-i18next';
 import { VolumeIcon } from '../components/Icons';
 import type { Volumes } from '../media/use-listener';
 
@@ -14,12 +15,13 @@ export function VolumePanel({
   volumes: Volumes;
   setVolume: (userId: string, volume: number) => void;
 }) {
+  const { t } = useTranslation();
   const others = stage.filter((m) => m.user.id !== myId);
   if (others.length === 0) return null;
   return (
     <details className="volume-panel">
       <summary>
-        <VolumeIcon /> Speaker volume
+        <VolumeIcon /> {t('room.volume.title')}
       </summary>
       <ul>
         {others.map((m) => {
@@ -35,7 +37,7 @@ export function VolumePanel({
                 max={100}
                 step={5}
                 value={percent}
-                aria-valuetext={percent === 0 ? 'silent' : `${percent}%`}
+                aria-valuetext={percent === 0 ? t('room.volume.silent') : `${percent}%`}
                 onChange={(e) => setVolume(m.user.id, Number(e.target.value) / 100)}
               />
               <span className="volume-value" aria-hidden="true">

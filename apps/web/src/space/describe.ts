@@ -1,4 +1,7 @@
 import type { RoomEvent, RoomState, UserSummary } from '@earshot/protocol';
+import { i18n } from '../i18n';
+
+const t = i18n.t;
 
 /** Who a user id is, from anything the room knows. */
 export function findUser(room: RoomState, listeners: UserSummary[], userId: string): UserSummary | undefined {
@@ -20,42 +23,48 @@ export function describe(
   manages: boolean,
 ): string | null {
   const name = (userId: string) =>
-    userId === myId ? 'You' : (findUser(before, listeners, userId)?.displayName ?? 'Someone');
+    userId === myId
+      ? t('room.announce.you')
+      : (findUser(before, listeners, userId)?.displayName ?? t('room.announce.someone'));
   switch (event.kind) {
     case 'started':
-      return 'The Space is live';
+      return t('room.announce.started');
     case 'ended':
       return null; // the banner says so, in its own status region
     case 'hand_raised':
-      return manages && event.user.id !== myId ? `${event.user.displayName} requested to speak` : null;
+      return manages && event.user.id !== myId ? t('room.announce.handRaised', { name: event.user.displayName }) : null;
     case 'hand_lowered':
-      return event.reason === 'declined' && event.userId === myId ? 'Your request to speak was declined' : null;
+      return event.reason === 'declined' && event.userId === myId ? t('room.announce.declined') : null;
     case 'joined_stage':
-      return `${event.user.id === myId ? 'You are' : `${event.user.displayName} is`} now a ${event.role === 'cohost' ? 'co-host' : 'speaker'}`;
+      return event.user.id === myId
+        ? t(`room.announce.youAreNow.${event.role}`)
+        : t(`room.announce.isNow.${event.role}`, { name: event.user.displayName });
     case 'left_stage':
+      if (event.userId === myId)
+        return event.reason === 'left' ? t('room.announce.youLeft') : t('room.announce.youMoved');
       return event.reason === 'left'
-        ? `${name(event.userId)} left the stage`
-        : `${name(event.userId)} ${event.userId === myId ? 'were' : 'was'} moved to the audience`;
+        ? t('room.announce.left', { name: name(event.userId) })
+        : t('room.announce.moved', { name: name(event.userId) });
     case 'role_changed':
-      return `${name(event.userId)} ${event.userId === myId ? 'are' : 'is'} now a ${event.role === 'cohost' ? 'co-host' : 'speaker'}`;
+      return event.userId === myId
+        ? t(`room.announce.youAreNow.${event.role}`)
+        : t(`room.announce.isNow.${event.role}`, { name: name(event.userId) });
     case 'invited':
-      if (event.user.id === myId) return `You are invited to ${event.role === 'cohost' ? 'co-host' : 'speak'}`;
-      return manages
-        ? `${event.user.displayName} was invited to ${event.role === 'cohost' ? 'co-host' : 'speak'}`
-        : null;
+      if (event.user.id === myId) return t(`room.announce.youInvited.${event.role}`);
+      return manages ? t(`room.announce.invited.${event.role}`, { name: event.user.displayName }) : null;
     case 'invitation_ended':
-      return manages && !event.accepted ? `${name(event.userId)} declined the invitation` : null;
+      return manages && !event.accepted ? t('room.announce.declinedInvitation', { name: name(event.userId) }) : null;
     case 'muted':
-      if (event.userId === myId && event.by !== myId) return 'A host muted you';
+      if (event.userId === myId && event.by !== myId) return t('room.announce.mutedYou');
       return null;
     case 'removed':
-      return `${name(event.userId)} was removed`;
+      return t('room.announce.removed', { name: name(event.userId) });
     case 'captions_set':
-      return event.enabled ? 'Captions are on' : 'Captions are off';
+      return event.enabled ? t('room.announce.captionsOn') : t('room.announce.captionsOff');
     case 'pinned':
-      return `A post by ${event.post.author.displayName} was pinned`;
+      return t('room.announce.pinned', { name: event.post.author.displayName });
     case 'unpinned':
-      return 'A post was unpinned';
+      return t('room.announce.unpinned');
     default:
       return null;
   }

@@ -1,14 +1,17 @@
 import type { EndReason } from '@earshot/protocol';
+import { i18n } from '../i18n';
+
+const t = i18n.t;
 
 /** Why a Space ended, for the people who were in it. */
 export function endReasonText(reason: EndReason | null | undefined): string {
   switch (reason) {
     case 'host':
-      return 'The host ended this Space.';
+      return t('room.end.host');
     case 'hosts_absent':
-      return 'It ended because no host or co-host was connected for a few minutes.';
+      return t('room.end.hostsAbsent');
     case 'suspended':
-      return "It ended because a moderator suspended the host's account.";
+      return t('room.end.suspended');
     default:
       return '';
   }

@@ -1,6 +1,9 @@
 import type { RoomState, StageMember, UserSummary } from '@earshot/protocol';
 import type { MenuItem } from '../components/Menu';
+import { i18n } from '../i18n';
 import type { Run } from './types';
+
+const t = i18n.t;
 
 export type PersonMenuContext = {
   room: RoomState;
@@ -26,40 +29,46 @@ export function personMenu(ctx: PersonMenuContext, target: UserSummary, member: 
   if (manages && !ended && target.id !== room.host.id) {
     if (!member) {
       if (room.raisedHands.some((u) => u.id === userId)) {
-        items.push({ label: 'Make speaker', onSelect: () => void run('approve', { userId }) });
+        items.push({ label: t('room.person.makeSpeaker'), onSelect: () => void run('approve', { userId }) });
       } else if (!room.invitations.some((i) => i.user.id === userId)) {
-        items.push({ label: 'Invite to speak', onSelect: () => void run('invite', { userId }, `Invited ${name}`) });
+        items.push({
+          label: t('room.person.invite'),
+          onSelect: () => void run('invite', { userId }, t('room.person.invited', { name })),
+        });
       }
-      if (isHost) items.push({ label: 'Make co-host', onSelect: () => void run('add-cohost', { userId }) });
+      if (isHost)
+        items.push({ label: t('room.person.makeCohost'), onSelect: () => void run('add-cohost', { userId }) });
     } else if (member.role === 'speaker') {
-      if (isHost) items.push({ label: 'Make co-host', onSelect: () => void run('add-cohost', { userId }) });
-      items.push({ label: 'Move to audience', onSelect: () => void run('demote', { userId }) });
+      if (isHost)
+        items.push({ label: t('room.person.makeCohost'), onSelect: () => void run('add-cohost', { userId }) });
+      items.push({ label: t('room.person.moveToAudience'), onSelect: () => void run('demote', { userId }) });
     } else if (isHost) {
-      items.push({ label: 'Remove co-host', onSelect: () => void run('remove-cohost', { userId }) });
-      items.push({ label: 'Move to audience', onSelect: () => void run('demote', { userId }) });
+      items.push({ label: t('room.person.removeCohost'), onSelect: () => void run('remove-cohost', { userId }) });
+      items.push({ label: t('room.person.moveToAudience'), onSelect: () => void run('demote', { userId }) });
     }
-    if (member && !member.muted) items.push({ label: 'Mute', onSelect: () => void run('mute', { userId }) });
+    if (member && !member.muted)
+      items.push({ label: t('room.person.mute'), onSelect: () => void run('mute', { userId }) });
     if (isHost || member?.role !== 'cohost') {
       items.push({
-        label: 'Remove',
+        label: t('room.person.remove'),
         danger: true,
         onSelect: () => {
-          if (window.confirm(`Remove ${name} from this Space? They will not be able to rejoin it.`)) {
-            void run('remove', { userId }, `${name} was removed`);
+          if (window.confirm(t('room.person.removeConfirm', { name }))) {
+            void run('remove', { userId }, t('room.announce.removed', { name }));
           }
         },
       });
       items.push({
-        label: 'Block',
+        label: t('room.person.block'),
         danger: true,
         onSelect: () => {
-          if (window.confirm(`Block ${name}? They will not be able to join any of the host's Spaces.`)) {
-            void run('block', { userId }, `${name} was blocked`);
+          if (window.confirm(t('room.person.blockConfirm', { name }))) {
+            void run('block', { userId }, t('room.person.blocked', { name }));
           }
         },
       });
     }
   }
-  items.push({ label: 'Report', onSelect: () => ctx.report(target) });
+  items.push({ label: t('room.person.report'), onSelect: () => ctx.report(target) });
   return items;
 }

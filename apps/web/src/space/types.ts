@@ -10,5 +10,3 @@ export type Run = <N extends CommandName>(
   done?: string,
   onError?: (error: unknown) => void,
 ) => Promise<boolean>;
-
-export const roleLabel = { host: 'Host', cohost: 'Co-host', speaker: 'Speaker' } as const;
