@@ -119,4 +119,45 @@ describe('the app in Dutch and Spanish', { skip: browserMissing() }, () => {
     await page.getByText('Language changed to English.').waitFor();
     assert.equal(await lang(page), 'en');
   });
+
+  it('shows the live room in Spanish on a phone: stage, controls, a request to speak', async () => {
+    const tag = Date.now().toString(36).slice(-5);
+    const spanish = async (who: string, name: string) => {
+      const page = await env.newPage({ locale: 'es-ES', viewport: PHONE });
+      await page.goto(`${env.server.url}/signup`);
+      await page.getByLabel('Usuario').fill(`${who}${tag}`);
+      await page.getByLabel('Nombre visible').fill(name);
+      await page.getByLabel('Contraseña').fill('listen closely');
+      await page.getByRole('button', { name: 'Registrarse' }).click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
+      return page;
+    };
+    const host = await spanish('rh', 'Ana Anfitriona');
+    await host.goto(`${env.server.url}/spaces/new`);
+    await host.getByLabel('Título').fill('Charla en directo');
+    await host.getByRole('radio', { name: /Todos/ }).check();
+    await host.getByRole('button', { name: 'Empezar ahora' }).click();
+    await host.waitForURL((u) => /^\/spaces\/(?!new$)[^/]+$/.test(u.pathname));
+    await host.getByRole('heading', { name: 'Escenario' }).waitFor();
+    await host.getByText('Cualquiera puede pedir hablar').waitFor();
+    await host.getByRole('button', { name: 'Terminar el Space' }).waitFor();
+    await host.getByRole('heading', { name: 'Solicitudes' }).waitFor();
+    await host.getByText('Ahora mismo no hay solicitudes para hablar.').waitFor();
+
+    const fan = await spanish('rf', 'Leo Oyente');
+    await fan.goto(host.url());
+    await fan.getByRole('heading', { name: 'Escenario' }).waitFor();
+    await fan.getByRole('button', { name: 'Escuchar' }).waitFor();
+    await fan.getByRole('button', { name: 'Reaccionar 🔥' }).waitFor();
+    await fan.getByRole('button', { name: 'Pedir hablar' }).click();
+    await fan.getByText('Tienes la mano levantada').waitFor();
+    await fan.getByRole('button', { name: 'Cancelar la solicitud' }).waitFor();
+    await host.getByRole('button', { name: 'Aprobar a Leo Oyente' }).waitFor();
+    await host.getByText('Leo Oyente pidió hablar').first().waitFor();
+
+    await assertFits(fan, 'room es (listener)');
+    await assertFits(host, 'room es (host)');
+    await fan.screenshot({ path: path.join(artifacts, 'i18n-room-es-phone.png'), fullPage: true });
+    await host.screenshot({ path: path.join(artifacts, 'i18n-room-es-host-phone.png'), fullPage: true });
+  });
 });
