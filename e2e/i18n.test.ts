@@ -134,7 +134,7 @@ describe('the app in Dutch and Spanish', { skip: browserMissing() }, () => {
     };
     const host = await spanish('rh', 'Ana Anfitriona');
     await host.goto(`${env.server.url}/spaces/new`);
-    await host.getByLabel('Título').fill('Charla en directo');
+    await host.getByLabel('Título', { exact: true }).fill('Charla en directo');
     await host.getByRole('radio', { name: /Todos/ }).check();
     await host.getByRole('button', { name: 'Empezar ahora' }).click();
     await host.waitForURL((u) => /^\/spaces\/(?!new$)[^/]+$/.test(u.pathname));
