@@ -289,7 +289,7 @@ describe('scheduled notices survive a restart and two nodes: each sent exactly o
     const { DATABASE_URL } = w.server.config;
     const clock = manualClock(new Date(T0.getTime() + 55 * MIN));
     const again = await startEarshot(
-      { JOBS_POLL_MS: '60000', ...(DATABASE_URL && { DATABASE_URL }) },
+      { JOBS_POLL_MS: '60000', HOST_ABSENT_END_MINUTES: '0', ...(DATABASE_URL && { DATABASE_URL }) },
       { clock, dataDir },
     );
     servers.push(again);
@@ -333,6 +333,7 @@ describe('scheduled notices survive a restart and two nodes: each sent exactly o
     const b = await startEarshot(
       {
         JOBS_POLL_MS: '60000',
+        HOST_ABSENT_END_MINUTES: '0',
         DATABASE_URL: a.server.config.DATABASE_URL ?? '',
         REDIS_PREFIX: a.server.config.REDIS_PREFIX,
       },
