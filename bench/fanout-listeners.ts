@@ -1,4 +1,6 @@
 // One load-client process of the fan-out benchmark: `count` WHEP listeners that count packets.
+
+import { answerBench } from './listener-ipc';
 import { clientRetries, countingListener } from './media-clients';
 
 const [base, spaceId, countArg, sectionsArg] = process.argv.slice(2) as [string, string, string, string];
@@ -11,17 +13,4 @@ for (let i = 0; i < count; i += 10) {
   );
   listeners.push(...(await Promise.all(batch)));
 }
-process.send?.({ type: 'ready', retries: clientRetries.count });
-process.on('message', (m: { type: string }) => {
-  if (m.type === 'reset') for (const l of listeners) l.received = 0;
-  if (m.type === 'count')
-    process.send?.({
-      type: 'count',
-      received: listeners.reduce((a, l) => a + l.received, 0),
-      silent: listeners.filter((l) => l.received === 0).length,
-    });
-  if (m.type === 'stop') {
-    for (const l of listeners) l.pc.close();
-    process.exit(0);
-  }
-});
+answerBench(listeners, clientRetries.count);
