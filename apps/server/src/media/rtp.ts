@@ -91,8 +91,11 @@ export class RtpRewriter {
       this.#seqDelta = (this.#lastSeqOut + 1 - seqIn) & 0xffff;
       this.#tsDelta = (this.#lastTsOut + elapsed - tsIn) >>> 0;
       this.#source = source;
-    }
-    if (gap < 0x8000) this.#lastSeqIn = seqIn;
+      // From here on, numbers count from this packet (not from 0: a stream whose sequence
+      // started at 0x8000 or above read as a jump on every packet, and each one added its
+      // arrival jitter to the timestamp: listeners drifted further behind every second).
+      this.#lastSeqIn = seqIn;
+    } else if (gap < 0x8000) this.#lastSeqIn = seqIn;
     const seqOut = (seqIn + this.#seqDelta) & 0xffff;
     const tsOut = (tsIn + this.#tsDelta) >>> 0;
     this.#lastSeqOut = seqOut;
