@@ -1,5 +1,5 @@
-// Benchmark: the idle memory of a default server, as `npm start` runs it (tsx, embedded PGlite in a
-// fresh DATA_DIR, default media workers and captions engine). After the warm-up it reads the RSS
+// Benchmark: the idle memory of a default server, as `npm start` runs it (embedded PGlite in a
+// fresh DATA_DIR, default media workers — started with the first room — and captions engine). After the warm-up it reads the RSS
 // of every process in the server's tree from /proc and prints one line per process and the total.
 //   npm run bench:idle-memory -- [warm-up seconds=30] [KEY=VALUE env overrides…]
 // e.g. `npm run bench:idle-memory -- 30 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test`.
@@ -15,12 +15,25 @@ const overrides = Object.fromEntries(
 );
 const port = 3900 + Math.floor(Math.random() * 90);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'earshot-idle-'));
-// `npm start` is `tsx apps/server/src/main.ts`: the tsx CLI, which runs the server in a child node.
-const tsx = path.join(here, '../node_modules/.bin/tsx');
-const server = spawn(tsx, [path.join(here, '../apps/server/src/main.ts')], {
-  env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...overrides },
+// The server as `npm start` runs it: the command after its web-app build step, from package.json.
+const start = (JSON.parse(readFileSync(path.join(here, '../package.json'), 'utf8')).scripts.start as string)
+  .split('&&')
+  .at(-1)
+  ?.trim() as string;
+const [command, ...args] = start.split(/\s+/);
+const server = spawn(command as string, args, {
+  cwd: path.join(here, '..'),
+  env: {
+    ...process.env,
+    PATH: `${path.join(here, '../node_modules/.bin')}:${process.env.PATH}`,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
+console.log(`# ${start}`);
 
 /** Every process below `root` (and root), with its command line and RSS in MB. */
 function tree(root: number) {

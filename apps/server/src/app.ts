@@ -103,10 +103,11 @@ export async function createEarshot(
   ];
   if (config.CAPTIONS_ENGINE !== 'off')
     sinks.push({ name: CAPTIONS_SINK, module: sinkModule('./captions/feed-sink.ts'), options: {} });
-  // The media workers start while the database opens (both take a while on a cold start).
+  // Media workers start with the first room (or now, with MEDIA_IDLE_STOP_MS=0, while the database opens).
   const mediaStarting = createMediaPlane({
     port: config.MEDIA_PORT,
     workers: config.MEDIA_WORKERS,
+    idleStopMs: config.MEDIA_IDLE_STOP_MS,
     bindAddress: config.MEDIA_BIND_ADDRESS,
     publicIp: config.MEDIA_PUBLIC_IP,
     iceServers: config.ICE_SERVERS,

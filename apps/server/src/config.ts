@@ -120,6 +120,8 @@ export const ConfigSchema = z
     MEDIA_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
     /** Media worker processes, each on its own UDP port from MEDIA_PORT up; 0 runs media in the main process. */
     MEDIA_WORKERS: z.coerce.number().int().min(0).max(64).default(availableParallelism()),
+    /** The media workers start with the first room and stop this long after the last one closes; 0 = always run. */
+    MEDIA_IDLE_STOP_MS: z.coerce.number().int().min(0).default(300_000),
     /** Address to bind the media port to; unset = every interface. */
     MEDIA_BIND_ADDRESS: z.string().trim().min(1).optional(),
     /** The address peers should send media to, when it is not the machine's own (1:1 NAT, cloud). */

@@ -64,6 +64,8 @@ export interface MediaStats {
   mixMs: number;
   /** Media worker processes (0: the plane runs in the main process). */
   workers: WorkerStats[];
+  /** The worker processes are stopped until the next room (MEDIA_IDLE_STOP_MS): nothing to serve, not down. */
+  idle?: boolean;
   /** Workers that died and were restarted. */
   crashes: number;
 }

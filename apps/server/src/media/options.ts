@@ -33,6 +33,8 @@ export interface MediaPlaneOptions extends Omit<PeerSettings, 'port'> {
   port: number;
   /** Media worker processes; 0 runs the plane in this process. */
   workers: number;
+  /** Worker processes start with the first room and stop this long after the last one closes (0: always run). */
+  idleStopMs?: number;
   /** A peer silent this long (no media, RTCP or ICE consent) is closed. */
   peerTimeoutMs: number;
   /** Opus frame length of the room mix (ms). */

@@ -21,7 +21,7 @@ class InProcessPlane implements MediaPlane {
     options: MediaPlaneOptions,
     sinks: Awaited<ReturnType<typeof loadSinks>>,
   ) {
-    const { peerTimeoutMs, onError, workers: _w, sinks: _s, log: _l, mixFrameMs, ...settings } = options;
+    const { peerTimeoutMs, onError, workers: _w, sinks: _s, log: _l, mixFrameMs, idleStopMs: _i, ...settings } = options;
     this.#local = new LocalMedia({
       settings: { ...settings, port: ports[0] as number },
       peerTimeoutMs,

@@ -63,6 +63,9 @@ export class WorkerPlane implements MediaPlane {
   #nextId = 1;
   #crashes = 0;
   #closed = false;
+  /** Whether the worker processes run: with `idleStopMs` they start with the first call and stop when idle. */
+  #running = false;
+  #idleTimer?: NodeJS.Timeout;
 
   private constructor(private readonly options: MediaPlaneOptions) {}
 
@@ -84,9 +87,11 @@ export class WorkerPlane implements MediaPlane {
         forwardedBefore: 0,
       };
       plane.#workers.push(worker);
-      plane.#spawn(worker);
     }
-    await Promise.all(plane.#workers.map((w) => w.ready));
+    if (!options.idleStopMs) {
+      plane.#wake();
+      await Promise.all(plane.#workers.map((w) => w.ready));
+    }
     return plane;
   }
 
@@ -227,6 +232,7 @@ export class WorkerPlane implements MediaPlane {
       mixing: this.#workers.reduce((n, w) => n + w.reported.mixing, 0),
       mixMs: this.#workers.reduce((n, w) => n + w.reported.mixMs, 0),
       workers,
+      idle: !this.#running,
       crashes: this.#crashes,
     };
   }
@@ -234,20 +240,49 @@ export class WorkerPlane implements MediaPlane {
   async close() {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#idleTimer);
     // Closing the rooms first lets the sinks finish their files.
     await Promise.allSettled([...this.#rooms.keys()].map((id) => this.closeRoom(id)));
-    await Promise.all(
-      this.#workers.map(
-        (w) =>
-          new Promise<void>((resolve) => {
-            const child = w.child;
-            if (!child || child.exitCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.disconnect();
-            setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-          }),
-      ),
-    );
+    await Promise.all(this.#workers.map((w) => this.#stop(w)));
+  }
+
+  /** Starts the worker processes if they are not running (the first room after an idle spell). */
+  #wake() {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    if (this.#running || this.#closed) return;
+    this.#running = true;
+    for (const w of this.#workers) this.#spawn(w);
+  }
+
+  /**
+   * With no room left, the workers stop after `idleStopMs`: an idle server then holds no media
+   * processes (~90 MB each), and the next Space starts them again (about half a second).
+   */
+  #sleepWhenIdle() {
+    const ms = this.options.idleStopMs;
+    if (!ms || !this.#running || this.#closed || this.#rooms.size > 0) return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(() => {
+      const busy = this.#rooms.size > 0 || this.#peers.size > 0 || this.#workers.some((w) => w.pending.size > 0);
+      if (busy || this.#closed) return;
+      this.#running = false;
+      for (const w of this.#workers) void this.#stop(w);
+    }, ms).unref();
+  }
+
+  /** Ends a worker's process on purpose (not a crash: nothing restarts it). */
+  #stop(worker: Worker) {
+    const child = worker.child;
+    worker.child = null;
+    worker.up = false;
+    worker.ready = Promise.resolve();
+    return new Promise<void>((resolve) => {
+      if (!child || child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      if (child.connected) child.disconnect();
+      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+    });
   }
 
   /** Opens a relay room on `worker` and has the home worker feed it (once per room and worker). */
@@ -305,6 +340,7 @@ export class WorkerPlane implements MediaPlane {
     this.#rooms.delete(roomId);
     for (const w of room.relays.keys()) this.#send(w, 'closeRoom', [roomId]);
     this.#emit({ type: 'room-closed', roomId });
+    this.#sleepWhenIdle();
   }
 
   #onEvent(worker: Worker, event: MediaEvent) {
@@ -324,6 +360,7 @@ export class WorkerPlane implements MediaPlane {
   async #call(index: number, op: WorkerOp, args: unknown[]): Promise<unknown> {
     const worker = this.#workers[index];
     if (!worker) throw new Error(`no media worker ${index}`);
+    this.#wake();
     await worker.ready;
     const child = worker.child;
     if (!child?.connected) throw new Error('the media worker is restarting');
@@ -341,7 +378,17 @@ export class WorkerPlane implements MediaPlane {
   }
 
   #spawn(worker: Worker) {
-    const { peerTimeoutMs, onError: _e, workers: _w, sinks, log: _l, port: _p, mixFrameMs, ...settings } = this.options;
+    const {
+      peerTimeoutMs,
+      onError: _e,
+      workers: _w,
+      sinks,
+      log: _l,
+      port: _p,
+      mixFrameMs,
+      idleStopMs: _i,
+      ...settings
+    } = this.options;
     const config: WorkerConfig = {
       worker: worker.index,
       settings: { ...settings, port: worker.port },
@@ -423,6 +470,7 @@ export class WorkerPlane implements MediaPlane {
     });
     setTimeout(() => {
       if (this.#closed) return;
+      if (!this.#running) return restarted();
       this.#spawn(worker);
       const ready = worker.ready;
       ready.then(restarted, restarted);

@@ -26,7 +26,7 @@ export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, co
   });
   new Gauge({
     name: 'earshot_media_workers',
-    help: 'Media worker processes running (0: the media plane runs in the main process)',
+    help: 'Media worker processes running (0: none started since the last room, or the media plane runs in the main process)',
     registers: [registry],
     collect() {
       this.set(media.stats().workers.filter((w) => w.pid !== null).length);
@@ -137,9 +137,9 @@ export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, co
         ),
         within(2000, bus.reachable()).catch(() => false),
       ]);
-      const workers = media.stats().workers;
+      const { workers, idle } = media.stats();
       const running = workers.filter((w) => w.pid !== null).length;
-      const mediaState = running === workers.length ? 'ok' : running > 0 ? 'degraded' : 'down';
+      const mediaState = idle || running === workers.length ? 'ok' : running > 0 ? 'degraded' : 'down';
       const body = {
         ok: dbUp && busUp && mediaState !== 'down',
         db: dbUp ? 'ok' : 'down',
