@@ -21,7 +21,16 @@ class InProcessPlane implements MediaPlane {
     options: MediaPlaneOptions,
     sinks: Awaited<ReturnType<typeof loadSinks>>,
   ) {
-    const { peerTimeoutMs, onError, workers: _w, sinks: _s, log: _l, mixFrameMs, idleStopMs: _i, ...settings } = options;
+    const {
+      peerTimeoutMs,
+      onError,
+      workers: _w,
+      sinks: _s,
+      log: _l,
+      mixFrameMs,
+      idleStopMs: _i,
+      ...settings
+    } = options;
     this.#local = new LocalMedia({
       settings: { ...settings, port: ports[0] as number },
       peerTimeoutMs,
