@@ -182,7 +182,7 @@ export async function createEarshot(
     spaces,
     push: await createPushService({ db: store.db, config, notifier, log: app.log }),
     spaceMedia: new SpaceMedia(media, spaces, bus, app.log, hls, config.ANON_WHEP_PER_IP),
-    spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log),
+    spaceHub: new SpaceHub(bus, store.db, spaces, config.PRESENCE_GRACE_MS, app.log, config.LIVE_HEARTBEAT_MS),
     tickets,
     limits,
   };

@@ -211,6 +211,8 @@ export const ConfigSchema = z
     METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
     /** How often /api/ws sockets are pinged; one that misses a pong is closed. */
     WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+    /** How often a Space's live sockets are pinged; one that misses a pong (and sends nothing) is closed. */
+    LIVE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Folder of the built web app; unset = apps/web/dist. */
     WEB_DIR: z.string().optional(),

@@ -469,7 +469,11 @@ describe('headers, metrics and the /api/ws heartbeat', () => {
   let server: Running;
   let open: Running;
   before(async () => {
-    server = await startEarshot({ METRICS_TOKEN: 'metrics-secret-1234', WS_HEARTBEAT_MS: '200' });
+    server = await startEarshot({
+      METRICS_TOKEN: 'metrics-secret-1234',
+      WS_HEARTBEAT_MS: '200',
+      LIVE_HEARTBEAT_MS: '200',
+    });
     open = await startEarshot();
   });
   after(async () => {
@@ -521,4 +525,36 @@ describe('headers, metrics and the /api/ws heartbeat', () => {
     assert.equal(alive.readyState, WebSocket.OPEN);
     alive.close();
   });
+
+  for (const where of ['/api/ws', 'a Space’s live socket'])
+    it(`${where}: keeps a socket whose pong came in while the server was busy, and one that sends but answers no ping`, async () => {
+      const { c } = await signUp(server.url, 'busy');
+      let url = `${server.url.replace('http', 'ws')}/api/ws`;
+      if (where !== '/api/ws') {
+        const id = (await c.post('/api/spaces', { title: 'Heartbeat', topics: [] })).body.space.id as string;
+        assert.equal((await c.post(`/api/spaces/${id}/start`, {})).status, 200);
+        url = `${server.url.replace('http', 'ws')}/api/spaces/${id}/live`;
+      }
+      const held = new WebSocket(url, { headers: { cookie: c.cookie } });
+      const chatty = new WebSocket(url, { headers: { cookie: c.cookie }, autoPong: false });
+      await Promise.all([held, chatty].map((ws) => new Promise((resolve) => ws.once('open', resolve))));
+      const closed: string[] = [];
+      held.on('close', () => closed.push('held'));
+      chatty.on('close', () => closed.push('chatty'));
+      // The pong goes out at once (ws answers before the event); then this process, which is also
+      // the server's, is held for three heartbeats, as a long synchronous query would hold it.
+      let holds = 0;
+      held.on('ping', () => {
+        if (holds++ >= 2) return;
+        const until = Date.now() + 600;
+        while (Date.now() < until);
+      });
+      const talking = setInterval(() => chatty.send(JSON.stringify({ type: 'ping' })), 50);
+      await new Promise((r) => setTimeout(r, 2000));
+      clearInterval(talking);
+      assert.ok(holds >= 2, `the server was held (${holds})`);
+      assert.deepEqual(closed, [], 'neither socket was dropped');
+      held.close();
+      chatty.close();
+    });
 });

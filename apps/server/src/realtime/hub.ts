@@ -6,6 +6,7 @@ import type { Services } from '../context';
 import { errorBody, socketError } from '../http/errors';
 import { controlCharacterError, hasControlCharacter } from '../http/input';
 import { getUserById, summary } from '../social/users-store';
+import { afterPendingReads } from './heartbeat';
 
 const send = (socket: WebSocket, message: ServerMessage) => {
   if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
@@ -21,7 +22,7 @@ export const CloseCode = { unauthenticated: 4401, reconnect: 1012 } as const;
 export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier, config }: Services) {
   // A phone that lost its network never closes its socket: one missed pong and it is let go.
   const alive = new Map<WebSocket, boolean>();
-  const heartbeat = setInterval(() => {
+  const beat = () => {
     for (const [socket, answered] of alive) {
       if (!answered) {
         socket.terminate();
@@ -31,7 +32,8 @@ export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier, 
       alive.set(socket, false);
       if (socket.readyState === socket.OPEN) socket.ping();
     }
-  }, config.WS_HEARTBEAT_MS);
+  };
+  const heartbeat = setInterval(() => afterPendingReads(beat), config.WS_HEARTBEAT_MS);
   heartbeat.unref();
   app.addHook('onClose', async () => clearInterval(heartbeat));
   // Redis was away: DMs and notifications from other nodes were lost on the way. Reconnecting
@@ -49,6 +51,7 @@ export async function realtimeRoutes(app: FastifyInstance, { db, bus, notifier, 
     }
     // Before the first await: a message sent right after the socket opens must find a listener.
     socket.on('message', (raw) => {
+      if (alive.has(socket)) alive.set(socket, true); // a socket busy sending is not a vanished one
       let parsed: ReturnType<typeof ClientMessage.safeParse>;
       try {
         const json: unknown = JSON.parse(String(raw));

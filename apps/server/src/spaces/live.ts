@@ -3,6 +3,7 @@ import type { RoomEvent, SpaceServerMessage, UserSummary } from '@earshot/protoc
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { Bus } from '../bus/bus';
+import { afterPendingReads } from '../realtime/heartbeat';
 import type { Db } from '../store/db';
 import { type SpaceBusMessage, type SpaceService, spaceChannel } from './service';
 
@@ -10,7 +11,6 @@ import { type SpaceBusMessage, type SpaceService, spaceChannel } from './service
 export const SpaceCloseCode = { removed: 4403, ended: 1000 } as const;
 
 const SAMPLE = 12;
-const HEARTBEAT_MS = 5000;
 const NODE_STALE_MS = 15_000;
 
 interface LiveSocket {
@@ -78,14 +78,15 @@ export class SpaceHub {
     private readonly service: SpaceService,
     private readonly graceMs: number,
     private readonly log: FastifyBaseLogger,
+    heartbeatMs = 5000,
   ) {
     this.#heartbeat = setInterval(() => {
       for (const feed of this.#feeds.values())
         void feed.then((f) => {
           this.#announce(f);
-          this.#ping(f);
+          afterPendingReads(() => this.#ping(f));
         });
-    }, HEARTBEAT_MS);
+    }, heartbeatMs);
     this.#heartbeat.unref();
     // Redis was away: events of other nodes did not arrive. Read what was missed from the log.
     bus.onRecover(() => {
@@ -105,9 +106,12 @@ export class SpaceHub {
     const feed = await this.#feed(spaceId);
     const live: LiveSocket = { ws, viewerId: viewer?.id ?? null, seq: 0, alive: true, queue: [] };
     feed.sockets.add(live);
-    ws.on('pong', () => {
+    // A pong, or anything it sends: a socket busy sending is not a vanished one.
+    const answered = () => {
       live.alive = true;
-    });
+    };
+    ws.on('pong', answered);
+    ws.on('message', answered);
     this.#arrive(feed, presenceKey, viewer);
     ws.on('close', () => {
       feed.sockets.delete(live);
@@ -231,7 +235,7 @@ export class SpaceHub {
     if (event.kind === 'ended') s.ws.close(SpaceCloseCode.ended, 'ended');
   }
 
-  /** A phone that lost its network never closes its socket: two missed pings and it is gone. */
+  /** A phone that lost its network never closes its socket: a missed ping and it is gone. */
   #ping(feed: RoomFeed) {
     for (const s of feed.sockets) {
       if (!s.alive) {
