@@ -86,6 +86,15 @@ export async function signUp(page: Page, base: string, handle: string, name: str
   await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
 }
 
+/** The host's End Space, confirmed in the app's dialog. */
+export async function endSpace(host: Page) {
+  await host.getByRole('button', { name: 'End Space' }).click();
+  await host
+    .getByRole('dialog', { name: 'End this Space for everyone?' })
+    .getByRole('button', { name: 'End Space' })
+    .click();
+}
+
 /** Speech from espeak-ng when it is installed, else a voice-like buzz made here (both loop forever). */
 export function makeVoice(dir: string): string {
   const file = path.join(dir, 'voice.wav');

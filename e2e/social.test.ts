@@ -75,6 +75,22 @@ describe('web app: follow, DM, a live notification, a timeline and a profile pic
     await timeline.getByRole('article', { name: 'Post by Ada Lovelace' }).getByText('Open audio night').waitFor();
     await timeline.scrollIntoViewIfNeeded();
     await bob.screenshot({ path: path.join(artifacts, 'home-timeline-phone.png') });
+
+    // Block asks first, in the app's dialog (focus on Cancel, focus back on the button after).
+    await bob.goto(`${env.server.url}/u/ada`);
+    await bob.getByRole('button', { name: 'Block', exact: true }).click();
+    const block = bob.getByRole('dialog', { name: 'Block @ada?' });
+    await block.getByText('They will not be able to message you or join what you host.').waitFor();
+    const focusedText = () => bob.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    assert.equal(await focusedText(), 'Cancel');
+    await bob.screenshot({ path: path.join(artifacts, 'profile-block-dialog-phone.png') });
+    await block.getByRole('button', { name: 'Block', exact: true }).click();
+    await bob.getByText('You have blocked @ada.').waitFor();
+    assert.equal(await focusedText(), 'Unblock');
+    await bob.getByRole('button', { name: 'Unblock' }).click();
+    await bob.getByRole('dialog', { name: 'Unblock @ada?' }).getByRole('button', { name: 'Unblock' }).click();
+    await bob.getByRole('button', { name: 'Block', exact: true }).waitFor();
+    assert.equal(await bob.getByText('You have blocked @ada.').count(), 0);
   });
 
   it('uploads a picture from Settings, shows it on the profile, and explains a refused file by the field', async () => {

@@ -2,6 +2,7 @@ import { Reaction, type RoomState, type StageMember, type User } from '@earshot/
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { useConfirm } from '../components/ConfirmDialog';
 import { HandIcon, MicIcon, MicOffIcon } from '../components/Icons';
 import { ErrorNote } from '../components/Status';
 import { withNext } from '../next-path';
@@ -160,6 +161,7 @@ export function Controls({
   above: ReactNode;
 }) {
   const { t } = useTranslation();
+  const [confirm, confirmDialog] = useConfirm();
   useEffect(() => {
     if (!note) return;
     const timer = setTimeout(clearNote, 4000);
@@ -247,14 +249,19 @@ export function Controls({
             type="button"
             className="button danger-outline end-button"
             disabled={busy}
-            onClick={() => {
-              if (window.confirm(t('room.controls.endConfirm'))) void run('end', {});
-            }}
+            onClick={() =>
+              confirm({
+                title: t('room.controls.endConfirm'),
+                confirmLabel: t('room.controls.end'),
+                onConfirm: () => void run('end', {}),
+              })
+            }
           >
             {t('room.controls.end')}
           </button>
         )}
       </div>
+      {confirmDialog}
     </div>
   );
 }
