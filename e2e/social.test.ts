@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { artifacts, browserMissing, signUp, useServerAndBrowser } from './browser';
 
@@ -118,5 +119,34 @@ describe('web app: follow, DM, a live notification, a timeline and a profile pic
 
     await page.goto(`${env.server.url}/u/pic`);
     await page.locator('img.avatar-lg').waitFor();
+
+    // The picture, not initials, wherever she appears: the top bar, and a Space's listeners,
+    // requests and stage (as its host sees them). Decorative: her name is always beside it.
+    const nav = page.locator('a.me img.avatar');
+    await nav.waitFor();
+    assert.equal(await nav.getAttribute('alt'), '');
+    const host = await (await env.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await signUp(host, env.server.url, 'pichost', 'Hal Host');
+    await host.goto(`${env.server.url}/spaces/new`);
+    await host.getByLabel('Title').fill('Faces in the room');
+    await host.getByRole('radio', { name: /Everyone/ }).check();
+    await host.getByRole('button', { name: 'Start now' }).click();
+    await host.waitForURL((u) => /^\/spaces\/(?!new$)[^/]+$/.test(u.pathname));
+    await page.goto(host.url());
+    const shows = async (where: string, scope: ReturnType<Page['locator']>) => {
+      const picture = scope.locator('img.avatar');
+      await picture.waitFor({ timeout: 10_000 });
+      assert.equal(await picture.getAttribute('alt'), '', where);
+      assert.ok(await picture.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 256), where);
+    };
+    await shows('listeners', host.getByTestId('listener').filter({ hasText: 'Pia' }));
+    await page.getByRole('button', { name: 'Request to speak' }).click();
+    await shows('requests', host.getByTestId('request').filter({ hasText: 'Pia Picture' }));
+    await host.getByRole('button', { name: 'Approve Pia Picture' }).click();
+    await shows('stage', host.getByTestId('stage-member').filter({ hasText: 'Pia Picture' }));
+    // The host has no picture: initials.
+    assert.equal(await host.getByTestId('stage-member').filter({ hasText: 'Hal Host' }).locator('img').count(), 0);
+    await host.evaluate(() => window.scrollTo(0, 0));
+    await host.screenshot({ path: path.join(artifacts, 'room-avatars-desktop.png') });
   });
 });

@@ -224,7 +224,7 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
       )}
       <Topics topics={room.topics} />
       <p className="upcoming-people">
-        <Avatar handle={room.host.handle} displayName={room.host.displayName} size="sm" />
+        <Avatar handle={room.host.handle} displayName={room.host.displayName} size="sm" src={room.host.avatarUrl} />
         <span>
           <Trans
             i18nKey="space.hostedBy"
