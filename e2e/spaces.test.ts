@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { artifacts, browserMissing, endSpace, signUp, useServerAndBrowser } from './browser';
+import { artifacts, assertFloatsClear, browserMissing, endSpace, signUp, useServerAndBrowser } from './browser';
 
 describe('web app: a live Space from start to end', { skip: browserMissing() }, () => {
   const env = useServerAndBrowser();
@@ -47,8 +47,16 @@ describe('web app: a live Space from start to end', { skip: browserMissing() }, 
 
     // The listener opens the link on a phone and raises a hand; the host approves.
     await listener.goto(shareLink);
+    // Leo follows Hana too: her desktop shows a toast and the raised hand's note at once, both clear
+    // of the room's header and controls.
+    const follow = () => fetch('/api/users/hana/follow', { method: 'PUT' }).then((r) => r.status);
+    assert.equal(await listener.evaluate(follow), 200);
     await listener.getByRole('button', { name: 'Request to speak' }).click();
     await listener.getByRole('button', { name: 'Cancel request' }).waitFor();
+    await host.locator('.toast').waitFor();
+    await host.locator('.room-activity').waitFor();
+    await assertFloatsClear(host, 'desktop room');
+    await host.screenshot({ path: path.join(artifacts, 'space-room-host-toast-desktop.png') });
     await host.getByRole('button', { name: 'Approve Leo Listener' }).click();
     for (const page of [host, listener, anon]) {
       await page.getByTestId('stage-member').filter({ hasText: 'Leo Listener' }).waitFor({ timeout: 5000 });
