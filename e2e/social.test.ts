@@ -148,5 +148,14 @@ describe('web app: follow, DM, a live notification, a timeline and a profile pic
     assert.equal(await host.getByTestId('stage-member').filter({ hasText: 'Hal Host' }).locator('img').count(), 0);
     await host.evaluate(() => window.scrollTo(0, 0));
     await host.screenshot({ path: path.join(artifacts, 'room-avatars-desktop.png') });
+
+    // She removes her picture mid-Space: the room still names the old one, now gone from the
+    // server; someone new to the room sees her initials, not a broken image.
+    assert.equal(await page.evaluate(() => fetch('/api/me/avatar', { method: 'DELETE' }).then((r) => r.status)), 200);
+    const visitor = await (await env.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await visitor.goto(host.url());
+    const tile = visitor.getByTestId('stage-member').filter({ hasText: 'Pia Picture' });
+    await tile.locator('span.avatar').filter({ hasText: 'PP' }).waitFor({ timeout: 10_000 });
+    assert.equal(await tile.locator('img').count(), 0);
   });
 });
