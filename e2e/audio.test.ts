@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
 import { instrument, LOUD, loudness } from './audio-probe';
-import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, signUp, until } from './browser';
+import { artifacts, browserMissing, endSpace, fakeMicArgs, launchBrowser, makeVoice, signUp, until } from './browser';
 
 /**
  * Real audio through the real server: Chromium's fake microphone plays a WAV made here, the host
@@ -202,8 +202,7 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
     await until('both of the listener’s sessions are deleted', 5000, async () => deleted.length >= 2);
 
     // The host ends the Space: the same for the host and for who still listens.
-    host.once('dialog', (dialog) => void dialog.accept());
-    await host.getByRole('button', { name: 'End Space' }).click();
+    await endSpace(host);
     await host.getByText('This Space has ended').waitFor({ timeout: 5000 });
     for (const [who, page] of [
       ['host', host],

@@ -86,6 +86,47 @@ export async function signUp(page: Page, base: string, handle: string, name: str
   await page.waitForURL((u) => !u.pathname.startsWith('/signup'));
 }
 
+type Box = { top: number; bottom: number; left: number; right: number };
+const overlap = (a: Box, b: Box) => a.top < b.bottom && b.top < a.bottom && a.left < b.right && b.left < a.right;
+
+/**
+ * In a room showing a toast and the stage-change note: neither covers the room's header (the LIVE
+ * pill, the title), its controls or a phone's tab bar, nor each other.
+ */
+export async function assertFloatsClear(page: Page, what: string) {
+  const floating = ['.toasts', '.room-activity'];
+  const fixed = ['.live-badge', '.room-title', '.room-controls', '.tabs'];
+  const boxes: Record<string, Box | null> = await page.evaluate(
+    (selectors) =>
+      Object.fromEntries(
+        selectors.map((selector) => {
+          const r = document.querySelector(selector)?.getBoundingClientRect();
+          return [selector, r && r.height > 0 ? { top: r.top, bottom: r.bottom, left: r.left, right: r.right } : null];
+        }),
+      ),
+    [...floating, ...fixed],
+  );
+  const seen = JSON.stringify(boxes);
+  for (const f of floating) {
+    const box = boxes[f];
+    assert.ok(box, `${what}: ${f} on screen (${seen})`);
+    for (const x of [...fixed, ...floating.filter((g) => g !== f)]) {
+      const other = boxes[x];
+      if (other) assert.ok(!overlap(box, other), `${what}: ${f} covers ${x} (${seen})`);
+    }
+  }
+  for (const x of ['.live-badge', '.room-title', '.room-controls']) assert.ok(boxes[x], `${what}: ${x} on screen`);
+}
+
+/** The host's End Space, confirmed in the app's dialog. */
+export async function endSpace(host: Page) {
+  await host.getByRole('button', { name: 'End Space' }).click();
+  await host
+    .getByRole('dialog', { name: 'End this Space for everyone?' })
+    .getByRole('button', { name: 'End Space' })
+    .click();
+}
+
 /** Speech from espeak-ng when it is installed, else a voice-like buzz made here (both loop forever). */
 export function makeVoice(dir: string): string {
   const file = path.join(dir, 'voice.wav');

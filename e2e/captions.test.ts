@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { artifacts, browserMissing, signUp, until, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, endSpace, signUp, until, useServerAndBrowser } from './browser';
 
 /**
  * Live captions through the real server, its speech engine and the web app: a host talks into a
@@ -127,8 +127,7 @@ describe('web app: live captions, consent, transcript and replay captions', { sk
     assert.equal(await sam.getByTestId('captions-consent').count(), 0, '"Not now" is remembered');
 
     // The host ends the Space; the transcript comes with the recording, in three formats.
-    host.once('dialog', (d) => void d.accept());
-    await host.getByRole('button', { name: 'End Space' }).click();
+    await endSpace(host);
     await host.getByTestId('recording-status').filter({ hasText: 'Recording ready' }).waitFor({ timeout: 60_000 });
     await host.getByTestId('transcript-downloads').waitFor({ timeout: 10_000 });
     for (const [format, type, start] of [

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { artifacts, browserMissing, until, useServerAndBrowser } from './browser';
+import { artifacts, assertFloatsClear, browserMissing, until, useServerAndBrowser } from './browser';
 
 const PHONE = { width: 390, height: 844 };
 
@@ -144,12 +144,38 @@ describe('the app in Dutch and Spanish', { skip: browserMissing() }, () => {
     await host.getByRole('heading', { name: 'Solicitudes' }).waitFor();
     await host.getByText('Ahora mismo no hay solicitudes para hablar.').waitFor();
 
+    // The host's bar, with the longest strings on a phone: Unmute and End in view, unscrolled.
+    await host.evaluate(() => window.scrollTo(0, 0));
+    await host.screenshot({ path: path.join(artifacts, 'i18n-room-es-host-phone-bar.png') });
+    for (const name of ['Activar micrófono', 'Terminar el Space']) {
+      const button = host.locator('.room-controls').getByRole('button', { name });
+      await button.waitFor();
+      const seen = await button.evaluate((el) => {
+        const bar = el.closest('.room-controls') as HTMLElement;
+        const b = el.getBoundingClientRect();
+        const r = bar.getBoundingClientRect();
+        const inside = b.top >= r.top && b.bottom <= r.bottom && b.left >= r.left && b.right <= r.right;
+        return { inside, inWindow: b.top >= 0 && b.bottom <= window.innerHeight, scrolled: bar.scrollTop };
+      });
+      assert.deepEqual(seen, { inside: true, inWindow: true, scrolled: 0 }, name);
+    }
+
     const fan = await spanish('rf', 'Leo Oyente');
     await fan.goto(host.url());
     await fan.getByRole('heading', { name: 'Escenario' }).waitFor();
     await fan.getByRole('button', { name: 'Escuchar' }).waitFor();
     await fan.getByRole('button', { name: 'Reaccionar 🔥' }).waitFor();
+    // A toast for the host (Leo follows her) and the stage-change note, at once: neither covers the
+    // room's header (the LIVE pill, the title) nor the controls.
+    assert.equal(
+      await fan.evaluate((h) => fetch(`/api/users/${h}/follow`, { method: 'PUT' }).then((r) => r.status), `rh${tag}`),
+      200,
+    );
     await fan.getByRole('button', { name: 'Pedir hablar' }).click();
+    await host.locator('.toast').waitFor();
+    await host.locator('.room-activity').waitFor();
+    await host.screenshot({ path: path.join(artifacts, 'i18n-room-es-host-phone-toast.png') });
+    await assertFloatsClear(host, 'room es (host)');
     await fan.getByText('Tienes la mano levantada').waitFor();
     await fan.getByRole('button', { name: 'Cancelar la solicitud' }).waitFor();
     await host.getByRole('button', { name: 'Aprobar a Leo Oyente' }).waitFor();

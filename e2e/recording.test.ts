@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { artifacts, browserMissing, signUp, until, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, endSpace, signUp, until, useServerAndBrowser } from './browser';
 
 /**
  * Recording, replay and safety through the real server and the web app: a host talks in a Space
@@ -79,8 +79,7 @@ describe('web app: recording, replay, reports and appeals', { skip: browserMissi
 
     // The host talks a few seconds more, then ends it.
     await new Promise((r) => setTimeout(r, 3000));
-    host.once('dialog', (d) => void d.accept());
-    await host.getByRole('button', { name: 'End Space' }).click();
+    await endSpace(host);
     await host.getByText('This Space has ended').waitFor({ timeout: 5000 });
 
     // The host's recording: prepared, then ready with downloads, a retention date and the switch.

@@ -234,11 +234,37 @@ describe('web app: the room that never drops you', { skip: browserMissing() }, (
     assert.equal((await focused(host)).text, 'Options for Guest Person', 'Escape returns focus to the button');
     await host.keyboard.press('ArrowDown');
     await menu.waitFor();
-    for (let i = 0; i < 10 && (await focused(host)).text !== 'Remove'; i++) await host.keyboard.press('ArrowDown');
+    const toRemove = async () => {
+      for (let i = 0; i < 10 && (await focused(host)).text !== 'Remove'; i++) await host.keyboard.press('ArrowDown');
+      assert.equal((await focused(host)).text, 'Remove');
+    };
+    await toRemove();
+    // Remove asks first, in the app's dialog: the safe choice has focus, Escape goes back to the person.
+    await host.keyboard.press('Enter');
+    const confirm = host.getByRole('dialog', { name: 'Remove Guest Person from this Space?' });
+    await confirm.waitFor();
+    assert.equal((await focused(host)).text, 'Cancel', 'focus moves to the safe choice');
+    await host.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
+    assert.equal((await focused(host)).text, 'Options for Guest Person', 'Escape returns focus to the person');
+    assert.equal(await guest.getByRole('heading', { name: 'You were removed from this Space' }).count(), 0);
+    // Again, and this time Tab to Remove and confirm it with the keyboard.
+    await host.keyboard.press('ArrowDown');
+    await menu.waitFor();
+    await toRemove();
+    await host.keyboard.press('Enter');
+    await confirm.waitFor();
+    await host.keyboard.press('Tab');
     assert.equal((await focused(host)).text, 'Remove');
-    host.once('dialog', (d) => void d.accept());
+    await host.screenshot({ path: path.join(artifacts, 'room-desktop-remove-dialog.png') });
     await host.keyboard.press('Enter');
     await guest.getByRole('heading', { name: 'You were removed from this Space' }).waitFor({ timeout: 10_000 });
+    // The listener is gone from the room, and with them the button that had focus: the room's heading takes it.
+    await chip.waitFor({ state: 'detached', timeout: 10_000 });
+    await until('focus moves to the heading once the person is gone', 3000, async () => {
+      const now = await focused(host);
+      return now.tag === 'h1' && now.text === 'Keyboard room';
+    });
   });
 
   it('signing in from a Space comes back to it; ?next= only leads within the site', async () => {

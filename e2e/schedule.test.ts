@@ -115,4 +115,33 @@ describe('web app: a scheduled Space', { skip: browserMissing() }, () => {
     await phone.locator('.live-badge').waitFor();
     await phone.getByTestId('stage-member').filter({ hasText: 'Sasha Host' }).waitFor();
   });
+
+  it('cancelling asks first in the app’s dialog; Escape keeps the Space, the confirmed cancel ends it', async () => {
+    const host = await env.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const base = env.server.url;
+    await signUp(host, base, 'sched_cancel', 'Cleo Cancel');
+    await host.goto(`${base}/spaces/new`);
+    await host.getByLabel('Title').fill('Maybe another day');
+    await host.getByRole('radio', { name: /Schedule for later/ }).check();
+    await host.getByLabel('Date and time').fill(localIn(2 * 60 * 60_000));
+    await host.getByRole('button', { name: 'Schedule' }).click();
+    await host.getByTestId('upcoming-space').waitFor();
+    const cancel = host.getByRole('button', { name: 'Cancel Space' });
+    await cancel.click();
+    const dialog = host.getByRole('dialog', { name: 'Cancel this Space?' });
+    await dialog.getByText('People with a reminder are told.').waitFor();
+    const focusedText = () => host.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    assert.equal(await focusedText(), 'Keep the Space', 'the safe choice has focus');
+    await host.screenshot({ path: path.join(artifacts, 'schedule-cancel-dialog-phone.png') });
+    await host.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await focusedText(), 'Cancel Space', 'focus back on the button that asked');
+    assert.ok(await cancel.isVisible(), 'still scheduled');
+
+    await cancel.click();
+    await dialog.getByRole('button', { name: 'Cancel Space' }).click();
+    await host.getByText('Cancelled by the host').waitFor({ timeout: 5000 });
+    assert.equal(await cancel.count(), 0);
+    await host.waitForFunction(() => document.activeElement?.id === 'upcoming-title');
+  });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { artifacts, browserMissing, signUp, useServerAndBrowser } from './browser';
 
@@ -75,6 +76,22 @@ describe('web app: follow, DM, a live notification, a timeline and a profile pic
     await timeline.getByRole('article', { name: 'Post by Ada Lovelace' }).getByText('Open audio night').waitFor();
     await timeline.scrollIntoViewIfNeeded();
     await bob.screenshot({ path: path.join(artifacts, 'home-timeline-phone.png') });
+
+    // Block asks first, in the app's dialog (focus on Cancel, focus back on the button after).
+    await bob.goto(`${env.server.url}/u/ada`);
+    await bob.getByRole('button', { name: 'Block', exact: true }).click();
+    const block = bob.getByRole('dialog', { name: 'Block @ada?' });
+    await block.getByText('They will not be able to message you or join what you host.').waitFor();
+    const focusedText = () => bob.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    assert.equal(await focusedText(), 'Cancel');
+    await bob.screenshot({ path: path.join(artifacts, 'profile-block-dialog-phone.png') });
+    await block.getByRole('button', { name: 'Block', exact: true }).click();
+    await bob.getByText('You have blocked @ada.').waitFor();
+    assert.equal(await focusedText(), 'Unblock');
+    await bob.getByRole('button', { name: 'Unblock' }).click();
+    await bob.getByRole('dialog', { name: 'Unblock @ada?' }).getByRole('button', { name: 'Unblock' }).click();
+    await bob.getByRole('button', { name: 'Block', exact: true }).waitFor();
+    assert.equal(await bob.getByText('You have blocked @ada.').count(), 0);
   });
 
   it('uploads a picture from Settings, shows it on the profile, and explains a refused file by the field', async () => {
@@ -102,5 +119,43 @@ describe('web app: follow, DM, a live notification, a timeline and a profile pic
 
     await page.goto(`${env.server.url}/u/pic`);
     await page.locator('img.avatar-lg').waitFor();
+
+    // The picture, not initials, wherever she appears: the top bar, and a Space's listeners,
+    // requests and stage (as its host sees them). Decorative: her name is always beside it.
+    const nav = page.locator('a.me img.avatar');
+    await nav.waitFor();
+    assert.equal(await nav.getAttribute('alt'), '');
+    const host = await (await env.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await signUp(host, env.server.url, 'pichost', 'Hal Host');
+    await host.goto(`${env.server.url}/spaces/new`);
+    await host.getByLabel('Title').fill('Faces in the room');
+    await host.getByRole('radio', { name: /Everyone/ }).check();
+    await host.getByRole('button', { name: 'Start now' }).click();
+    await host.waitForURL((u) => /^\/spaces\/(?!new$)[^/]+$/.test(u.pathname));
+    await page.goto(host.url());
+    const shows = async (where: string, scope: ReturnType<Page['locator']>) => {
+      const picture = scope.locator('img.avatar');
+      await picture.waitFor({ timeout: 10_000 });
+      assert.equal(await picture.getAttribute('alt'), '', where);
+      assert.ok(await picture.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth === 256), where);
+    };
+    await shows('listeners', host.getByTestId('listener').filter({ hasText: 'Pia' }));
+    await page.getByRole('button', { name: 'Request to speak' }).click();
+    await shows('requests', host.getByTestId('request').filter({ hasText: 'Pia Picture' }));
+    await host.getByRole('button', { name: 'Approve Pia Picture' }).click();
+    await shows('stage', host.getByTestId('stage-member').filter({ hasText: 'Pia Picture' }));
+    // The host has no picture: initials.
+    assert.equal(await host.getByTestId('stage-member').filter({ hasText: 'Hal Host' }).locator('img').count(), 0);
+    await host.evaluate(() => window.scrollTo(0, 0));
+    await host.screenshot({ path: path.join(artifacts, 'room-avatars-desktop.png') });
+
+    // She removes her picture mid-Space: the room still names the old one, now gone from the
+    // server; someone new to the room sees her initials, not a broken image.
+    assert.equal(await page.evaluate(() => fetch('/api/me/avatar', { method: 'DELETE' }).then((r) => r.status)), 200);
+    const visitor = await (await env.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    await visitor.goto(host.url());
+    const tile = visitor.getByTestId('stage-member').filter({ hasText: 'Pia Picture' });
+    await tile.locator('span.avatar').filter({ hasText: 'PP' }).waitFor({ timeout: 10_000 });
+    assert.equal(await tile.locator('img').count(), 0);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { artifacts, browserMissing, signUp, useServerAndBrowser } from './browser';
+import { artifacts, assertFloatsClear, browserMissing, endSpace, signUp, useServerAndBrowser } from './browser';
 
 describe('web app: a live Space from start to end', { skip: browserMissing() }, () => {
   const env = useServerAndBrowser();
@@ -47,8 +47,16 @@ describe('web app: a live Space from start to end', { skip: browserMissing() }, 
 
     // The listener opens the link on a phone and raises a hand; the host approves.
     await listener.goto(shareLink);
+    // Leo follows Hana too: her desktop shows a toast and the raised hand's note at once, both clear
+    // of the room's header and controls.
+    const follow = () => fetch('/api/users/hana/follow', { method: 'PUT' }).then((r) => r.status);
+    assert.equal(await listener.evaluate(follow), 200);
     await listener.getByRole('button', { name: 'Request to speak' }).click();
     await listener.getByRole('button', { name: 'Cancel request' }).waitFor();
+    await host.locator('.toast').waitFor();
+    await host.locator('.room-activity').waitFor();
+    await assertFloatsClear(host, 'desktop room');
+    await host.screenshot({ path: path.join(artifacts, 'space-room-host-toast-desktop.png') });
     await host.getByRole('button', { name: 'Approve Leo Listener' }).click();
     for (const page of [host, listener, anon]) {
       await page.getByTestId('stage-member').filter({ hasText: 'Leo Listener' }).waitFor({ timeout: 5000 });
@@ -66,11 +74,14 @@ describe('web app: a live Space from start to end', { skip: browserMissing() }, 
     await listener.screenshot({ path: path.join(artifacts, 'space-room-listener-phone.png') });
 
     // The host removes the listener through the options menu.
-    host.once('dialog', (dialog) => void dialog.accept());
     await host.getByRole('button', { name: 'Options for Leo Listener' }).first().click();
     await host.getByRole('menuitem', { name: 'Move to audience' }).waitFor();
     await host.screenshot({ path: path.join(artifacts, 'space-room-host-menu.png') });
     await host.getByRole('menuitem', { name: 'Remove' }).click();
+    const confirm = host.getByRole('dialog', { name: 'Remove Leo Listener from this Space?' });
+    await confirm.getByText('They will not be able to rejoin it.').waitFor();
+    await host.screenshot({ path: path.join(artifacts, 'space-room-host-remove-dialog.png') });
+    await confirm.getByRole('button', { name: 'Remove' }).click();
     await listener.getByRole('heading', { name: 'You were removed from this Space' }).waitFor({ timeout: 5000 });
     await host.getByTestId('stage-member').filter({ hasText: 'Leo Listener' }).waitFor({ state: 'detached' });
 
@@ -80,9 +91,10 @@ describe('web app: a live Space from start to end', { skip: browserMissing() }, 
     assert.equal(await listener.getByTestId('stage-member').count(), 0);
 
     // The host ends the Space; the anonymous listener sees it end too.
-    host.once('dialog', (dialog) => void dialog.accept());
-    await host.getByRole('button', { name: 'End Space' }).click();
+    await endSpace(host);
     await host.getByText('This Space has ended').waitFor({ timeout: 5000 });
+    // The End button is gone with the live room: focus is on the room's heading, not <body>.
+    await host.waitForFunction(() => document.activeElement?.matches('main h1'));
     await anon.getByText('This Space has ended').waitFor({ timeout: 5000 });
     assert.equal(await host.getByRole('button', { name: 'Request to speak' }).count(), 0);
 

@@ -94,6 +94,34 @@ describe('profile pictures (PUT /api/me/avatar)', () => {
     assert.equal(await stored(ada.user.id), 0);
   });
 
+  it('travels with the person: a Space’s host, stage and raised hands, and their conversations', async () => {
+    const host = await signUp(server.url, 'avhost');
+    const fan = await signUp(server.url, 'avfan');
+    const picture = (background: string) =>
+      sharp({ create: { width: 64, height: 64, channels: 3, background } })
+        .png()
+        .toBuffer();
+    const hostUrl = (await upload(host.c.cookie, await picture('#225588'), 'image/png')).body.user.avatarUrl;
+    const fanUrl = (await upload(fan.c.cookie, await picture('#885522'), 'image/png')).body.user.avatarUrl;
+    assert.ok(hostUrl && fanUrl && hostUrl !== fanUrl);
+
+    const id = (await host.c.post('/api/spaces', { title: 'Faces', speakerPolicy: 'everyone' })).body.space.id;
+    await host.c.post(`/api/spaces/${id}/start`, {});
+    assert.equal((await fan.c.post(`/api/spaces/${id}/request-speak`, {})).status, 200);
+    const asked = (await fan.c.get(`/api/spaces/${id}`)).body.space;
+    assert.equal(asked.host.avatarUrl, hostUrl);
+    assert.equal(asked.stage[0].user.avatarUrl, hostUrl);
+    assert.equal(asked.raisedHands[0].avatarUrl, fanUrl);
+    assert.equal((await host.c.post(`/api/spaces/${id}/approve`, { userId: fan.user.id })).status, 200);
+    const onStage = (await fan.c.get(`/api/spaces/${id}`)).body.space.stage;
+    assert.equal(onStage.find((m: { user: { id: string } }) => m.user.id === fan.user.id)?.user.avatarUrl, fanUrl);
+
+    assert.equal((await fan.c.post(`/api/dms/${host.user.handle}`, { text: 'nice picture' })).status, 201);
+    const [conversation] = (await host.c.get('/api/dms')).body.items;
+    assert.equal(conversation.with.avatarUrl, fanUrl);
+    assert.equal(conversation.lastMessage.to.avatarUrl, hostUrl);
+  });
+
   it('refuses too big, not an image (text renamed .png), damaged, and bomb-sized pictures, storing nothing', async () => {
     const bob = await signUp(server.url, 'avbob');
     const big = Buffer.concat([

@@ -235,7 +235,11 @@ export function createRecordingService({ db, config, clock, notifier, recorder, 
     const users =
       ids.length === 0
         ? []
-        : await db.selectFrom('users').select(['id', 'handle', 'display_name']).where('id', 'in', ids).execute();
+        : await db
+            .selectFrom('users')
+            .select(['id', 'handle', 'display_name', 'avatar'])
+            .where('id', 'in', ids)
+            .execute();
     const byId = new Map(users.map((u) => [u.id, summary(u)]));
     return list.flatMap((t) => {
       const user = byId.get(t.userId);

@@ -22,15 +22,17 @@ type Row = {
   recipient_id: string;
   from_handle: string;
   from_name: string;
+  from_avatar: string | null;
   to_handle: string;
   to_name: string;
+  to_avatar: string | null;
   action: unknown;
 };
 
 const toMessage = (r: Row): Message => ({
   id: r.id,
-  from: summary({ id: r.sender_id, handle: r.from_handle, display_name: r.from_name }),
-  to: summary({ id: r.recipient_id, handle: r.to_handle, display_name: r.to_name }),
+  from: summary({ id: r.sender_id, handle: r.from_handle, display_name: r.from_name, avatar: r.from_avatar }),
+  to: summary({ id: r.recipient_id, handle: r.to_handle, display_name: r.to_name, avatar: r.to_avatar }),
   text: r.text,
   action: (r.action ?? null) as Message['action'],
   createdAt: r.created_at.toISOString(),
@@ -50,8 +52,10 @@ const selectMessages = (db: Db) =>
       'm.recipient_id',
       's.handle as from_handle',
       's.display_name as from_name',
+      's.avatar as from_avatar',
       'r.handle as to_handle',
       'r.display_name as to_name',
+      'r.avatar as to_avatar',
     ]);
 
 /** Messages between two people, whichever way they went. */

@@ -3,6 +3,41 @@ import { type ReactNode, useEffect, useId, useRef } from 'react';
 const FOCUSABLE =
   'button:not([disabled]), [href], input:not([disabled]), textarea:not([disabled]), select, [tabindex="0"]';
 
+function focusHeading() {
+  const heading = document.querySelector<HTMLElement>('main h1');
+  if (!heading) return;
+  if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+  heading.focus();
+}
+
+/**
+ * The step just confirmed may still take focus from the opener: disabled while its command runs
+ * (Block), or gone with it (the person removed leaves the room, the ended Space has no End
+ * button). Focus then comes back to the opener once it is enabled, or goes to the page's heading
+ * once it is gone, never staying on <body>. Until focus moves elsewhere, or for 15 s.
+ */
+function followOpener(opener: HTMLElement) {
+  const lost = () => !document.activeElement || document.activeElement === document.body;
+  const observer = new MutationObserver(() => {
+    if (!lost()) return;
+    if (!opener.isConnected) {
+      stop();
+      focusHeading();
+    } else if (!opener.matches(':disabled')) opener.focus();
+  });
+  const moved = (event: FocusEvent) => {
+    if (event.target !== opener) stop();
+  };
+  const timer = setTimeout(() => stop(), 15_000);
+  const stop = () => {
+    observer.disconnect();
+    clearTimeout(timer);
+    document.removeEventListener('focusin', moved);
+  };
+  observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+  document.addEventListener('focusin', moved);
+}
+
 /**
  * A modal dialog (the native <dialog>, shown with showModal: the page behind is inert): focus
  * moves in and stays in (Tab wraps), Escape cancels, and focus goes back where it was on close.
@@ -32,8 +67,10 @@ export function Dialog({
     return () => {
       if (dialog.open) dialog.close();
       // The opener may be gone (a menu closed): then the page's heading takes focus.
-      if (before?.isConnected) before.focus();
-      else document.querySelector<HTMLElement>('main h1')?.focus();
+      if (before?.isConnected && before !== document.body) {
+        before.focus();
+        followOpener(before);
+      } else focusHeading();
     };
   }, []);
 

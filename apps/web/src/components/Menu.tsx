@@ -4,8 +4,9 @@ export type MenuItem = { label: string; onSelect: () => void; danger?: boolean }
 
 /**
  * A button that opens a small menu (the WAI-ARIA menu button pattern): opening moves focus to the
- * first item (ArrowUp on the button: the last), arrows move and wrap, Home/End jump, Escape closes
- * and returns focus to the button, Tab and a click outside close. The menu is kept on screen.
+ * first item (ArrowUp on the button: the last), arrows move and wrap, Home/End jump, Escape or
+ * choosing an item closes it and returns focus to the button, Tab and a click outside close. The
+ * menu is kept on screen.
  */
 export function MenuButton({
   label,
@@ -124,7 +125,8 @@ export function MenuButton({
               className={item.danger ? 'menu-item danger' : 'menu-item'}
               tabIndex={-1}
               onClick={() => {
-                setOpen(false);
+                // Back to the button first: a dialog the item opens returns focus there.
+                close();
                 item.onSelect();
               }}
             >

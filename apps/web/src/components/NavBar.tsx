@@ -85,7 +85,7 @@ export function NavBar() {
           )}
           {user === undefined ? null : user ? (
             <Link href={`/u/${user.handle}`} className="me">
-              <Avatar handle={user.handle} displayName={user.displayName} size="sm" />
+              <Avatar handle={user.handle} displayName={user.displayName} size="sm" src={user.avatarUrl} />
               <span className="visually-hidden">{t('nav.profile', { handle: user.handle })}</span>
             </Link>
           ) : (

@@ -291,7 +291,12 @@ export function ReplayPlayer({
                     onClick={() => seek(turn.startMs)}
                     data-testid="turn"
                   >
-                    <Avatar handle={turn.user.handle} displayName={turn.user.displayName} size="sm" />
+                    <Avatar
+                      handle={turn.user.handle}
+                      displayName={turn.user.displayName}
+                      size="sm"
+                      src={turn.user.avatarUrl}
+                    />
                     <span className="turn-name">{turn.user.displayName}</span>
                     <span className="turn-time">
                       <span className="visually-hidden">{t('replay.from')} </span>

@@ -5,6 +5,7 @@ import { Link, useLocation } from 'wouter';
 import { api, isNotFound, sameHandle } from '../api';
 import { Avatar } from '../components/Avatar';
 import { ComposePost } from '../components/ComposePost';
+import { useConfirm } from '../components/ConfirmDialog';
 import { PostList } from '../components/PostList';
 import { ErrorNote, Loading, LoadMore } from '../components/Status';
 import { UpcomingSpaces } from '../components/UpcomingSpaces';
@@ -32,12 +33,25 @@ function RelationButtons({ profile, onChange }: { profile: Profile; onChange: (p
     }
   }
 
+  const [confirm, confirmDialog] = useConfirm();
   const toggleBlock = () => {
     const block = !profile.blocked;
-    const question = block
-      ? t('profile.blockQuestion', { handle: profile.handle })
-      : t('profile.unblockQuestion', { handle: profile.handle });
-    if (window.confirm(question)) void run(() => api.setBlock(profile.handle, block));
+    const onConfirm = () => void run(() => api.setBlock(profile.handle, block));
+    confirm(
+      block
+        ? {
+            title: t('profile.blockQuestion', { handle: profile.handle }),
+            detail: t('profile.blockDetail'),
+            confirmLabel: t('profile.block'),
+            onConfirm,
+          }
+        : {
+            title: t('profile.unblockQuestion', { handle: profile.handle }),
+            confirmLabel: t('profile.unblock'),
+            danger: false,
+            onConfirm,
+          },
+    );
   };
 
   return (
@@ -59,6 +73,7 @@ function RelationButtons({ profile, onChange }: { profile: Profile; onChange: (p
         </button>
       </div>
       <ErrorNote error={error} />
+      {confirmDialog}
     </>
   );
 }

@@ -1,7 +1,8 @@
 import { Reaction, type RoomState, type StageMember, type User } from '@earshot/protocol';
-import { type ReactNode, useEffect, useRef } from 'react';
+import { type ReactNode, type RefObject, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { useConfirm } from '../components/ConfirmDialog';
 import { HandIcon, MicIcon, MicOffIcon } from '../components/Icons';
 import { ErrorNote } from '../components/Status';
 import { withNext } from '../next-path';
@@ -120,6 +121,50 @@ function MainAction({
   );
 }
 
+/** Below the bar, this much free space takes the floating notes (a toast or two). */
+const ROOM_BELOW = 160;
+
+/**
+ * Where toasts and the stage-change note float, as --above-room-controls (px from the window's
+ * bottom): just above the bar while it is pinned to the bottom, at the bottom when the page has
+ * scrolled it up (the room's header is always above the bar): never over the controls, the header
+ * or the phone's tab bar.
+ */
+function useFloatAboveBar(bar: RefObject<HTMLElement | null>, signedIn: boolean) {
+  useEffect(() => {
+    const el = bar.current;
+    if (!el) return;
+    const root = document.documentElement;
+    let frame = 0;
+    const measure = () => {
+      frame = 0;
+      const height = window.innerHeight;
+      // The phone's tab bar is fixed at the bottom; on a desktop the tabs are in the top bar.
+      const tabs = document.querySelector('.tabs');
+      const floor = tabs && getComputedStyle(tabs).position === 'fixed' ? tabs.getBoundingClientRect().top : height;
+      const rect = el.getBoundingClientRect();
+      const base = floor - Math.max(rect.bottom, 0) >= ROOM_BELOW ? floor : Math.min(rect.top, floor);
+      root.style.setProperty('--above-room-controls', `${Math.round(height - base)}px`);
+    };
+    const soon = () => {
+      if (!frame) frame = requestAnimationFrame(measure);
+    };
+    measure();
+    const resized = new ResizeObserver(soon);
+    resized.observe(el);
+    resized.observe(document.body); // the page above it grew or shrank: the bar moved
+    window.addEventListener('scroll', soon, { passive: true });
+    window.addEventListener('resize', soon);
+    return () => {
+      cancelAnimationFrame(frame);
+      resized.disconnect();
+      window.removeEventListener('scroll', soon);
+      window.removeEventListener('resize', soon);
+      root.style.removeProperty('--above-room-controls');
+    };
+  }, [bar, signedIn]);
+}
+
 /** The bar at the bottom of the room: messages, reactions, the main step, End Space. */
 export function Controls({
   me,
@@ -160,6 +205,7 @@ export function Controls({
   above: ReactNode;
 }) {
   const { t } = useTranslation();
+  const [confirm, confirmDialog] = useConfirm();
   useEffect(() => {
     if (!note) return;
     const timer = setTimeout(clearNote, 4000);
@@ -169,6 +215,7 @@ export function Controls({
   // Focus follows the viewer's place: the button they pressed is gone, so the next step takes it
   // (Cancel request after a request, Unmute once approved), never <body>.
   const bar = useRef<HTMLDivElement>(null);
+  useFloatAboveBar(bar, !!me);
   const place = myMember ? 'stage' : handRaised ? 'hand' : invitation ? 'invited' : 'audience';
   const lastPlace = useRef(place);
   const pending = useRef(false);
@@ -194,7 +241,7 @@ export function Controls({
 
   if (!me) {
     return (
-      <div className="room-controls">
+      <div className="room-controls" ref={bar}>
         {above}
         <div className="control-row">
           {audio}
@@ -247,14 +294,19 @@ export function Controls({
             type="button"
             className="button danger-outline end-button"
             disabled={busy}
-            onClick={() => {
-              if (window.confirm(t('room.controls.endConfirm'))) void run('end', {});
-            }}
+            onClick={() =>
+              confirm({
+                title: t('room.controls.endConfirm'),
+                confirmLabel: t('room.controls.end'),
+                onConfirm: () => void run('end', {}),
+              })
+            }
           >
             {t('room.controls.end')}
           </button>
         )}
       </div>
+      {confirmDialog}
     </div>
   );
 }

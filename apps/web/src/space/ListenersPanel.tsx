@@ -9,7 +9,7 @@ function ListenerChip({ user, items }: { user: UserSummary; items: MenuItem[] })
   const { t } = useTranslation();
   const body = (
     <>
-      <Avatar handle={user.handle} displayName={user.displayName} size="md" />
+      <Avatar handle={user.handle} displayName={user.displayName} size="md" src={user.avatarUrl} />
       <span className="listener-name">{user.displayName.split(/\s+/)[0]}</span>
     </>
   );

@@ -52,7 +52,7 @@ export function RequestsPanel({ room, busy, run }: { room: RoomState; busy: bool
         <ul className="request-list">
           {room.raisedHands.map((u) => (
             <li key={u.id} className="request-row" data-testid="request">
-              <Avatar handle={u.handle} displayName={u.displayName} size="sm" />
+              <Avatar handle={u.handle} displayName={u.displayName} size="sm" src={u.avatarUrl} />
               <span className="user-names">
                 <span className="name">{u.displayName}</span>
                 <span className="muted">@{u.handle}</span>

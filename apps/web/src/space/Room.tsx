@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'wouter';
 import { api } from '../api';
+import { useConfirm } from '../components/ConfirmDialog';
 import { AudioBar } from './AudioBar';
 import { Controls } from './Controls';
 import { DataSaver } from './DataSaver';
@@ -95,7 +96,8 @@ export function Room({
     stageRef,
   });
 
-  const menu = { room, myId, isHost, manages, ended, run, report };
+  const [confirm, confirmDialog] = useConfirm();
+  const menu = { room, myId, isHost, manages, ended, run, report, confirm };
   const stageIds = new Set(room.stage.map((m) => m.user.id));
 
   return (
@@ -186,6 +188,7 @@ export function Room({
       {(room.pinnedPosts.length > 0 || (manages && !ended)) && (
         <PinnedPanel pinned={room.pinnedPosts} me={me} canPin={manages && !ended} busy={busy} run={run} />
       )}
+      {confirmDialog}
       {reporting && (
         <ReportDialog
           target={reporting.target}

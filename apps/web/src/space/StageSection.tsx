@@ -20,7 +20,7 @@ function StageTile({ member, items, caption }: { member: StageMember; items: Men
       data-muted={member.muted}
     >
       <span className={member.speaking ? 'stage-ring speaking' : 'stage-ring'}>
-        <Avatar handle={user.handle} displayName={user.displayName} size="lg" />
+        <Avatar handle={user.handle} displayName={user.displayName} size="lg" src={user.avatarUrl} />
         {member.muted && (
           <span className="mic-off" role="img" aria-label={t('room.stage.mutedLabel')} title={t('room.stage.muted')}>
             <MicOffIcon />

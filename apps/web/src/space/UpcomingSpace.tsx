@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { api, calendarUrl } from '../api';
 import { Avatar } from '../components/Avatar';
+import { useConfirm } from '../components/ConfirmDialog';
 import { RemindButton } from '../components/RemindButton';
 import { Topics } from '../components/SpaceCard';
 import { ErrorNote } from '../components/Status';
@@ -171,8 +172,8 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const [confirm, confirmDialog] = useConfirm();
   const run = async (name: 'start' | 'cancel') => {
-    if (name === 'cancel' && !window.confirm(t('room.upcoming.cancelConfirm'))) return;
     setBusy(true);
     setError(null);
     try {
@@ -223,7 +224,7 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
       )}
       <Topics topics={room.topics} />
       <p className="upcoming-people">
-        <Avatar handle={room.host.handle} displayName={room.host.displayName} size="sm" />
+        <Avatar handle={room.host.handle} displayName={room.host.displayName} size="sm" src={room.host.avatarUrl} />
         <span>
           <Trans
             i18nKey="space.hostedBy"
@@ -269,7 +270,20 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
             </button>
           )}
           {isHost && (
-            <button type="button" className="button secondary danger" disabled={busy} onClick={() => run('cancel')}>
+            <button
+              type="button"
+              className="button secondary danger"
+              disabled={busy}
+              onClick={() =>
+                confirm({
+                  title: t('room.upcoming.cancelConfirm'),
+                  detail: t('room.upcoming.cancelDetail'),
+                  confirmLabel: t('room.upcoming.cancel'),
+                  cancelLabel: t('room.upcoming.keep'),
+                  onConfirm: () => void run('cancel'),
+                })
+              }
+            >
               {t('room.upcoming.cancel')}
             </button>
           )}
@@ -278,6 +292,7 @@ export function UpcomingSpace({ room, me }: { room: RoomState; me: User | null }
       {!me && scheduled && <p className="muted">{t('room.upcoming.logIn')}</p>}
       {scheduled && <Cohosts room={room} myId={myId} isHost={isHost} />}
       <ErrorNote error={error} />
+      {confirmDialog}
       {editing && scheduled && (
         <EditForm
           room={room}

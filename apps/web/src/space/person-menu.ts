@@ -1,4 +1,5 @@
 import type { RoomState, StageMember, UserSummary } from '@earshot/protocol';
+import type { Confirmation } from '../components/ConfirmDialog';
 import type { MenuItem } from '../components/Menu';
 import { i18n } from '../i18n';
 import type { Run } from './types';
@@ -14,6 +15,8 @@ export type PersonMenuContext = {
   ended: boolean;
   run: Run;
   report: (target?: UserSummary) => void;
+  /** Asks before a step that cannot be undone (the room's confirm dialog). */
+  confirm: (question: Confirmation) => void;
 };
 
 /**
@@ -21,7 +24,7 @@ export type PersonMenuContext = {
  * end; this only hides what would be refused.
  */
 export function personMenu(ctx: PersonMenuContext, target: UserSummary, member: StageMember | null): MenuItem[] {
-  const { room, myId, isHost, manages, ended, run } = ctx;
+  const { room, myId, isHost, manages, ended, run, confirm } = ctx;
   if (!myId || target.id === myId) return [];
   const items: MenuItem[] = [];
   const userId = target.id;
@@ -52,20 +55,24 @@ export function personMenu(ctx: PersonMenuContext, target: UserSummary, member: 
       items.push({
         label: t('room.person.remove'),
         danger: true,
-        onSelect: () => {
-          if (window.confirm(t('room.person.removeConfirm', { name }))) {
-            void run('remove', { userId }, t('room.announce.removed', { name }));
-          }
-        },
+        onSelect: () =>
+          confirm({
+            title: t('room.person.removeConfirm', { name }),
+            detail: t('room.person.removeDetail'),
+            confirmLabel: t('room.person.remove'),
+            onConfirm: () => void run('remove', { userId }, t('room.announce.removed', { name })),
+          }),
       });
       items.push({
         label: t('room.person.block'),
         danger: true,
-        onSelect: () => {
-          if (window.confirm(t('room.person.blockConfirm', { name }))) {
-            void run('block', { userId }, t('room.person.blocked', { name }));
-          }
-        },
+        onSelect: () =>
+          confirm({
+            title: t('room.person.blockConfirm', { name }),
+            detail: t('room.person.blockDetail'),
+            confirmLabel: t('room.person.block'),
+            onConfirm: () => void run('block', { userId }, t('room.person.blocked', { name })),
+          }),
       });
     }
   }
