@@ -234,6 +234,12 @@ describe('accessibility (axe-core) on home, the room, a replay, moderation and D
   it('DMs: a conversation open', async () => {
     const base = env.server.url;
     const { host, fan } = pages;
+    // A history longer than the log's box: the log scrolls, so it must take focus.
+    for (let i = 1; i <= 12; i++) {
+      const [from, to] = i % 2 ? [fan, 'axhost'] : [host, 'axfan'];
+      const sent = await from.context().request.post(`${base}/api/dms/${to}`, { data: { text: `Earlier note ${i}` } });
+      assert.ok(sent.ok(), `dm ${i}: ${sent.status()} ${await sent.text()}`);
+    }
     await fan.goto(`${base}/messages/axhost`);
     await fan.getByRole('textbox', { name: 'Message' }).fill('Thanks for the stage time!');
     await fan.getByRole('button', { name: 'Send' }).click();
@@ -243,6 +249,8 @@ describe('accessibility (axe-core) on home, the room, a replay, moderation and D
     await host.getByRole('textbox', { name: 'Message' }).fill('Any time, come back on Friday.');
     await host.keyboard.press('Enter');
     await fan.getByTestId('message').filter({ hasText: 'on Friday' }).waitFor({ timeout: 5000 });
+    const log = fan.getByRole('log', { name: 'Conversation' });
+    assert.ok(await log.evaluate((el) => el.scrollHeight > el.clientHeight), 'the log scrolls');
     await audit(fan, 'dm-conversation');
     clean();
   });
