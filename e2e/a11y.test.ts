@@ -151,6 +151,12 @@ describe('accessibility (axe-core) on home, the room, a replay, moderation and D
     await fan.getByRole('button', { name: 'Request to speak' }).click();
     await fan.getByRole('button', { name: 'Cancel request' }).waitFor();
     await until('focus on Cancel request', 3000, async () => (await focused(fan)).text === 'Cancel request');
+    // Cancelling gives focus back to Request to speak; then the request again, for the host to approve.
+    await fan.getByRole('button', { name: 'Cancel request' }).click();
+    await fan.getByRole('button', { name: 'Request to speak' }).waitFor();
+    await until('focus back on Request to speak', 3000, async () => (await focused(fan)).text === 'Request to speak');
+    await fan.getByRole('button', { name: 'Request to speak' }).click();
+    await until('focus on Cancel request again', 3000, async () => (await focused(fan)).text === 'Cancel request');
     // The host, with a request waiting.
     await host.getByRole('button', { name: 'Approve Finn Fan' }).waitFor();
     await audit(host, 'room-host');
