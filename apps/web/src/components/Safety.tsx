@@ -53,7 +53,7 @@ export function DecisionList({ decisions, showModerator }: { decisions: Decision
               <Trans
                 i18nKey="reports.by"
                 values={{ name: d.moderator.displayName }}
-                components={{ link: <Link href={`/u/${d.moderator.handle}`} /> }}
+                components={{ a: <Link href={`/u/${d.moderator.handle}`} /> }}
               />
             </p>
           )}

@@ -53,13 +53,13 @@ export function SpaceCard({ space }: { space: SpaceSummary }) {
   );
 }
 
-/** "From people you follow": round host avatars with the title, in a row that scrolls sideways. */
+/** "Live from people you follow" (the timeline below is "From people you follow"): round host avatars with the title, in a row that scrolls sideways. */
 export function Bubbles({ spaces }: { spaces: SpaceSummary[] }) {
   const { t } = useTranslation();
   if (spaces.length === 0) return null;
   return (
     <section className="follow-bubbles" aria-labelledby="bubbles-heading">
-      <h2 id="bubbles-heading">{t('space.fromPeopleYouFollow')}</h2>
+      <h2 id="bubbles-heading">{t('space.liveFromPeopleYouFollow')}</h2>
       <ul>
         {spaces.map((space) => {
           const others = (space.followedOnStage ?? 1) - 1;

@@ -106,9 +106,9 @@ function AuthForm({ mode }: { mode: Mode }) {
       </form>
       <p className="muted center">
         {signup ? (
-          <Trans i18nKey="auth.haveAccount" components={{ link: <Link href={`/login${window.location.search}`} /> }} />
+          <Trans i18nKey="auth.haveAccount" components={{ a: <Link href={`/login${window.location.search}`} /> }} />
         ) : (
-          <Trans i18nKey="auth.newHere" components={{ link: <Link href={`/signup${window.location.search}`} /> }} />
+          <Trans i18nKey="auth.newHere" components={{ a: <Link href={`/signup${window.location.search}`} /> }} />
         )}
       </p>
     </section>

@@ -128,11 +128,7 @@ export function ProfilePage({ handle }: { handle: string }) {
           <RelationButtons profile={p} onChange={(next) => profile.setData(() => next)} />
         ) : (
           <p className="muted">
-            <Trans
-              i18nKey="profile.logInTo"
-              values={{ handle: p.handle }}
-              components={{ link: <Link href="/login" /> }}
-            />
+            <Trans i18nKey="profile.logInTo" values={{ handle: p.handle }} components={{ a: <Link href="/login" /> }} />
           </p>
         )}
       </section>

@@ -73,7 +73,7 @@ export function RoomHead({
         <Trans
           i18nKey="room.head.hostedBy"
           values={{ name: room.host.displayName }}
-          components={{ link: <Link href={`/u/${room.host.handle}`} /> }}
+          components={{ a: <Link href={`/u/${room.host.handle}`} /> }}
         />{' '}
         · {t(`room.head.policy.${room.speakerPolicy}`)}
       </p>
