@@ -226,8 +226,10 @@ async function snapshot(server: Running, spaceId: string, skip: Set<string>) {
   const out: Record<string, string> = {};
   for (const { name } of tables.rows) {
     if (skip.has(name)) continue;
+    // The job queue by what is queued, not when: recurring jobs (sweeps) reschedule themselves.
+    const rows = name === 'jobs' ? sql`(select kind, key, payload from jobs)` : sql`(select * from ${sql.table(name)})`;
     const r = await sql<{ h: string; n: string }>`
-      select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h, count(*) as n from ${sql.table(name)} t`.execute(
+      select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h, count(*) as n from ${rows} t`.execute(
       db,
     );
     out[name] = `${r.rows[0]?.n}:${r.rows[0]?.h}`;
@@ -321,6 +323,8 @@ export async function fuzz(
   const spaceId = created.body.space.id as string;
   await host.c.post(`/api/spaces/${spaceId}/start`, {});
   const post = await host.c.post('/api/posts', { text: 'pin me' });
+  // The host stays in the room: a Space without one ends after HOST_ABSENT_END_MINUTES.
+  const hostSocket = await replySocket(server, spaceId, host.c.cookie);
   let socket = await replySocket(server, spaceId, me.c.cookie);
   const report: FuzzReport = {
     socketValid: 0,
@@ -471,6 +475,7 @@ export async function fuzz(
   const health = await fetch(`${server.url}/api/health`);
   if (!health.ok) fail(`/api/health answered ${health.status} at the end`);
   socket.ws.close();
+  hostSocket.ws.close();
   report.seconds = Math.round((Date.now() - started) / 100) / 10;
   return report;
 }
