@@ -28,6 +28,9 @@ export class SpaceMedia {
   readonly #watches = new Map<string, Promise<() => void>>();
   readonly #speaking = new Map<string, { wanted: Map<string, boolean>; busy: boolean }>();
   readonly #lostBatches = new Map<string, Promise<string>[]>();
+  /** The latest re-read of each room: an older one that finishes later must not undo a newer event (an unmute). */
+  readonly #syncs = new Map<string, number>();
+  #syncCount = 0;
   readonly #hlsStanding = new Map<string, { at: number; standing: ReturnType<SpaceService['standing']> }>();
   readonly #off: () => void;
   /** Signed-out listening sessions per IP address, and what each session holds. */
@@ -192,6 +195,7 @@ export class SpaceMedia {
     } else if (event.type === 'room-closed') {
       const watch = this.#watches.get(event.roomId);
       this.#watches.delete(event.roomId);
+      this.#syncs.delete(event.roomId);
       void watch?.then((unsubscribe) => unsubscribe());
     }
   }
@@ -252,7 +256,10 @@ export class SpaceMedia {
   async #sync(spaceId: string) {
     try {
       if (!this.plane.hasRoom(spaceId)) return;
+      const mine = ++this.#syncCount;
+      this.#syncs.set(spaceId, mine);
       const { state } = await this.spaces.load(spaceId);
+      if (this.#syncs.get(spaceId) !== mine) return;
       this.#apply(spaceId, state);
     } catch (err) {
       this.log.warn({ err, spaceId }, 'media sync failed');
