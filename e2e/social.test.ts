@@ -155,7 +155,7 @@ describe('web app: follow, DM, a live notification, a timeline and a profile pic
     const visitor = await (await env.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await visitor.goto(host.url());
     const tile = visitor.getByTestId('stage-member').filter({ hasText: 'Pia Picture' });
-    await tile.locator('span.avatar').filter({ hasText: 'PP' }).waitFor({ timeout: 10_000 });
+    await tile.locator('span.avatar[data-initials="PP"]').waitFor({ timeout: 10_000 });
     assert.equal(await tile.locator('img').count(), 0);
   });
 });
