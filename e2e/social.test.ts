@@ -61,7 +61,7 @@ describe('web app: follow, DM, a live notification, a timeline and a profile pic
     // A reply arrives on Bob's phone-sized screen live, too.
     await ada.getByRole('textbox', { name: 'Message' }).fill('Yes! Friday 6pm.');
     await ada.keyboard.press('Enter');
-    await bob.getByTestId('message').filter({ hasText: 'Friday 6pm' }).waitFor({ timeout: 5000 });
+    await bob.getByTestId('message').filter({ hasText: 'Friday 6pm' }).waitFor({ timeout: 15_000 });
 
     await ada.screenshot({ path: path.join(artifacts, 'dm-view-desktop.png') });
     await bob.screenshot({ path: path.join(artifacts, 'dm-view-phone.png') });
