@@ -264,8 +264,9 @@ export class WorkerPlane implements MediaPlane {
     if (!ms || !this.#running || this.#closed || this.#rooms.size > 0) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(() => {
-      const busy = this.#rooms.size > 0 || this.#peers.size > 0 || this.#workers.some((w) => w.pending.size > 0);
-      if (busy || this.#closed) return;
+      if (this.#closed || this.#rooms.size > 0) return; // the next room's close asks again
+      // The closed rooms' peers still have their close events on the way: ask again after those.
+      if (this.#peers.size > 0 || this.#workers.some((w) => w.pending.size > 0)) return this.#sleepWhenIdle();
       this.#running = false;
       for (const w of this.#workers) void this.#stop(w);
     }, ms).unref();
