@@ -9,15 +9,19 @@ import { retryIceRace } from './ice-race';
 export type Signal = (offer: string) => Promise<string>;
 
 /** Publishing to a Space's WHIP endpoint as `client` (a signed-in test client). */
-export const whip =
+const signalOf =
+  (kind: 'whip' | 'whep') =>
   (spaceId: string, client: { request: Client['request'] }): Signal =>
   async (offer) => {
-    const res = await client.request('POST', `/api/spaces/${spaceId}/whip`, offer, {
+    const res = await client.request('POST', `/api/spaces/${spaceId}/${kind}`, offer, {
       'content-type': 'application/sdp',
     });
     if (res.status !== 201) throw new Error(`${res.status} ${JSON.stringify(res.body)}`);
     return res.body as string;
   };
+/** Publishes through WHIP as `client`; listens through WHEP as `client` (a `new Client(url)` is signed out). */
+export const whip = signalOf('whip');
+export const whep = signalOf('whep');
 
 const SAMPLE_RATE = 48_000;
 /**

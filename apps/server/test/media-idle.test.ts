@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client, exitWhenDone, type Running, signUp, startEarshot } from './helpers';
-import { connected, listen, publishTone, until, whip } from './media-bots';
+import { connected, listen, publishTone, until, whep, whip } from './media-bots';
 
 /**
  * An idle server holds no media processes: the workers start with the first Space's media and
@@ -28,13 +28,7 @@ describe('media workers: started on demand, stopped when idle', () => {
       await host.c.post(`/api/spaces/${id}/unmute`, { userId: host.user.id });
       const mic = await publishTone(whip(id, host.c), 440, 0.4);
       await connected(mic.pc);
-      const ears = await listen(async (offer) => {
-        const res = await new Client(server.url).request('POST', `/api/spaces/${id}/whep`, offer, {
-          'content-type': 'application/sdp',
-        });
-        assert.equal(res.status, 201);
-        return res.body as string;
-      });
+      const ears = await listen(whep(id, new Client(server.url)));
       await connected(ears.pc);
       await until(() => ears.rms(200) > 3000, 5000, `the tone heard in ${title}`);
       return { id, mic, ears };

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { mediaSessionTag } from '@earshot/protocol';
 import { Client, exitWhenDone, type Running, signUp, startEarshot, watch } from './helpers';
-import { connected, listen, publishTone, type Signal, until, whip } from './media-bots';
+import { connected, listen, publishTone, type Signal, until, whep, whip } from './media-bots';
 import { decode, recordingReady, toneBetween } from './recordings';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -139,13 +139,7 @@ describe('media workers: one dies mid-Space', () => {
     await connected(mic.pc);
     const home = media.peer(micSession)?.worker;
     // The first listener goes to the other worker (fewer peers): fed from the home.
-    const ears = await listen(async (offer) => {
-      const res = await new Client(server.url).request('POST', `/api/spaces/${id}/whep`, offer, {
-        'content-type': 'application/sdp',
-      });
-      assert.equal(res.status, 201);
-      return res.body as string;
-    });
+    const ears = await listen(whep(id, new Client(server.url)));
     await connected(ears.pc);
     const earsWorker = media.peers(id).find((p) => p.kind === 'subscriber')?.worker;
     assert.notEqual(earsWorker, home, 'the listener is on the other worker');
