@@ -305,13 +305,39 @@ describe('web app: the room that never drops you', { skip: browserMissing() }, (
         ?.publishers()
         .filter((p) => p.key === hostId).length ?? 0;
     const tab2 = await tab1.context().newPage();
+    // Each tab's audio bar states over time, for a failure to say what happened.
+    await tab1.context().addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { micStates: string[] }).micStates = seen;
+      const t0 = Date.now();
+      new MutationObserver(() => {
+        const state = document.querySelector('[data-testid="audio-bar"]')?.getAttribute('data-mic-state') ?? '-';
+        if (seen.at(-1)?.endsWith(` ${state}`)) return;
+        seen.push(`${Date.now() - t0}ms ${state}`);
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-mic-state'] });
+    });
+    await tab1.reload();
+    const connected = async (tab: Page, name: string) => {
+      try {
+        await tab.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 20_000 });
+      } catch (err) {
+        const states = async (t: Page) =>
+          (await t.evaluate(() => (window as unknown as { micStates: string[] }).micStates)).join(', ');
+        await tab1.screenshot({ path: path.join(artifacts, 'two-tabs-failed-tab1.png') });
+        await tab2.screenshot({ path: path.join(artifacts, 'two-tabs-failed-tab2.png') });
+        throw new Error(
+          `${name} never connected; tab 1: ${await states(tab1)}; tab 2: ${await states(tab2)}; publishers now: ${count()}`,
+          { cause: err },
+        );
+      }
+    };
     let most = 0;
     const sample = setInterval(() => {
       most = Math.max(most, count());
     }, 50);
     try {
       await tab2.goto(space.url);
-      await tab2.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 20_000 });
+      await connected(tab2, 'tab 2');
       await tab1.locator('[data-testid="audio-bar"][data-mic-state="elsewhere"]').waitFor({ timeout: 10_000 });
       await tab1.getByTestId('mic-status').filter({ hasText: "You're live in another tab" }).waitFor();
       await tab1.screenshot({ path: path.join(artifacts, 'room-desktop-live-in-another-tab.png') });
@@ -321,7 +347,7 @@ describe('web app: the room that never drops you', { skip: browserMissing() }, (
       assert.equal(await tab2.locator('[data-testid="audio-bar"][data-mic-state="connected"]').count(), 1);
       // "Use this tab" takes it back.
       await tab1.getByRole('button', { name: 'Use this tab' }).click();
-      await tab1.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 20_000 });
+      await connected(tab1, 'tab 1 after "Use this tab"');
       await tab2.locator('[data-testid="audio-bar"][data-mic-state="elsewhere"]').waitFor({ timeout: 10_000 });
       await until('one publish session', 5000, async () => count() === 1);
     } finally {
