@@ -248,9 +248,11 @@ export class WorkerPlane implements MediaPlane {
 
   /** Starts the worker processes if they are not running (the first room after an idle spell). */
   #wake() {
+    // Running: a pending idle stop stays, since its timer checks rooms, peers and calls itself. A
+    // call that cleared it (a second closeRoom of a closed room) left the workers up for good.
+    if (this.#running || this.#closed) return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
-    if (this.#running || this.#closed) return;
     this.#running = true;
     for (const w of this.#workers) this.#spawn(w);
   }
