@@ -128,13 +128,23 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 export function watchConnection(redis: Redis, log: FastifyBaseLogger, role: string, onRecover?: () => void) {
   let logged = false;
   let lost = false;
-  redis.on('error', (error: Error) => {
-    // Not the error itself: ioredis attaches the failed command, and a failed HELLO carries the
-    // password from REDIS_URL.
-    const err = { type: error.name, message: error.message, code: (error as { code?: string }).code };
+  let attempts = 0;
+  const report = (err: { type: string; message: string; code?: string }) => {
     if (logged) return log.debug({ err, role }, 'redis still unreachable');
     logged = true;
     log.error({ err, code: 'redis_unavailable', role }, 'redis is unreachable; retrying');
+  };
+  redis.on('error', (error: Error) => {
+    // Not the error itself: ioredis attaches the failed command, and a failed HELLO carries the
+    // password from REDIS_URL.
+    report({ type: error.name, message: error.message, code: (error as { code?: string }).code });
+  });
+  // A second reconnect means the first failed: an outage, even when ioredis emitted no error
+  // (a refused AUTH after a dropped connection often only closes it).
+  redis.on('reconnecting', () => {
+    attempts += 1;
+    if (attempts >= 2)
+      report({ type: 'ReconnectFailed', message: `reconnect attempt ${attempts} of a dropped connection` });
   });
   // A connection that was ready and closed: whatever was published meanwhile did not arrive.
   redis.on('close', () => {
@@ -143,6 +153,7 @@ export function watchConnection(redis: Redis, log: FastifyBaseLogger, role: stri
   redis.on('ready', () => {
     if (logged) log.info({ role }, 'redis is reachable again');
     logged = false;
+    attempts = 0;
     if (!lost) return;
     lost = false;
     onRecover?.();
