@@ -81,9 +81,17 @@ function Bubble({ message, mine }: { message: Message; mine: boolean }) {
   );
 }
 
+/** Unsent text per conversation: it outlives the composer (a session re-check remounts the page, and leaving it). */
+const drafts = new Map<string, string>();
+
 function Composer({ handle, onSent }: { handle: string; onSent: (message: Message) => void }) {
   const { t } = useTranslation();
-  const [text, setText] = useState('');
+  const [text, setDraft] = useState(() => drafts.get(handle) ?? '');
+  const setText = (value: string) => {
+    if (value) drafts.set(handle, value);
+    else drafts.delete(handle);
+    setDraft(value);
+  };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
