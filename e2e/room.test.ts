@@ -317,6 +317,7 @@ describe('web app: the room that never drops you', { skip: browserMissing() }, (
       }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-mic-state'] });
     });
     await tab1.reload();
+    await tab1.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 20_000 });
     const connected = async (tab: Page, name: string) => {
       try {
         await tab.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 20_000 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { artifacts, browserMissing, signUp, until, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, signUp, useServerAndBrowser } from './browser';
 
 describe('web app: follow, DM, a live notification, a timeline and a profile picture', {
   skip: browserMissing(),
@@ -61,8 +61,10 @@ describe('web app: follow, DM, a live notification, a timeline and a profile pic
     // A reply arrives on Bob's phone-sized screen live, too.
     const reply = ada.getByRole('textbox', { name: 'Message' });
     await reply.fill('Yes! Friday 6pm.');
-    // The draft outlives a remount of the page (CI once lost it between fill and Enter, with focus).
-    await until('the draft kept', 5000, async () => (await reply.inputValue()) === 'Yes! Friday 6pm.');
+    // An unsent reply outlives leaving the conversation (and a remount, which CI once hit between fill and Enter).
+    await ada.locator('.conversation-page .back-link').click();
+    await ada.getByTestId('conversation').filter({ hasText: 'Bob Builder' }).click();
+    assert.equal(await reply.inputValue(), 'Yes! Friday 6pm.');
     await ada.getByRole('button', { name: 'Send' }).click();
     await ada.getByTestId('message').filter({ hasText: 'Friday 6pm' }).waitFor();
     await bob

@@ -55,7 +55,6 @@ export function useOneMicPerPerson(spaceId: string | null, userId: string | null
   }, [spaceId, userId]);
 
   const takeOver = useCallback(() => {
-    elsewhereRef.current = false;
     setElsewhere(false);
     claim();
   }, [claim]);
