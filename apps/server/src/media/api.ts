@@ -51,6 +51,8 @@ export interface WorkerStats {
   publishers: number;
   subscribers: number;
   restarts: number;
+  /** As the worker last reported it (bytes); absent until its first report. */
+  memory?: { rss: number; heapUsed: number };
 }
 
 export interface MediaStats {

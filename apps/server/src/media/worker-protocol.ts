@@ -48,5 +48,7 @@ export type FromMediaWorker =
       forwarded: number;
       mixing: number;
       mixMs: number;
+      /** Bytes: the process's resident set, and the JS heap in use (the rest is native: libdatachannel, Opus). */
+      memory?: { rss: number; heapUsed: number };
     }
   | { type: 'error'; message: string };

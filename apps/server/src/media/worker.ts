@@ -68,6 +68,11 @@ process.on('disconnect', () => {
   void local.close().finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 });
-setInterval(() => send({ type: 'stats', ...local.stats() }), 1000).unref();
+const report = () => {
+  const { rss, heapUsed } = process.memoryUsage();
+  send({ type: 'stats', ...local.stats(), memory: { rss, heapUsed } });
+};
+setInterval(report, 1000).unref();
 
 send({ type: 'ready', feedPort: await local.listenForFeeds() });
+report();

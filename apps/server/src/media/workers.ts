@@ -30,7 +30,7 @@ interface Worker {
   /** Ready for calls (false while it starts or restarts: new peers go elsewhere). */
   up: boolean;
   /** The last counts the worker reported, and what its dead incarnations forwarded. */
-  reported: { forwarded: number; mixing: number; mixMs: number };
+  reported: { forwarded: number; mixing: number; mixMs: number; memory?: { rss: number; heapUsed: number } };
   forwardedBefore: number;
 }
 
@@ -219,6 +219,7 @@ export class WorkerPlane implements MediaPlane {
       publishers: 0,
       subscribers: 0,
       restarts: w.restarts,
+      memory: w.reported.memory,
     }));
     for (const p of this.#peers.values()) {
       const w = workers[p.worker];

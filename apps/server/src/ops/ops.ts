@@ -50,6 +50,20 @@ export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, co
       }
     },
   });
+  new Gauge({
+    name: 'earshot_media_worker_memory_bytes',
+    help: 'Memory of each media worker as it last reported: resident set (rss) and JS heap in use (heap); the rest is native',
+    labelNames: ['worker', 'kind'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const w of media.stats().workers) {
+        if (!w.memory || w.pid === null) continue;
+        this.set({ worker: String(w.worker), kind: 'rss' }, w.memory.rss);
+        this.set({ worker: String(w.worker), kind: 'heap' }, w.memory.heapUsed);
+      }
+    },
+  });
   new Counter({
     name: 'earshot_media_worker_crashes_total',
     help: 'Media workers that died (each is restarted; its peers were told to reconnect)',
