@@ -24,6 +24,8 @@ interface Listener {
   media: Awaited<ReturnType<typeof countingListener>>;
   counted: number;
   leaving: boolean;
+  /** Reported as silent once already. */
+  silent?: boolean;
 }
 const listeners: Listener[] = [];
 
@@ -80,7 +82,15 @@ process.on('message', (m: { type: string }) => {
     let received = packets;
     for (const l of listeners) received += l.media.received;
     // Listeners that got nothing since the last sample (and were here for all of it) are errors.
-    const silent = listeners.filter((l) => l.counted >= 0 && l.media.received === l.counted).length;
+    // Each listener counts once (a join that never connected would count at every sample), and the
+    // two kinds are told apart: joins that never got a packet, and listeners whose media stopped.
+    const quiet = listeners.filter((l) => l.counted >= 0 && l.media.received === l.counted && !l.silent);
+    for (const l of quiet) {
+      l.silent = true;
+      errors.push(
+        l.media.received === 0 ? 'a joined listener got no packet in 10-20 s' : 'a listener stopped receiving for 10 s',
+      );
+    }
     for (const l of listeners) l.counted = l.media.received;
     process.send?.({
       type: 'sample',
@@ -88,7 +98,6 @@ process.on('message', (m: { type: string }) => {
       joins,
       leaves,
       received,
-      silent,
       retries: clientRetries.count,
       errors: errors.splice(0),
     });

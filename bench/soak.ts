@@ -7,7 +7,7 @@
 // /api/health. Reports RSS growth from the minute after warm-up (SOAK_WARMUP_MINUTES, default a
 // fifth of the run, at least 2) to the last minute (target ≤ 5 %), and errors (target 0): failed
 // joins, sockets the server closed, error replies, listeners that got no packet for a whole
-// sample, health checks that failed, a server that died.
+// sample (each once), health checks that failed, a server that died.
 // MEDIA_WORKERS as for the server (unset: one per core, the production default).
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -131,7 +131,6 @@ try {
           if (m.type === 'sample') {
             latest.set(child, m);
             for (const e of m.errors) error(e);
-            if (m.silent > 0) error(`${m.silent} listeners received nothing for ${SAMPLE_MS / 1000} s`);
           }
         }),
       );
@@ -156,13 +155,21 @@ try {
     if (!health?.ok) error(`/api/health answered ${health?.status ?? 'nothing'}`);
     const s = rssSample();
     samples.push(s);
+    // JS heap in use, main and media workers (from /metrics): RSS growth outside it is native.
+    const metrics = (await (await fetch(`${base}/metrics`).catch(() => null))?.text().catch(() => '')) ?? '';
+    const gauge = (re: RegExp) => [...metrics.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
+    const heap = {
+      main: gauge(/^earshot_nodejs_heap_size_used_bytes (\d+)/gm) / 1024,
+      media: gauge(/^earshot_media_worker_memory_bytes\{worker="\d+",kind="heap"\} (\d+)/gm) / 1024,
+    };
     const m = (now() - start) / 60_000;
     const totals = [...latest.values()].reduce(
       (a, c) => ({ listeners: a.listeners + c.listeners, joins: a.joins + c.joins, leaves: a.leaves + c.leaves }),
       { listeners: 0, joins: 0, leaves: 0 },
     );
     console.log(
-      `${m.toFixed(1)} min: RSS ${mb(s.total)} MB (main ${mb(s.main)}, media ${mb(s.media)}, other ${mb(s.other)}; ${s.processes} processes), ` +
+      `${m.toFixed(1)} min: RSS ${mb(s.total)} MB (main ${mb(s.main)}, media ${mb(s.media)}, other ${mb(s.other)}; ${s.processes} processes; ` +
+        `JS heap main ${mb(heap.main)}, media ${mb(heap.media)}), ` +
         `${totals.listeners} listeners, ${totals.joins} joins / ${totals.leaves} leaves, ${acks}/${reactionsSent} reactions acked, ${errors.length} errors`,
     );
   }
