@@ -296,19 +296,28 @@ export async function createEarshot(
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
-      await jobs.stop();
-      await absence.stop();
-      await services.push.close();
-      await services.spaceMedia.close();
+      // Each step timed: a slow shutdown says which step held it (logged when it took over 2 s).
+      const took: Record<string, number> = {};
+      const step = async (name: string, fn: () => unknown) => {
+        const t0 = performance.now();
+        await fn();
+        took[name] = Math.round(performance.now() - t0);
+      };
+      await step('http', () => app.close());
+      await step('jobs', () => jobs.stop());
+      await step('absence', () => absence.stop());
+      await step('push', () => services.push.close());
+      await step('spaceMedia', () => services.spaceMedia.close());
       hls.close();
-      await services.spaceHub.close();
-      await media.close();
-      await captioner.close();
-      await recorder.close();
-      await bus.close();
-      await rateLimitRedis?.quit().catch(() => {});
-      await store.close();
+      await step('spaceHub', () => services.spaceHub.close());
+      await step('media', () => media.close());
+      await step('captions', () => captioner.close());
+      await step('recordings', () => recorder.close());
+      await step('bus', () => bus.close());
+      await step('rateLimits', () => rateLimitRedis?.quit().catch(() => {}));
+      await step('store', () => store.close());
+      const total = Object.values(took).reduce((a, b) => a + b, 0);
+      if (total > 2000) app.log.warn({ code: 'slow_shutdown', took }, `shutting down took ${total} ms`);
     },
   };
 }
