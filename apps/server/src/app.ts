@@ -300,8 +300,17 @@ export async function createEarshot(
       const took: Record<string, number> = {};
       const step = async (name: string, fn: () => unknown) => {
         const t0 = performance.now();
-        await fn();
-        took[name] = Math.round(performance.now() - t0);
+        // Said while it lasts too: the 10 s kill would come before the summary.
+        const slow = setTimeout(
+          () => app.log.warn({ code: 'slow_shutdown', step: name }, `shutdown: ${name} is slow`),
+          2000,
+        );
+        try {
+          await fn();
+        } finally {
+          clearTimeout(slow);
+          took[name] = Math.round(performance.now() - t0);
+        }
       };
       await step('http', () => app.close());
       await step('jobs', () => jobs.stop());
