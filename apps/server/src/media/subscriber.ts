@@ -58,13 +58,7 @@ export class Subscriber extends Peer {
         new RtcpSrReporter(new RtpPacketizationConfig(ssrc, cname, section.opusPayloadType, 48_000)),
       );
       const output: Output = { track, rewriter: new RtpRewriter(ssrc, section.opusPayloadType), open: false };
-      track.onOpen(
-        guard(onError, () => {
-          output.open = true;
-          // Not a keepalive first: a mix player's first packet should be the mix, with its level.
-          this.#lastSentAt = performance.now();
-        }),
-      );
+      track.onOpen(guard(onError, () => (output.open = true)));
       track.onClosed(guard(onError, () => (output.open = false)));
       // Receiver reports from the player: proof of life when nothing else comes back.
       track.onMessage(guard(onError, () => this.heardFrom()));
