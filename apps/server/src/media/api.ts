@@ -51,8 +51,14 @@ export interface WorkerStats {
   publishers: number;
   subscribers: number;
   restarts: number;
-  /** As the worker last reported it (bytes); absent until its first report. */
-  memory?: { rss: number; heapUsed: number };
+  /** As the worker last reported it; absent until its first report. */
+  memory?: WorkerMemory;
+}
+
+/** Bytes: a worker's resident set, and its JS heap in use (the rest is native: libdatachannel, Opus). */
+export interface WorkerMemory {
+  rss: number;
+  heapUsed: number;
 }
 
 export interface MediaStats {

@@ -1,4 +1,4 @@
-import type { MediaEvent, SinkSpec } from './api';
+import type { MediaEvent, SinkSpec, WorkerMemory } from './api';
 import type { MixOptions } from './mix';
 import type { PeerSettings } from './peer';
 
@@ -48,7 +48,6 @@ export type FromMediaWorker =
       forwarded: number;
       mixing: number;
       mixMs: number;
-      /** Bytes: the process's resident set, and the JS heap in use (the rest is native: libdatachannel, Opus). */
-      memory?: { rss: number; heapUsed: number };
+      memory?: WorkerMemory;
     }
   | { type: 'error'; message: string };

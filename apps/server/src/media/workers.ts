@@ -8,6 +8,7 @@ import type {
   MediaStats,
   PeerInfo,
   PublishOptions,
+  WorkerMemory,
   WorkerStats,
 } from './api';
 import { freeUdpPort, type MediaPlaneOptions } from './options';
@@ -30,7 +31,7 @@ interface Worker {
   /** Ready for calls (false while it starts or restarts: new peers go elsewhere). */
   up: boolean;
   /** The last counts the worker reported, and what its dead incarnations forwarded. */
-  reported: { forwarded: number; mixing: number; mixMs: number; memory?: { rss: number; heapUsed: number } };
+  reported: { forwarded: number; mixing: number; mixMs: number; memory?: WorkerMemory };
   forwardedBefore: number;
 }
 
