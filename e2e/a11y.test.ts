@@ -3,7 +3,7 @@ import path from 'node:path';
 import { beforeEach, describe, it } from 'node:test';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { artifacts, browserMissing, signUp, until, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, micStatus, signUp, until, useServerAndBrowser } from './browser';
 
 /**
  * Accessibility through axe-core on the pages people use most, each on a desktop and a phone:
@@ -136,7 +136,7 @@ describe('accessibility (axe-core) on home, the room, a replay, moderation and D
     await until('focus on the room heading', 3000, async () => (await focused(host)).tag === 'h1');
     await host.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 20_000 });
     await host.getByRole('button', { name: 'Unmute' }).click();
-    await host.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+    await micStatus(host, "You're live");
 
     await fan.goto(state.url);
     await fan.getByRole('button', { name: 'Listen', exact: true }).click();

@@ -6,7 +6,17 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
 import { instrument, LOUD, loudness } from './audio-probe';
-import { artifacts, browserMissing, endSpace, fakeMicArgs, launchBrowser, makeVoice, signUp, until } from './browser';
+import {
+  artifacts,
+  browserMissing,
+  endSpace,
+  fakeMicArgs,
+  launchBrowser,
+  makeVoice,
+  micStatus,
+  signUp,
+  until,
+} from './browser';
 
 /**
  * Real audio through the real server: Chromium's fake microphone plays a WAV made here, the host
@@ -83,11 +93,11 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
     await host.waitForURL((u) => /^\/spaces\/(?!new$)[^/]+$/.test(u.pathname));
     const room = host.url();
     await host.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 15_000 });
-    await host.getByTestId('mic-status').filter({ hasText: "You're muted" }).waitFor();
+    await micStatus(host, "You're muted", 30_000);
 
     // Unmuting goes live (and, being a tap, starts the host's own listening too).
     await host.getByRole('button', { name: 'Unmute' }).click();
-    await host.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+    await micStatus(host, "You're live");
 
     // The listener opens the link on a phone: nothing plays before the tap on "Listen".
     await listener.goto(room);
@@ -145,7 +155,7 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
 
     // The host mutes: silence for the listener, and the ring goes out.
     await host.getByTestId('mute-button').click();
-    await host.getByTestId('mic-status').filter({ hasText: "You're muted" }).waitFor({ timeout: 5000 });
+    await micStatus(host, "You're muted");
     // Quiet while still connected (the server forwards nothing from a muted speaker).
     let quiet = { rms: 1, packets: 0, connected: false };
     await until('the listener hears silence after the mute', 10_000, async () => {
@@ -179,10 +189,10 @@ describe('web app: hearing a Space', { skip: browserMissing() }, () => {
 
     // A host mutes the new speaker, who is told so and whose microphone goes quiet.
     await listener.getByRole('button', { name: 'Unmute' }).click();
-    await listener.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+    await micStatus(listener, "You're live");
     await host.getByRole('button', { name: 'Options for Leo Listener' }).first().click();
     await host.getByRole('menuitem', { name: 'Mute' }).click();
-    await listener.getByTestId('mic-status').filter({ hasText: 'A host muted you' }).waitFor({ timeout: 5000 });
+    await micStatus(listener, 'A host muted you');
     assert.equal(
       await listener.evaluate(() =>
         (window as unknown as { __mics: MediaStreamTrack[] }).__mics.some((t) => t.readyState === 'live' && t.enabled),

@@ -183,3 +183,20 @@ export async function until(what: string, ms: number, check: () => Promise<boole
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Waits for the audio bar's mic status to read `text`; on a timeout, fails with what the bar said
+ * instead (status text and mic state), which a bare locator timeout does not tell. 10 s: a clean
+ * CI run on a loaded machine once missed 5 s for a new speaker's "Unmute" in two tests at once.
+ */
+export async function micStatus(page: Page, text: string, ms = 10_000) {
+  try {
+    await page.getByTestId('mic-status').filter({ hasText: text }).waitFor({ timeout: ms });
+  } catch {
+    const bar = page.getByTestId('audio-bar');
+    const shown = (await bar.count())
+      ? `"${await bar.locator('[role="status"]').innerText()}", data-mic-state=${await bar.getAttribute('data-mic-state')}`
+      : 'no audio bar';
+    assert.fail(`mic status "${text}" not shown in ${ms} ms: the bar showed ${shown}`);
+  }
+}

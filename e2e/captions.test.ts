@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { artifacts, browserMissing, endSpace, signUp, until, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, endSpace, micStatus, signUp, until, useServerAndBrowser } from './browser';
 
 /**
  * Live captions through the real server, its speech engine and the web app: a host talks into a
@@ -59,7 +59,7 @@ describe('web app: live captions, consent, transcript and replay captions', { sk
     assert.equal(await host.getByRole('button', { name: 'Caption me' }).getAttribute('aria-pressed'), 'true');
     await host.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 15_000 });
     await host.getByRole('button', { name: 'Unmute' }).click();
-    await host.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+    await micStatus(host, "You're live");
 
     // A signed-out phone turns captions on with the keyboard and reads the host's words under their name.
     await phone.goto(room);
@@ -109,7 +109,7 @@ describe('web app: live captions, consent, transcript and replay captions', { sk
     assert.equal(await sam.getByRole('button', { name: 'Caption me' }).getAttribute('aria-pressed'), 'false');
     await sam.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 15_000 });
     await sam.getByRole('button', { name: 'Unmute' }).click();
-    await sam.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+    await micStatus(sam, "You're live");
     await tile(phone, 'Sam Second').getByTestId('no-captions').waitFor();
     // While both talk for a while, lines keep coming for the host and never for Sam.
     const samLine = tile(phone, 'Sam Second').getByTestId('stage-caption');

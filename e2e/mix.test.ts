@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { exitWhenDone, type Running, startEarshot } from '../apps/server/test/helpers';
 import { instrument, LOUD, loudness } from './audio-probe';
-import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, signUp, until } from './browser';
+import { artifacts, browserMissing, fakeMicArgs, launchBrowser, makeVoice, micStatus, signUp, until } from './browser';
 
 /**
  * The room mix in the web app: a listener who picks "Data saver" listens with one audio section
@@ -47,7 +47,7 @@ describe('web app: listening to the room mix', { skip: browserMissing() }, () =>
     await host.waitForURL((u) => /^\/spaces\/(?!new$)[^/]+$/.test(u.pathname));
     await host.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 15_000 });
     await host.getByRole('button', { name: 'Unmute' }).click();
-    await host.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+    await micStatus(host, "You're live");
 
     await listener.goto(host.url());
     const saver = listener.getByRole('checkbox', { name: 'Data saver' });

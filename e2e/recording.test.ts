@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { artifacts, browserMissing, endSpace, signUp, until, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, endSpace, micStatus, signUp, until, useServerAndBrowser } from './browser';
 
 /**
  * Recording, replay and safety through the real server and the web app: a host talks in a Space
@@ -64,7 +64,7 @@ describe('web app: recording, replay, reports and appeals', { skip: browserMissi
     await host.getByTestId('recording-indicator').filter({ hasText: 'Recording' }).waitFor();
     await host.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 15_000 });
     await host.getByRole('button', { name: 'Unmute' }).click();
-    await host.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+    await micStatus(host, "You're live");
 
     // A listener reports the Space while it is live.
     await listener.goto(room);

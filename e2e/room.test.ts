@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { mediaRoom } from '../apps/server/test/helpers';
 import { instrument, LOUD, loudness } from './audio-probe';
-import { artifacts, browserMissing, signUp, until, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, micStatus, signUp, until, useServerAndBrowser } from './browser';
 
 /**
  * The room that never drops you: one audio session for the whole app (pages change, the sound and
@@ -87,7 +87,7 @@ describe('web app: the room that never drops you', { skip: browserMissing() }, (
         (await focused(speaker)).text.endsWith('Unmute'),
       );
       await speaker.getByTestId('mute-button').click();
-      await speaker.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+      await micStatus(speaker, "You're live");
       await speaker.screenshot({ path: path.join(artifacts, `room-${device}-speaker.png`) });
       if (device === 'phone') {
         // The controls take at most about a quarter of the screen; the stage stays in view.
@@ -132,7 +132,7 @@ describe('web app: the room that never drops you', { skip: browserMissing() }, (
         await mini.getByRole('button', { name: 'Unmute' }).click();
         await mini.getByRole('link', { name: `Stay with me ${device}` }).click();
         await speaker.waitForURL(space.url);
-        await speaker.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+        await micStatus(speaker, "You're live");
         await speaker.locator('[data-testid="audio-bar"][data-listen-state="connected"]').waitFor();
         await hears('the room again');
         // The host hears the speaker too: the mic was up the whole time.
@@ -343,7 +343,7 @@ describe('web app: the room that never drops you', { skip: browserMissing() }, (
       await tab2.goto(space.url);
       await connected(tab2, 'tab 2');
       await tab1.locator('[data-testid="audio-bar"][data-mic-state="elsewhere"]').waitFor({ timeout: 10_000 });
-      await tab1.getByTestId('mic-status').filter({ hasText: "You're live in another tab" }).waitFor();
+      await micStatus(tab1, "You're live in another tab", 30_000);
       await tab1.screenshot({ path: path.join(artifacts, 'room-desktop-live-in-another-tab.png') });
       // No fight: for the next 8 s it stays with tab 2.
       await new Promise((r) => setTimeout(r, 8000));

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { grantTicketing } from '../apps/server/src/tickets/admin';
 import { topUp } from '../apps/server/test/tickets-helpers';
 import { instrument, LOUD, loudness } from './audio-probe';
-import { artifacts, browserMissing, signUp, until, useServerAndBrowser } from './browser';
+import { artifacts, browserMissing, micStatus, signUp, until, useServerAndBrowser } from './browser';
 
 /**
  * A ticketed Space in the web app: the host sets a price on New Space and speaks (Chromium's fake
@@ -39,7 +39,7 @@ describe('web app: a ticketed Space', { skip: browserMissing() }, () => {
     await host.getByRole('button', { name: 'Start', exact: true }).click();
     await host.locator('[data-testid="audio-bar"][data-mic-state="connected"]').waitFor({ timeout: 15_000 });
     await host.getByRole('button', { name: 'Unmute' }).click();
-    await host.getByTestId('mic-status').filter({ hasText: "You're live" }).waitFor({ timeout: 5000 });
+    await micStatus(host, "You're live");
 
     // Without a ticket: the card, its price and seats left, and no audio connection at all.
     await other.goto(room);
