@@ -87,8 +87,14 @@ process.on('message', (m: { type: string }) => {
     const quiet = listeners.filter((l) => l.counted >= 0 && l.media.received === l.counted && !l.silent);
     for (const l of quiet) {
       l.silent = true;
+      // The client's side of it: whether ICE/DTLS ever finished, and whether the tracks opened.
+      const pc = l.media.pc;
+      const open = l.media.tracks.filter((t) => t.isOpen()).length;
+      const where = `pc ${pc.state()}, ice ${pc.iceState()}, ${open}/${l.media.tracks.length} tracks open`;
       errors.push(
-        l.media.received === 0 ? 'a joined listener got no packet in 10-20 s' : 'a listener stopped receiving for 10 s',
+        l.media.received === 0
+          ? `a joined listener got no packet in 10-20 s (${where})`
+          : `a listener stopped receiving for 10 s (${where})`,
       );
     }
     for (const l of listeners) l.counted = l.media.received;

@@ -7,7 +7,7 @@
 // /api/health. Reports RSS growth from the minute after warm-up (SOAK_WARMUP_MINUTES, default a
 // fifth of the run, at least 2) to the last minute (target ≤ 5 %), and errors (target 0): failed
 // joins, sockets the server closed, error replies, listeners that got no packet for a whole
-// sample (each once), health checks that failed, a server that died.
+// sample (each once, with its client-side peer state), health checks that failed, a server that died.
 // MEDIA_WORKERS as for the server (unset: one per core, the production default).
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -30,9 +30,12 @@ const server = await startServer({
   ...(process.env.MEDIA_WORKERS && { MEDIA_WORKERS: process.env.MEDIA_WORKERS }),
 });
 const base = server.base;
-const errors: string[] = [];
+/** Every error counted, by kind (its text with the numbers taken out). */
+const errors = { count: 0, kinds: new Map<string, number>() };
 const error = (what: string) => {
-  if (errors.length < 1000) errors.push(what);
+  errors.count += 1;
+  const kind = what.replace(/\d+/g, 'N');
+  errors.kinds.set(kind, (errors.kinds.get(kind) ?? 0) + 1);
 };
 
 /** Every process under `pid`, itself included. */
@@ -161,6 +164,10 @@ try {
     const heap = {
       main: gauge(/^earshot_nodejs_heap_size_used_bytes (\d+)/gm) / 1024,
       media: gauge(/^earshot_media_worker_memory_bytes\{worker="\d+",kind="heap"\} (\d+)/gm) / 1024,
+      buffers: gauge(/^earshot_media_worker_memory_bytes\{worker="\d+",kind="buffers"\} (\d+)/gm) / 1024,
+      perWorker: [...metrics.matchAll(/^earshot_media_worker_memory_bytes\{worker="(\d+)",kind="rss"\} (\d+)/gm)]
+        .map((m) => `${m[1]}: ${Math.round(Number(m[2]) / 1048576)}`)
+        .join(', '),
     };
     const m = (now() - start) / 60_000;
     const totals = [...latest.values()].reduce(
@@ -169,8 +176,8 @@ try {
     );
     console.log(
       `${m.toFixed(1)} min: RSS ${mb(s.total)} MB (main ${mb(s.main)}, media ${mb(s.media)}, other ${mb(s.other)}; ${s.processes} processes; ` +
-        `JS heap main ${mb(heap.main)}, media ${mb(heap.media)}), ` +
-        `${totals.listeners} listeners, ${totals.joins} joins / ${totals.leaves} leaves, ${acks}/${reactionsSent} reactions acked, ${errors.length} errors`,
+        `JS heap main ${mb(heap.main)}, media ${mb(heap.media)}, media Buffers ${mb(heap.buffers)}; worker RSS ${heap.perWorker}), ` +
+        `${totals.listeners} listeners, ${totals.joins} joins / ${totals.leaves} leaves, ${acks}/${reactionsSent} reactions acked, ${errors.count} errors`,
     );
   }
   stopping = true;
@@ -195,17 +202,15 @@ try {
     rssGrowthPercent: Number(growth.toFixed(1)),
     reactionsSent,
     reactionsAcked: acks,
-    errors: errors.length,
+    errors: errors.count,
     load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   };
   console.log(
     `RSS after warm-up ${result.rssAfterWarmupMb} MB → end ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB): ` +
-      `growth ${result.rssGrowthPercent} % (target ≤ 5 %); errors ${errors.length} (target 0)`,
+      `growth ${result.rssGrowthPercent} % (target ≤ 5 %); errors ${errors.count} (target 0)`,
   );
-  // Errors by kind (numbers stripped), most frequent first.
-  const kinds = new Map<string, number>();
-  for (const e of errors) kinds.set(e.replace(/\d+/g, 'N'), (kinds.get(e.replace(/\d+/g, 'N')) ?? 0) + 1);
-  for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${n} × ${kind}`);
+  // Errors by kind, most frequent first.
+  for (const [kind, n] of [...errors.kinds].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${n} × ${kind}`);
   console.log(JSON.stringify(result));
 } finally {
   stopSpeaking();

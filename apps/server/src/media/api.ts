@@ -55,10 +55,14 @@ export interface WorkerStats {
   memory?: WorkerMemory;
 }
 
-/** Bytes: a worker's resident set, and its JS heap in use (the rest is native: libdatachannel, Opus). */
+/**
+ * Bytes: a worker's resident set, its JS heap in use, and the memory of Buffers and other
+ * ArrayBuffers (outside the heap, held from JS); what RSS has beyond these is native (libdatachannel, Opus).
+ */
 export interface WorkerMemory {
   rss: number;
   heapUsed: number;
+  arrayBuffers: number;
 }
 
 export interface MediaStats {

@@ -69,8 +69,8 @@ process.on('disconnect', () => {
   setTimeout(() => process.exit(0), 2000).unref();
 });
 const report = () => {
-  const { rss, heapUsed } = process.memoryUsage();
-  send({ type: 'stats', ...local.stats(), memory: { rss, heapUsed } });
+  const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
+  send({ type: 'stats', ...local.stats(), memory: { rss, heapUsed, arrayBuffers } });
 };
 setInterval(report, 1000).unref();
 

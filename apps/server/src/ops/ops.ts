@@ -52,7 +52,7 @@ export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, co
   });
   new Gauge({
     name: 'earshot_media_worker_memory_bytes',
-    help: 'Memory of each media worker as it last reported: resident set (rss) and JS heap in use (heap); the rest is native',
+    help: 'Memory of each media worker as it last reported: resident set (rss), JS heap in use (heap), Buffers and ArrayBuffers (buffers); the rest is native',
     labelNames: ['worker', 'kind'],
     registers: [registry],
     collect() {
@@ -61,6 +61,7 @@ export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, co
         if (!w.memory || w.pid === null) continue;
         this.set({ worker: String(w.worker), kind: 'rss' }, w.memory.rss);
         this.set({ worker: String(w.worker), kind: 'heap' }, w.memory.heapUsed);
+        this.set({ worker: String(w.worker), kind: 'buffers' }, w.memory.arrayBuffers);
       }
     },
   });
