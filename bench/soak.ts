@@ -31,12 +31,12 @@ const server = await startServer({
 });
 const base = server.base;
 /** Every error counted, by kind (its text with the numbers taken out). */
-const errors = { count: 0, kinds: new Map<string, number>() };
+const errorKinds = new Map<string, number>();
 const error = (what: string) => {
-  errors.count += 1;
   const kind = what.replace(/\d+/g, 'N');
-  errors.kinds.set(kind, (errors.kinds.get(kind) ?? 0) + 1);
+  errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
 };
+const errorCount = () => [...errorKinds.values()].reduce((a, b) => a + b, 0);
 
 /** Every process under `pid`, itself included. */
 function tree(pid: number): number[] {
@@ -158,10 +158,10 @@ try {
     if (!health?.ok) error(`/api/health answered ${health?.status ?? 'nothing'}`);
     const s = rssSample();
     samples.push(s);
-    // JS heap in use, main and media workers (from /metrics): RSS growth outside it is native.
+    // JS heap in use (main and media workers), the workers' Buffers and RSS (from /metrics): growth outside heap and Buffers is native.
     const metrics = (await (await fetch(`${base}/metrics`).catch(() => null))?.text().catch(() => '')) ?? '';
     const gauge = (re: RegExp) => [...metrics.matchAll(re)].reduce((n, m) => n + Number(m[1]), 0);
-    const heap = {
+    const memory = {
       main: gauge(/^earshot_nodejs_heap_size_used_bytes (\d+)/gm) / 1024,
       media: gauge(/^earshot_media_worker_memory_bytes\{worker="\d+",kind="heap"\} (\d+)/gm) / 1024,
       buffers: gauge(/^earshot_media_worker_memory_bytes\{worker="\d+",kind="buffers"\} (\d+)/gm) / 1024,
@@ -176,8 +176,8 @@ try {
     );
     console.log(
       `${m.toFixed(1)} min: RSS ${mb(s.total)} MB (main ${mb(s.main)}, media ${mb(s.media)}, other ${mb(s.other)}; ${s.processes} processes; ` +
-        `JS heap main ${mb(heap.main)}, media ${mb(heap.media)}, media Buffers ${mb(heap.buffers)}; worker RSS ${heap.perWorker}), ` +
-        `${totals.listeners} listeners, ${totals.joins} joins / ${totals.leaves} leaves, ${acks}/${reactionsSent} reactions acked, ${errors.count} errors`,
+        `JS heap main ${mb(memory.main)}, media ${mb(memory.media)}, media Buffers ${mb(memory.buffers)}; worker RSS ${memory.perWorker}), ` +
+        `${totals.listeners} listeners, ${totals.joins} joins / ${totals.leaves} leaves, ${acks}/${reactionsSent} reactions acked, ${errorCount()} errors`,
     );
   }
   stopping = true;
@@ -202,15 +202,15 @@ try {
     rssGrowthPercent: Number(growth.toFixed(1)),
     reactionsSent,
     reactionsAcked: acks,
-    errors: errors.count,
+    errors: errorCount(),
     load: readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '),
   };
   console.log(
     `RSS after warm-up ${result.rssAfterWarmupMb} MB → end ${result.rssEndMb} MB (peak ${result.rssPeakMb} MB): ` +
-      `growth ${result.rssGrowthPercent} % (target ≤ 5 %); errors ${errors.count} (target 0)`,
+      `growth ${result.rssGrowthPercent} % (target ≤ 5 %); errors ${errorCount()} (target 0)`,
   );
   // Errors by kind, most frequent first.
-  for (const [kind, n] of [...errors.kinds].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${n} × ${kind}`);
+  for (const [kind, n] of [...errorKinds].sort((a, b) => b[1] - a[1]).slice(0, 10)) console.log(`  ${n} × ${kind}`);
   console.log(JSON.stringify(result));
 } finally {
   stopSpeaking();
