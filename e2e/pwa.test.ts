@@ -19,6 +19,16 @@ async function activeWorker(page: Page) {
   });
 }
 
+/** The Settings push switch's state once it has settled: before the page has rendered it there is no
+ * switch at all, then it says "checking" until the service worker and the permission have answered. */
+async function settledPushState(page: Page) {
+  const settled = await page.waitForFunction(() => {
+    const state = document.querySelector('[data-testid="push-state"]')?.getAttribute('data-state');
+    return state && state !== 'checking' ? state : false;
+  });
+  return settled.jsonValue();
+}
+
 describe('installable app: manifest, service worker, notification settings', { skip: browserMissing() }, () => {
   const env = useServerAndBrowser();
 
@@ -73,10 +83,7 @@ describe('installable app: manifest, service worker, notification settings', { s
     await phone.goto(`${env.server.url}/settings`);
     const section = phone.getByRole('region', { name: 'Notifications' });
     const state = section.getByTestId('push-state');
-    await phone.waitForFunction(
-      () => document.querySelector('[data-testid="push-state"]')?.getAttribute('data-state') !== 'checking',
-    );
-    assert.equal(await state.getAttribute('data-state'), 'off');
+    assert.equal(await settledPushState(phone), 'off');
     assert.match((await state.textContent()) ?? '', /^Off/);
     const turnOn = section.getByRole('button', { name: 'Turn on notifications' });
     await turnOn.waitFor();
@@ -160,10 +167,7 @@ describe('installable app: manifest, service worker, notification settings', { s
     await desk.goto(`${env.server.url}/settings`);
 
     const deskState = desk.getByRole('region', { name: 'Notifications' }).getByTestId('push-state');
-    await desk.waitForFunction(
-      () => document.querySelector('[data-testid="push-state"]')?.getAttribute('data-state') !== 'checking',
-    );
-    assert.equal(await deskState.getAttribute('data-state'), 'off');
+    assert.equal(await settledPushState(desk), 'off');
     const deskSection = desk.getByRole('region', { name: 'Notifications' });
     await deskSection.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - 72));
     await desk.screenshot({ path: path.join(artifacts, 'settings-notifications-desktop.png') });
