@@ -74,6 +74,17 @@ describe('media workers: one dies mid-Space', () => {
         // Buffers can be small (Node's 8 KiB pool at least); RSS and heap are megabytes.
         assert.ok(m && Number(m[1]) > (kind === 'buffers' ? 0 : 1e6), `worker ${w} reports its ${kind}: ${m?.[0]}`);
       }
+    // And how late its event loop runs (a stalled worker delays everything it holds): seconds, under
+    // a second on this near-idle worker (0 in a window without a sample yet), p99 never above max.
+    for (const w of [0, 1]) {
+      const stat = (s: string) =>
+        new RegExp(`^earshot_media_worker_loop_delay_seconds\\{worker="${w}",stat="${s}"\\} ([\\d.e+-]+)$`, 'm').exec(
+          text,
+        );
+      const [max, p99] = [stat('max'), stat('p99')];
+      assert.ok(max && p99, `worker ${w} reports its loop delay: ${max?.[0]} ${p99?.[0]}`);
+      assert.ok(Number(max[1]) >= 0 && Number(max[1]) < 1 && Number(p99[1]) <= Number(max[1]), `${max[0]} ${p99[0]}`);
+    }
 
     const victim = media.stats().workers.find((w) => w.worker !== home);
     assert.ok(victim?.pid);

@@ -53,6 +53,13 @@ export interface WorkerStats {
   restarts: number;
   /** As the worker last reported it; absent until its first report. */
   memory?: WorkerMemory;
+  loopDelay?: LoopDelay;
+}
+
+/** How late a worker's event loop ran, over its last window of about 10 s. */
+export interface LoopDelay {
+  maxMs: number;
+  p99Ms: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { MediaEvent, SinkSpec, WorkerMemory } from './api';
+import type { LoopDelay, MediaEvent, SinkSpec, WorkerMemory } from './api';
 import type { MixOptions } from './mix';
 import type { PeerSettings } from './peer';
 
@@ -49,5 +49,6 @@ export type FromMediaWorker =
       mixing: number;
       mixMs: number;
       memory?: WorkerMemory;
+      loopDelay?: LoopDelay;
     }
   | { type: 'error'; message: string };

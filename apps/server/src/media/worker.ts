@@ -3,6 +3,7 @@
  * (node-datachannel cannot run in two threads of one process, so the unit of parallelism is a
  * process per core). It answers the main process's calls and reports events by id.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LocalMedia, loadSinks } from './local';
 import type { FromMediaWorker, ToMediaWorker, WorkerConfig } from './worker-protocol';
 
@@ -68,9 +69,17 @@ process.on('disconnect', () => {
   void local.close().finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 });
+// How late this process's timers run (max and p99 over a window of 10 s): a stalled worker delays
+// every packet and answer it holds, so it is reported with the memory.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+let reports = 0;
 const report = () => {
   const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
-  send({ type: 'stats', ...local.stats(), memory: { rss, heapUsed, arrayBuffers } });
+  // An empty window (just after a reset) has no max and a meaningless percentile.
+  const loopDelay = loop.count ? { maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 } : { maxMs: 0, p99Ms: 0 };
+  send({ type: 'stats', ...local.stats(), memory: { rss, heapUsed, arrayBuffers }, loopDelay });
+  if (++reports % 10 === 0) loop.reset();
 };
 setInterval(report, 1000).unref();
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type {
   CloseReason,
   Connected,
+  LoopDelay,
   MediaEvent,
   MediaPlane,
   MediaStats,
@@ -31,7 +32,7 @@ interface Worker {
   /** Ready for calls (false while it starts or restarts: new peers go elsewhere). */
   up: boolean;
   /** The last counts the worker reported, and what its dead incarnations forwarded. */
-  reported: { forwarded: number; mixing: number; mixMs: number; memory?: WorkerMemory };
+  reported: { forwarded: number; mixing: number; mixMs: number; memory?: WorkerMemory; loopDelay?: LoopDelay };
   forwardedBefore: number;
 }
 
@@ -221,6 +222,7 @@ export class WorkerPlane implements MediaPlane {
       subscribers: 0,
       restarts: w.restarts,
       memory: w.reported.memory,
+      loopDelay: w.reported.loopDelay,
     }));
     for (const p of this.#peers.values()) {
       const w = workers[p.worker];

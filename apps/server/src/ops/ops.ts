@@ -65,6 +65,20 @@ export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, co
       }
     },
   });
+  new Gauge({
+    name: 'earshot_media_worker_loop_delay_seconds',
+    help: "How late each media worker's event loop ran over its last ~10 s (max, p99): a stalled worker delays every packet and answer it holds",
+    labelNames: ['worker', 'stat'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const w of media.stats().workers) {
+        if (!w.loopDelay || w.pid === null) continue;
+        this.set({ worker: String(w.worker), stat: 'max' }, w.loopDelay.maxMs / 1000);
+        this.set({ worker: String(w.worker), stat: 'p99' }, w.loopDelay.p99Ms / 1000);
+      }
+    },
+  });
   new Counter({
     name: 'earshot_media_worker_crashes_total',
     help: 'Media workers that died (each is restarted; its peers were told to reconnect)',
