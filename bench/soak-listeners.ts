@@ -1,6 +1,8 @@
 // One load-client process of the soak: `count` listeners, each a live socket and a WHEP session,
 // and every `churnMs` the oldest one leaves and a new one joins. Counts packets and errors.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
+import { now } from './harness';
 import { clientRetries, countingListener } from './media-clients';
 
 const [base, spaceId, countArg, sectionsArg, churnArg] = process.argv.slice(2) as [
@@ -26,8 +28,18 @@ interface Listener {
   leaving: boolean;
   /** Reported as silent once already. */
   silent?: boolean;
+  /** When the join began, and how long its socket and its WHEP answer took (ms). */
+  startedAt: number;
+  socketMs: number;
+  answerMs: number;
 }
 const listeners: Listener[] = [];
+/** How long joins of the last sample took from start to first packet (ms), and the slowest answer. */
+let firstPacketMs: number[] = [];
+let slowestAnswerMs = 0;
+// This process's own lateness: a starved load client looks like a silent server.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
 
 function socket() {
   const ws = new WebSocket(
@@ -45,9 +57,13 @@ function socket() {
 
 async function join() {
   try {
+    const startedAt = now();
     const ws = await socket();
+    const socketAt = now();
     const media = await countingListener(base, spaceId, sections);
-    const l: Listener = { ws, media, counted: -1, leaving: false };
+    const answerMs = now() - socketAt;
+    slowestAnswerMs = Math.max(slowestAnswerMs, answerMs);
+    const l: Listener = { ws, media, counted: -1, leaving: false, startedAt, socketMs: socketAt - startedAt, answerMs };
     ws.on('close', (code) => {
       if (!l.leaving) errors.push(`socket closed by the server (${code})`);
     });
@@ -90,14 +106,19 @@ process.on('message', (m: { type: string }) => {
       // The client's side of it: whether ICE/DTLS ever finished, and whether the tracks opened.
       const pc = l.media.pc;
       const open = l.media.tracks.filter((t) => t.isOpen()).length;
-      const where = `pc ${pc.state()}, ice ${pc.iceState()}, ${open}/${l.media.tracks.length} tracks open`;
+      const where =
+        `pc ${pc.state()}, ice ${pc.iceState()}, ${open}/${l.media.tracks.length} tracks open; ` +
+        `socket in ${l.socketMs.toFixed(0)} ms, answer in ${l.answerMs.toFixed(0)} ms`;
       errors.push(
         l.media.received === 0
           ? `a joined listener got no packet in 10-20 s (${where})`
           : `a listener stopped receiving for 10 s (${where})`,
       );
     }
-    for (const l of listeners) l.counted = l.media.received;
+    for (const l of listeners) {
+      if (l.counted <= 0 && l.media.received > 0) firstPacketMs.push(l.media.firstPacketAt - l.startedAt);
+      l.counted = l.media.received;
+    }
     process.send?.({
       type: 'sample',
       listeners: listeners.length,
@@ -106,7 +127,13 @@ process.on('message', (m: { type: string }) => {
       received,
       retries: clientRetries.count,
       errors: errors.splice(0),
+      firstPacketMs,
+      slowestAnswerMs,
+      loopMaxMs: loop.max / 1e6,
     });
+    firstPacketMs = [];
+    slowestAnswerMs = 0;
+    loop.reset();
   }
   if (m.type === 'stop') {
     clearInterval(churn);

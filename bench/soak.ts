@@ -169,6 +169,17 @@ try {
         .map((m) => `${m[1]}: ${Math.round(Number(m[2]) / 1048576)}`)
         .join(', '),
     };
+    // How late each worker's loop and each load client's ran, and how long this sample's joins took.
+    const workerLoops = [
+      ...metrics.matchAll(/^earshot_media_worker_loop_delay_seconds\{worker="(\d+)",stat="max"\} ([\d.e+-]+)/gm),
+    ]
+      .map((m) => `${m[1]}: ${Math.round(Number(m[2]) * 1000)}`)
+      .join(', ');
+    const clients = [...latest.values()];
+    const clientLoops = clients.map((c) => Math.round(c.loopMaxMs)).join(', ');
+    const firsts = clients.flatMap((c) => c.firstPacketMs as number[]).sort((a, b) => a - b);
+    const at = (q: number) => Math.round(firsts[Math.min(firsts.length - 1, Math.floor(q * firsts.length))] ?? 0);
+    const slowestAnswer = Math.round(Math.max(0, ...clients.map((c) => c.slowestAnswerMs as number)));
     const m = (now() - start) / 60_000;
     const totals = [...latest.values()].reduce(
       (a, c) => ({ listeners: a.listeners + c.listeners, joins: a.joins + c.joins, leaves: a.leaves + c.leaves }),
@@ -177,6 +188,7 @@ try {
     console.log(
       `${m.toFixed(1)} min: RSS ${mb(s.total)} MB (main ${mb(s.main)}, media ${mb(s.media)}, other ${mb(s.other)}; ${s.processes} processes; ` +
         `JS heap main ${mb(memory.main)}, media ${mb(memory.media)}, media Buffers ${mb(memory.buffers)}; worker RSS ${memory.perWorker}), ` +
+        `loop max ms workers ${workerLoops}, clients ${clientLoops}; first packet ms p50/p95/max ${at(0.5)}/${at(0.95)}/${at(1)} of ${firsts.length} joins, slowest answer ${slowestAnswer}; ` +
         `${totals.listeners} listeners, ${totals.joins} joins / ${totals.leaves} leaves, ${acks}/${reactionsSent} reactions acked, ${errorCount()} errors`,
     );
   }
