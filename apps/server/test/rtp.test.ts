@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RtpRewriter } from '../src/media/rtp';
+import { LATE_MS } from '../src/media/publisher';
+import { Lateness, RtpRewriter } from '../src/media/rtp';
 
 /** An RTP packet of `source` with a sequence number and timestamp (no extension, 3-byte payload). */
 const packet = (seq: number, ts: number) => {
@@ -44,5 +45,55 @@ describe('RTP rewriting for one listener', () => {
     assert.equal((d.seq - c.seq) & 0xffff, 2);
     assert.equal((late.seq - c.seq) & 0xffff, 1, 'the late packet keeps its place');
     assert.equal((late.ts - c.ts) >>> 0, 960);
+  });
+});
+
+describe("how late a packet is against its speaker's pace", () => {
+  /** Feeds packets `i` of 20 ms (960 ticks) from `seq0`/`ts0`, each arriving at `arrival(i)`; returns each lateness. */
+  const run = (count: number, arrival: (i: number) => number, seq0 = 100, ts0 = 1_000_000, meter = new Lateness()) =>
+    Array.from({ length: count }, (_, i) => meter.of(packet(seq0 + i, ts0 + i * 960), arrival(i)));
+
+  it('on time with up to 200 ms of network jitter: never late', () => {
+    const late = run(3000, (i) => 5000 + i * 20 + ((i * 7919) % 200));
+    assert.ok(Math.max(...late) < 201, `at most the jitter: ${Math.max(...late)}`);
+  });
+
+  it('a queue that held 3 s of packets: those over a second behind are late, the rest are not', () => {
+    // 100 packets on time, then 150 that waited and arrive together 3 s after the first of them was due.
+    const arrival = (i: number) => (i < 100 ? i * 20 : 100 * 20 + 3000);
+    const late = run(250, arrival).map((ms) => ms > LATE_MS);
+    assert.equal(late.slice(0, 100).filter(Boolean).length, 0);
+    // Packet 100 + k is 3000 - 20k ms late: late while that is over 1000 ms, so for k < 100.
+    assert.equal(late.slice(100).filter(Boolean).length, 100);
+    assert.deepEqual(late.slice(200), Array(50).fill(false));
+  });
+
+  it('a sender clock 300 ppm slow over three hours is followed, not taken for a queue', () => {
+    const count = 3 * 3600 * 50;
+    const most = run(count, (i) => i * 20 * 1.0003).reduce((a, b) => Math.max(a, b), 0);
+    assert.ok(most < 5, `${most} ms`);
+  });
+
+  it('across the 32-bit timestamp wrap, through silence gaps (DTX), and a clock that restarts', () => {
+    const meter = new Lateness();
+    // On time across the wrap.
+    const wrap = run(200, (i) => i * 20, 65_500, 2 ** 32 - 100 * 960, meter);
+    assert.ok(Math.max(...wrap) < 1, `wrap: ${Math.max(...wrap)}`);
+    // DTX: one packet every 400 ms, the timestamp keeping pace.
+    const dtx = Array.from({ length: 50 }, (_, i) =>
+      meter.of(packet(65_700 + i, (2 ** 32 + 100 * 960 + i * 19_200) >>> 0), 200 * 20 + i * 400),
+    );
+    assert.ok(Math.max(...dtx) < 1, `DTX: ${Math.max(...dtx)}`);
+    // The sender's timestamps jump back an hour while its sequence goes on: a new clock, on time.
+    const restarted = run(100, (i) => 200 * 20 + 50 * 400 + i * 20, 65_750, 12_345, meter);
+    assert.ok(Math.max(...restarted) < 1, `restart: ${Math.max(...restarted)}`);
+  });
+
+  it('a reordered packet is as late as it is, and does not move the measure', () => {
+    const meter = new Lateness();
+    run(50, (i) => i * 20, 0, 0, meter);
+    // Packet 10 again, 2 s after it was due; then packet 50 on time.
+    assert.ok(Math.abs(meter.of(packet(10, 10 * 960), 10 * 20 + 2000) - 2000) < 1);
+    assert.ok(meter.of(packet(50, 50 * 960), 50 * 20) < 1);
   });
 });

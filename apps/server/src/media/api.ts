@@ -78,6 +78,8 @@ export interface MediaStats {
   subscribers: number;
   /** Packets sent to listeners since start. */
   forwarded: number;
+  /** Packets from speakers too late to send live (a worker that fell behind), since start. */
+  late: number;
   /** Rooms whose mix runs now, and the time their mixers have spent (ms, rooms open now). */
   mixing: number;
   mixMs: number;

@@ -54,8 +54,9 @@ export class LocalMedia {
   readonly #home = new Set<string>();
   readonly #reaper: NodeJS.Timeout;
   #feedSocket?: Socket;
-  /** Packets forwarded by rooms that have closed since. */
+  /** Packets forwarded, and packets too late to send live, by rooms that have closed since. */
   #forwardedBefore = 0;
+  #lateBefore = 0;
   #closed = false;
 
   constructor(private readonly options: LocalOptions) {
@@ -108,6 +109,7 @@ export class LocalMedia {
     });
     room.once('closed', () => {
       this.#forwardedBefore += room.forwarded;
+      this.#lateBefore += room.late;
       this.#rooms.delete(roomId);
       this.#home.delete(roomId);
       for (const off of this.#feeds.get(roomId)?.values() ?? []) off();
@@ -207,6 +209,7 @@ export class LocalMedia {
       publishers: 0,
       subscribers: 0,
       forwarded: this.#forwardedBefore,
+      late: this.#lateBefore,
       mixing: 0,
       mixMs: 0,
     };
@@ -215,6 +218,7 @@ export class LocalMedia {
       total.publishers += s.publishers;
       total.subscribers += s.subscribers;
       total.forwarded += s.forwarded;
+      total.late += s.late;
       if (room.mix?.running) total.mixing += 1;
       total.mixMs += room.mix?.busyMs ?? 0;
     }

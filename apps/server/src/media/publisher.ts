@@ -1,8 +1,15 @@
 import { RtcpReceivingSession, type Track } from 'node-datachannel';
 import type { SinkSource } from './api';
 import { guard, Peer, type PeerSettings } from './peer';
-import { audioLevel, isRtp, OPUS_SILENCE, SILENT } from './rtp';
+import { audioLevel, isRtp, Lateness, OPUS_SILENCE, SILENT } from './rtp';
 import type { AudioSection } from './sdp';
+
+/**
+ * A packet this much later than its speaker's pace is not sent live: a listener is better off with a
+ * gap than with audio that falls further behind, and skipping it is what lets a worker that fell
+ * behind catch up. Generous for network jitter (players hold far less).
+ */
+export const LATE_MS = 1000;
 
 /** A speaker's microphone, received over WHIP. The room decides where its packets go. */
 export class Publisher extends Peer {
@@ -13,6 +20,7 @@ export class Publisher extends Peer {
   /** Loudest level (lowest -dBov) since the room last looked. */
   peakLevel = SILENT;
   packets = 0;
+  readonly #lateness = new Lateness();
   /** How sinks see this publisher. */
   readonly sinkSource: SinkSource;
   /** The last packet's fixed header, to continue its numbering with silence frames. */
@@ -26,7 +34,7 @@ export class Publisher extends Peer {
     readonly key: string,
     readonly slot: number,
     private readonly section: AudioSection,
-    onPacket: (from: Publisher, packet: Buffer) => void,
+    onPacket: (from: Publisher, packet: Buffer, late: boolean) => void,
   ) {
     super(settings, onError);
     this.sinkSource = { peerId: this.id, key, slot };
@@ -42,7 +50,7 @@ export class Publisher extends Peer {
             packet.copy(this.#lastHeader, 0, 0, 12);
             const level = this.section.audioLevelId ? audioLevel(packet, this.section.audioLevelId) : undefined;
             if (level !== undefined && level < this.peakLevel) this.peakLevel = level;
-            onPacket(this, packet);
+            onPacket(this, packet, this.#lateness.of(packet, performance.now()) > LATE_MS);
           }),
         );
       }),

@@ -48,6 +48,8 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
   #remoteMixListeners = 0;
   #closed = false;
   forwarded = 0;
+  /** Packets too late to send live (see LATE_MS): the sinks had them, listeners did not. */
+  late = 0;
 
   constructor(
     readonly id: string,
@@ -78,8 +80,13 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
   async publish(offerSdp: string, options: { key: string; slot: number; muted: boolean }) {
     const offer = parsePublishOffer(offerSdp, this.settings.privateCandidates);
     this.#assertOpen();
-    const publisher = new Publisher(this.settings, this.onError, options.key, options.slot, offer, (from, packet) =>
-      this.#forward(from, packet),
+    const publisher = new Publisher(
+      this.settings,
+      this.onError,
+      options.key,
+      options.slot,
+      offer,
+      (from, packet, late) => this.#forward(from, packet, late),
     );
     publisher.muted = options.muted;
     this.#publishers.add(publisher);
@@ -151,7 +158,12 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
   }
 
   stats() {
-    return { publishers: this.#publishers.size, subscribers: this.#subscribers.size, forwarded: this.forwarded };
+    return {
+      publishers: this.#publishers.size,
+      subscribers: this.#subscribers.size,
+      forwarded: this.forwarded,
+      late: this.late,
+    };
   }
 
   /** Closes peers that have sent neither media nor RTCP for `idleMs`. */
@@ -193,13 +205,23 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
     if (this.#closed) throw new Error('the media room is closed');
   }
 
-  #forward(from: Publisher, packet: Buffer) {
+  #forward(from: Publisher, packet: Buffer, late = false) {
     if (from.muted || from.closed) return;
+    if (late) {
+      // The recording keeps every word; listeners, other workers and the mix are live.
+      this.late += 1;
+      this.#toSinks(from, packet);
+      return;
+    }
     const now = performance.now();
     for (const s of this.#subscribers) if (s.deliver(from, packet, now)) this.forwarded += 1;
     for (const output of this.#outputs) output(from, packet);
-    for (const sink of this.sinks) this.#guard(() => sink.packet(from.sinkSource, packet));
+    this.#toSinks(from, packet);
     this.mix?.packet(from.id, packet);
+  }
+
+  #toSinks(from: Publisher, packet: Buffer) {
+    for (const sink of this.sinks) this.#guard(() => sink.packet(from.sinkSource, packet));
   }
 
   /** The mix runs while any one-track listener (here or elsewhere) or PCM consumer takes it. */

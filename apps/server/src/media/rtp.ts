@@ -29,6 +29,51 @@ function payloadOffset(packet: Buffer): number {
 
 export const SILENT = 127;
 
+/** Opus RTP timestamps run at 48 kHz. */
+const RTP_PER_MS = 48;
+/** How fast the least transit time may rise: 500 ppm, far above real clock drift, far below a queue that builds up. */
+const DRIFT = 0.0005;
+
+/**
+ * How late each packet of one RTP stream reaches us (ms), against the stream's own pace: its
+ * timestamps against our clock, from the least delayed packet so far. A packet that waited in a
+ * queue (a worker that fell behind: libdatachannel queues packets for JavaScript without bound)
+ * is late by the time it waited. Timestamps that jump back while the sequence goes on (a sender
+ * that restarted its clock) start the measure over.
+ */
+export class Lateness {
+  /** The least (arrival - media time) so far, and when it last moved. */
+  #floor = Number.NaN;
+  #floorAt = 0;
+  /** The last in-order packet: its sequence number, timestamp, and media time unwrapped (ms). */
+  #seq = 0;
+  #ts = 0;
+  #media = 0;
+
+  of(packet: Buffer, now: number): number {
+    const seq = packet.readUInt16BE(2);
+    const ts = packet.readUInt32BE(4);
+    if (Number.isNaN(this.#floor)) {
+      this.#seq = seq;
+      this.#ts = ts;
+      this.#floor = now;
+      this.#floorAt = now;
+      return 0;
+    }
+    const media = this.#media + ((ts - this.#ts) | 0) / RTP_PER_MS;
+    const offset = now - media;
+    if (((seq - this.#seq) & 0xffff) < 0x8000) {
+      if (media < this.#media) this.#floor = offset;
+      this.#seq = seq;
+      this.#ts = ts;
+      this.#media = media;
+    }
+    this.#floor = Math.min(offset, this.#floor + (now - this.#floorAt) * DRIFT);
+    this.#floorAt = now;
+    return offset - this.#floor;
+  }
+}
+
 /** One 20 ms Opus frame of silence (RFC 6716 code 0, CELT fullband, all zero). */
 export const OPUS_SILENCE = Buffer.from([0xf8, 0xff, 0xfe]);
 

@@ -46,6 +46,7 @@ export type FromMediaWorker =
       publishers: number;
       subscribers: number;
       forwarded: number;
+      late: number;
       mixing: number;
       mixMs: number;
       memory?: WorkerMemory;

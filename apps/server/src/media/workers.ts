@@ -32,8 +32,16 @@ interface Worker {
   /** Ready for calls (false while it starts or restarts: new peers go elsewhere). */
   up: boolean;
   /** The last counts the worker reported, and what its dead incarnations forwarded. */
-  reported: { forwarded: number; mixing: number; mixMs: number; memory?: WorkerMemory; loopDelay?: LoopDelay };
+  reported: {
+    forwarded: number;
+    late: number;
+    mixing: number;
+    mixMs: number;
+    memory?: WorkerMemory;
+    loopDelay?: LoopDelay;
+  };
   forwardedBefore: number;
+  lateBefore: number;
 }
 
 interface Room {
@@ -85,8 +93,9 @@ export class WorkerPlane implements MediaPlane {
         restarts: 0,
         startedAt: 0,
         up: false,
-        reported: { forwarded: 0, mixing: 0, mixMs: 0 },
+        reported: { forwarded: 0, late: 0, mixing: 0, mixMs: 0 },
         forwardedBefore: 0,
+        lateBefore: 0,
       };
       plane.#workers.push(worker);
     }
@@ -233,6 +242,7 @@ export class WorkerPlane implements MediaPlane {
       publishers: workers.reduce((n, w) => n + w.publishers, 0),
       subscribers: workers.reduce((n, w) => n + w.subscribers, 0),
       forwarded: this.#workers.reduce((n, w) => n + w.forwardedBefore + w.reported.forwarded, 0),
+      late: this.#workers.reduce((n, w) => n + w.lateBefore + w.reported.late, 0),
       mixing: this.#workers.reduce((n, w) => n + w.reported.mixing, 0),
       mixMs: this.#workers.reduce((n, w) => n + w.reported.mixMs, 0),
       workers,
@@ -447,7 +457,8 @@ export class WorkerPlane implements MediaPlane {
     if (this.#closed) return;
     this.#crashes += 1;
     worker.forwardedBefore += worker.reported.forwarded;
-    worker.reported = { forwarded: 0, mixing: 0, mixMs: 0 };
+    worker.lateBefore += worker.reported.late;
+    worker.reported = { forwarded: 0, late: 0, mixing: 0, mixMs: 0 };
     this.options.log?.error(
       { worker: worker.index, pid: child.pid, code, signal },
       'a media worker died; restarting it',

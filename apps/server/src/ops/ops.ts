@@ -97,6 +97,15 @@ export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, co
       this.inc(media.stats().forwarded);
     },
   });
+  new Counter({
+    name: 'earshot_media_late_packets_total',
+    help: 'Packets from speakers too late to send live (over a second behind their pace: a media worker fell behind); recordings still have them',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(media.stats().late);
+    },
+  });
   new Gauge({
     name: 'earshot_media_mixing_rooms',
     help: 'Rooms whose mix runs now (someone listens to the mix or its HLS stream)',
