@@ -7,9 +7,10 @@ import type { AudioSection } from './sdp';
 /**
  * A packet this much later than its speaker's pace is not sent live: a listener is better off with a
  * gap than with audio that falls further behind, and skipping it is what lets a worker that fell
- * behind catch up. Generous for network jitter (players hold far less).
+ * behind catch up. Generous: network jitter is far less, and so is the lag of a sender whose clock
+ * skipped a few frames under load (Chromium's fake microphone on a busy machine).
  */
-export const LATE_MS = 1000;
+export const LATE_MS = 2000;
 
 /** A speaker's microphone, received over WHIP. The room decides where its packets go. */
 export class Publisher extends Peer {

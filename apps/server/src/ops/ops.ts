@@ -99,7 +99,7 @@ export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, co
   });
   new Counter({
     name: 'earshot_media_late_packets_total',
-    help: 'Packets from speakers too late to send live (over a second behind their pace: a media worker fell behind); recordings still have them',
+    help: 'Packets from speakers too late to send live (over LATE_MS, 2 s, behind their pace: a media worker fell behind); recordings still have them',
     registers: [registry],
     collect() {
       this.reset();
