@@ -88,18 +88,28 @@ async function newSpeaker(base: string, spaceId: string, cookie: string, payload
   packet.writeUInt32BE(ssrc, 8);
   let seq = 0;
   let ts = 0;
+  let startedAt = 0;
   return {
     sent: 0,
     pc,
     track,
+    /**
+     * Sends every 20 ms frame due by now, as a microphone's clock makes them: a caller's timer that
+     * runs late (a loaded machine) sends the frames it owes at once, with their own timestamps,
+     * instead of stretching time (the server drops what runs over a second behind its pace).
+     */
     send() {
-      seq += 1;
-      ts += 960;
-      packet.writeUInt16BE(seq & 0xffff, 2);
-      packet.writeUInt32BE(ts >>> 0, 4);
-      const payload = payloads?.[seq % payloads.length];
-      const bytes = payload ? Buffer.concat([packet.subarray(0, 12), payload]) : packet;
-      if (track.sendMessageBinary(bytes)) this.sent += 1;
+      const now = performance.now();
+      startedAt ||= now - 20;
+      for (let due = Math.min(50, Math.floor((now - startedAt) / 20) - seq); due > 0; due--) {
+        seq += 1;
+        ts += 960;
+        packet.writeUInt16BE(seq & 0xffff, 2);
+        packet.writeUInt32BE(ts >>> 0, 4);
+        const payload = payloads?.[seq % payloads.length];
+        const bytes = payload ? Buffer.concat([packet.subarray(0, 12), payload]) : packet;
+        if (track.sendMessageBinary(bytes)) this.sent += 1;
+      }
     },
   };
 }
