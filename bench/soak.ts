@@ -1,7 +1,8 @@
 // Soak benchmark (issue 17): one live Space for a long time, and the server's memory through it.
 //   npm run bench:soak -- [MINUTES=60] [LISTENERS=300] [SPEAKERS=3]
-// SPEAKERS send 50 Opus-sized packets/s each; LISTENERS (node-datachannel, in 2 client processes)
-// each hold a live socket and a WHEP session with a track per stage slot; one listener leaves and
+// SPEAKERS send 50 packets/s each of espeak-ng speech in Opus; LISTENERS (node-datachannel, in 2
+// client processes) each hold a live socket and a WHEP session: one track, the room mix, as the web
+// app listens in a room this big (SOAK_LISTEN=per-speaker: a track per stage slot); one leaves and
 // a new one joins every second; 10 signed-in people react over their sockets, 5 reactions/s in
 // all. Every 10 s: the RSS of every server process (main, media workers, any other child) and
 // /api/health. Reports RSS growth from the minute after warm-up (SOAK_WARMUP_MINUTES, default a
@@ -13,6 +14,7 @@ import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WebSocket } from 'ws';
+import { speechPackets } from './corpus';
 import { here, liveStage, now, signup, sleep, startServer } from './harness';
 import { pacedSpeaker } from './media-clients';
 
@@ -21,6 +23,7 @@ const listeners = Number(process.argv[3] ?? 300);
 const speakers = Number(process.argv[4] ?? 3);
 const warmupMinutes = Number(process.env.SOAK_WARMUP_MINUTES ?? Math.max(2, minutes / 5));
 const SAMPLE_MS = 10_000;
+const perSpeaker = process.env.SOAK_LISTEN === 'per-speaker';
 const CLIENTS = 2;
 
 const server = await startServer({
@@ -81,7 +84,12 @@ let stopSpeaking = () => {};
 let stopping = false;
 try {
   const { id, cookies, stageSize } = await liveStage(base, speakers, { title: 'Soak' });
-  const mics = await Promise.all(cookies.map((c) => pacedSpeaker(base, id, c)));
+  // Each speaker says the corpus from another place in it, so the mix sums three voices.
+  const speech = await speechPackets();
+  const mics = await Promise.all(
+    cookies.map((c, i) => pacedSpeaker(base, id, c, [...speech.slice(i * 150), ...speech.slice(0, i * 150)])),
+  );
+  const sections = perSpeaker ? stageSize : 1;
   const talk = setInterval(() => {
     for (const m of mics) m.send();
   }, 20);
@@ -124,7 +132,7 @@ try {
       const share = Math.floor(listeners / CLIENTS) + (w < listeners % CLIENTS ? 1 : 0);
       const child = fork(
         path.join(here, 'soak-listeners.ts'),
-        [base, id, String(share), String(stageSize), String(CLIENTS * 1000)],
+        [base, id, String(share), String(sections), String(CLIENTS * 1000)],
         { execArgv: ['--import', 'tsx'] },
       );
       children.push(child);
@@ -140,7 +148,7 @@ try {
     }),
   );
   console.log(
-    `${listeners} listeners, ${speakers} speakers (${stageSize} tracks each) ready in ${((now() - t0) / 1000).toFixed(0)} s; ` +
+    `${listeners} listeners (${perSpeaker ? `a track per stage slot, ${stageSize}` : 'the mix'}), ${speakers} speakers ready in ${((now() - t0) / 1000).toFixed(0)} s; ` +
       `soaking ${minutes} min (warm-up ${warmupMinutes} min), load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
   );
 
@@ -180,6 +188,7 @@ try {
     const firsts = clients.flatMap((c) => c.firstPacketMs as number[]).sort((a, b) => a - b);
     const at = (q: number) => Math.round(firsts[Math.min(firsts.length - 1, Math.floor(q * firsts.length))] ?? 0);
     const slowestAnswer = Math.round(Math.max(0, ...clients.map((c) => c.slowestAnswerMs as number)));
+    const late = gauge(/^earshot_media_late_packets_total (\d+)/gm);
     const m = (now() - start) / 60_000;
     const totals = [...latest.values()].reduce(
       (a, c) => ({ listeners: a.listeners + c.listeners, joins: a.joins + c.joins, leaves: a.leaves + c.leaves }),
@@ -188,7 +197,7 @@ try {
     console.log(
       `${m.toFixed(1)} min: RSS ${mb(s.total)} MB (main ${mb(s.main)}, media ${mb(s.media)}, other ${mb(s.other)}; ${s.processes} processes; ` +
         `JS heap main ${mb(memory.main)}, media ${mb(memory.media)}, media Buffers ${mb(memory.buffers)}; worker RSS ${memory.perWorker}), ` +
-        `loop max ms workers ${workerLoops}, clients ${clientLoops}; first packet ms p50/p95/max ${at(0.5)}/${at(0.95)}/${at(1)} of ${firsts.length} joins, slowest answer ${slowestAnswer}; ` +
+        `loop max ms workers ${workerLoops}, clients ${clientLoops}; first packet ms p50/p95/max ${at(0.5)}/${at(0.95)}/${at(1)} of ${firsts.length} joins, slowest answer ${slowestAnswer}, ${late} packets too late to send; ` +
         `${totals.listeners} listeners, ${totals.joins} joins / ${totals.leaves} leaves, ${acks}/${reactionsSent} reactions acked, ${errorCount()} errors`,
     );
   }
@@ -206,6 +215,7 @@ try {
   const result = {
     minutes,
     listeners,
+    listen: perSpeaker ? 'per-speaker' : 'mix',
     speakers,
     warmupMinutes,
     rssAfterWarmupMb: mb(baseline),
