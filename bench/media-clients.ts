@@ -96,7 +96,7 @@ async function newSpeaker(base: string, spaceId: string, cookie: string, payload
     /**
      * Sends every 20 ms frame due by now, as a microphone's clock makes them: a caller's timer that
      * runs late (a loaded machine) sends the frames it owes at once, with their own timestamps,
-     * instead of stretching time (the server drops what runs over a second behind its pace).
+     * instead of stretching time (the server measures lateness against the timestamps).
      */
     send() {
       const now = performance.now();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { loopBehind } from '../src/media/loop-lag';
 import { LATE_MS } from '../src/media/publisher';
 import { Lateness, RtpRewriter } from '../src/media/rtp';
 
@@ -85,16 +86,51 @@ describe("how late a packet is against its speaker's pace", () => {
       meter.of(packet(65_700 + i, (2 ** 32 + 100 * 960 + i * 19_200) >>> 0), 200 * 20 + i * 400),
     );
     assert.ok(Math.max(...dtx) < 1, `DTX: ${Math.max(...dtx)}`);
-    // The sender's timestamps jump back an hour while its sequence goes on: a new clock, on time.
+    // The sender's timestamps jump back (about 21 s) while its sequence goes on: a new clock, on time.
     const restarted = run(100, (i) => 200 * 20 + 50 * 400 + i * 20, 65_750, 12_345, meter);
     assert.ok(Math.max(...restarted) < 1, `restart: ${Math.max(...restarted)}`);
   });
 
-  it('a reordered packet is as late as it is, and does not move the measure', () => {
+  it('a reordered or repeated packet is as late as it is, and does not move the measure', () => {
     const meter = new Lateness();
     run(50, (i) => i * 20, 0, 0, meter);
-    // Packet 10 again, 2 s after it was due; then packet 50 on time.
-    assert.ok(Math.abs(meter.of(packet(10, 10 * 960), 10 * 20 + 2000) - 2000) < 1);
-    assert.ok(meter.of(packet(50, 50 * 960), 50 * 20) < 1);
+    // Packet 10 again, arriving with packet 49: 780 ms after it was due.
+    assert.ok(Math.abs(meter.of(packet(10, 10 * 960), 49 * 20) - 780) < 1);
+    assert.ok(Math.abs(meter.of(packet(49, 49 * 960), 49 * 20 + 5) - 5) < 1, 'a repeat');
+    // Then packet 50 a second and a half late: measured from the stream's floor, not from packet 10.
+    assert.ok(Math.abs(meter.of(packet(50, 50 * 960), 50 * 20 + 1500) - 1500) < 1);
+  });
+
+  it('a sender whose capture paused (its timestamps go on from where they stopped): rebase takes its pace from there', () => {
+    const meter = new Lateness();
+    run(100, (i) => i * 20, 0, 0, meter);
+    // Three seconds without packets; then the next timestamps, as if no time had passed.
+    const resumed = run(50, (i) => 100 * 20 + 3000 + i * 20, 100, 100 * 960, meter);
+    assert.ok(Math.abs((resumed[0] as number) - 3000) < 3, `${resumed[0]}`); // less what drift allows
+    meter.rebase();
+    const after = run(50, (i) => 150 * 20 + 3000 + i * 20, 150, 150 * 960, meter);
+    assert.ok(Math.max(...after) < 1, `${Math.max(...after)}`);
+  });
+
+  it("the process's loop tells a queue here (the loop behind) from a sender's lag (the loop on time)", async () => {
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // The tests before this one kept the loop busy: a few seconds idle, and it is on time.
+    for (let i = 0; i < 50 && loopBehind(); i++) await sleep(100);
+    assert.equal(loopBehind(), false, 'an idle loop is on time');
+    // A hiccup (a GC pause, a busy moment) builds no backlog: not behind.
+    let busyUntil = performance.now() + 300;
+    while (performance.now() < busyUntil);
+    await sleep(100);
+    assert.equal(loopBehind(), false, 'a 300 ms hiccup');
+    // A turn of over a second, as while a starved worker drains a backlog: behind, then for a while.
+    busyUntil = performance.now() + 1200;
+    while (performance.now() < busyUntil);
+    assert.equal(loopBehind(), true, 'stuck');
+    await sleep(200);
+    assert.equal(loopBehind(), true, 'still draining what queued meanwhile');
+    const startedAt = performance.now();
+    for (let i = 0; i < 80 && loopBehind(); i++) await sleep(100);
+    assert.equal(loopBehind(), false, 'on time again');
+    assert.ok(performance.now() - startedAt > 2000, 'not before the queue it built is out');
   });
 });

@@ -56,7 +56,7 @@ export interface WorkerStats {
   loopDelay?: LoopDelay;
 }
 
-/** How late a worker's event loop ran, over its last window of about 10 s. */
+/** How late a worker's event loop ran (ms): the worst of its last ten 1 s windows, by max and by p99. */
 export interface LoopDelay {
   maxMs: number;
   p99Ms: number;

@@ -1,6 +1,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { CloseReason, Connected, CreateSink, MediaEvent, PeerInfo, PeerKind, PublishOptions } from './api';
 import { decodeFeed, encodeFeed } from './feed';
+import { loopBehind } from './loop-lag';
 import type { MixOptions } from './mix';
 import type { PeerSettings } from './peer';
 import type { Publisher } from './publisher';
@@ -62,6 +63,8 @@ export class LocalMedia {
   constructor(private readonly options: LocalOptions) {
     const every = Math.max(250, Math.min(5000, Math.floor(options.peerTimeoutMs / 4)));
     this.#reaper = setInterval(() => {
+      // After a stall, the peers' receiver reports may still sit in libdatachannel's queue.
+      if (loopBehind()) return;
       const now = Date.now();
       for (const room of this.#rooms.values()) room.reap(now, options.peerTimeoutMs);
     }, every);

@@ -1,16 +1,19 @@
 import { RtcpReceivingSession, type Track } from 'node-datachannel';
 import type { SinkSource } from './api';
+import { loopBehind } from './loop-lag';
 import { guard, Peer, type PeerSettings } from './peer';
 import { audioLevel, isRtp, Lateness, OPUS_SILENCE, SILENT } from './rtp';
 import type { AudioSection } from './sdp';
 
 /**
- * A packet this much later than its speaker's pace is not sent live: a listener is better off with a
- * gap than with audio that falls further behind, and skipping it is what lets a worker that fell
- * behind catch up. Generous: network jitter is far less, and so is the lag of a sender whose clock
- * skipped a few frames under load (Chromium's fake microphone on a busy machine).
+ * A packet this much later than its speaker's pace, while this process's loop is behind, waited in
+ * libdatachannel's queue here: it is not sent live. A listener is better off with a gap than with
+ * audio that falls further behind, and skipping it is what lets a worker that fell behind catch up.
+ * Generous: network jitter is far less.
  */
 export const LATE_MS = 2000;
+/** Later than this while the loop is on time: the sender's clock fell behind (see Lateness.rebase). */
+const SENDER_LAG_MS = 500;
 
 /** A speaker's microphone, received over WHIP. The room decides where its packets go. */
 export class Publisher extends Peer {
@@ -51,7 +54,15 @@ export class Publisher extends Peer {
             packet.copy(this.#lastHeader, 0, 0, 12);
             const level = this.section.audioLevelId ? audioLevel(packet, this.section.audioLevelId) : undefined;
             if (level !== undefined && level < this.peakLevel) this.peakLevel = level;
-            onPacket(this, packet, this.#lateness.of(packet, performance.now()) > LATE_MS);
+            const now = performance.now();
+            const lateness = this.#lateness.of(packet, now);
+            let late = false;
+            if (lateness > SENDER_LAG_MS) {
+              if (loopBehind(now)) late = lateness > LATE_MS;
+              // Late while the loop is on time: the sender's clock fell behind ours; its pace from here on.
+              else this.#lateness.rebase();
+            }
+            onPacket(this, packet, late);
           }),
         );
       }),

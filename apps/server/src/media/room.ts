@@ -208,7 +208,7 @@ export class MediaRoom extends EventEmitter<RoomEvents> {
   #forward(from: Publisher, packet: Buffer, late = false) {
     if (from.muted || from.closed) return;
     if (late) {
-      // The recording keeps every word; listeners, other workers and the mix are live.
+      // The sinks get it (the recording keeps every word; captions come late); listeners, other workers and the mix are live.
       this.late += 1;
       this.#toSinks(from, packet);
       return;

@@ -39,7 +39,8 @@ const DRIFT = 0.0005;
  * timestamps against our clock, from the least delayed packet so far. A packet that waited in a
  * queue (a worker that fell behind: libdatachannel queues packets for JavaScript without bound)
  * is late by the time it waited. Timestamps that jump back while the sequence goes on (a sender
- * that restarted its clock) start the measure over.
+ * that restarted its clock) start the measure over; so does `rebase`, for a sender whose clock fell
+ * behind ours (libwebrtc counts timestamps in samples captured, so a pause in capture shows as lag).
  */
 export class Lateness {
   /** The least (arrival - media time) so far, and when it last moved. */
@@ -49,6 +50,7 @@ export class Lateness {
   #seq = 0;
   #ts = 0;
   #media = 0;
+  #lastOffset = 0;
 
   of(packet: Buffer, now: number): number {
     const seq = packet.readUInt16BE(2);
@@ -70,7 +72,13 @@ export class Lateness {
     }
     this.#floor = Math.min(offset, this.#floor + (now - this.#floorAt) * DRIFT);
     this.#floorAt = now;
+    this.#lastOffset = offset;
     return offset - this.#floor;
+  }
+
+  /** Takes the last packet as on time from now on. */
+  rebase() {
+    this.#floor = this.#lastOffset;
   }
 }
 

@@ -69,17 +69,24 @@ process.on('disconnect', () => {
   void local.close().finally(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 });
-// How late this process's timers run (max and p99 over a window of 10 s): a stalled worker delays
-// every packet and answer it holds, so it is reported with the memory.
-const loop = monitorEventLoopDelay({ resolution: 10 });
+// How late this process's timers run, the worst of the last 10 one-second windows (Node counts the
+// sampling interval in each delay: it is taken off): a stalled worker delays every packet and answer it holds.
+const RESOLUTION_MS = 10;
+const loop = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 loop.enable();
-let reports = 0;
+const windows: Array<{ maxMs: number; p99Ms: number }> = [];
 const report = () => {
   const { rss, heapUsed, arrayBuffers } = process.memoryUsage();
-  // An empty window (just after a reset) has no max and a meaningless percentile.
-  const loopDelay = loop.count ? { maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 } : { maxMs: 0, p99Ms: 0 };
+  const late = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+  // An empty window (no timer ran in it) has no max and a meaningless percentile.
+  windows.push(loop.count ? { maxMs: late(loop.max), p99Ms: late(loop.percentile(99)) } : { maxMs: 0, p99Ms: 0 });
+  if (windows.length > 10) windows.shift();
+  loop.reset();
+  const loopDelay = {
+    maxMs: Math.max(...windows.map((w) => w.maxMs)),
+    p99Ms: Math.max(...windows.map((w) => w.p99Ms)),
+  };
   send({ type: 'stats', ...local.stats(), memory: { rss, heapUsed, arrayBuffers }, loopDelay });
-  if (++reports % 10 === 0) loop.reset();
 };
 setInterval(report, 1000).unref();
 

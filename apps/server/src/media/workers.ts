@@ -31,7 +31,7 @@ interface Worker {
   startedAt: number;
   /** Ready for calls (false while it starts or restarts: new peers go elsewhere). */
   up: boolean;
-  /** The last counts the worker reported, and what its dead incarnations forwarded. */
+  /** The last counts the worker reported, and what its earlier processes (crashed or stopped) counted. */
   reported: {
     forwarded: number;
     late: number;
@@ -40,8 +40,7 @@ interface Worker {
     memory?: WorkerMemory;
     loopDelay?: LoopDelay;
   };
-  forwardedBefore: number;
-  lateBefore: number;
+  before: { forwarded: number; late: number };
 }
 
 interface Room {
@@ -94,8 +93,7 @@ export class WorkerPlane implements MediaPlane {
         startedAt: 0,
         up: false,
         reported: { forwarded: 0, late: 0, mixing: 0, mixMs: 0 },
-        forwardedBefore: 0,
-        lateBefore: 0,
+        before: { forwarded: 0, late: 0 },
       };
       plane.#workers.push(worker);
     }
@@ -241,8 +239,8 @@ export class WorkerPlane implements MediaPlane {
       rooms: this.#rooms.size,
       publishers: workers.reduce((n, w) => n + w.publishers, 0),
       subscribers: workers.reduce((n, w) => n + w.subscribers, 0),
-      forwarded: this.#workers.reduce((n, w) => n + w.forwardedBefore + w.reported.forwarded, 0),
-      late: this.#workers.reduce((n, w) => n + w.lateBefore + w.reported.late, 0),
+      forwarded: this.#workers.reduce((n, w) => n + w.before.forwarded + w.reported.forwarded, 0),
+      late: this.#workers.reduce((n, w) => n + w.before.late + w.reported.late, 0),
       mixing: this.#workers.reduce((n, w) => n + w.reported.mixing, 0),
       mixMs: this.#workers.reduce((n, w) => n + w.reported.mixMs, 0),
       workers,
@@ -293,6 +291,7 @@ export class WorkerPlane implements MediaPlane {
     const child = worker.child;
     worker.child = null;
     worker.up = false;
+    this.#retire(worker);
     worker.ready = Promise.resolve();
     return new Promise<void>((resolve) => {
       if (!child || child.exitCode !== null) return resolve();
@@ -300,6 +299,13 @@ export class WorkerPlane implements MediaPlane {
       if (child.connected) child.disconnect();
       setTimeout(() => child.kill('SIGKILL'), 3000).unref();
     });
+  }
+
+  /** Keeps a gone process's counts (the totals never go back) and forgets what it last reported. */
+  #retire(worker: Worker) {
+    worker.before.forwarded += worker.reported.forwarded;
+    worker.before.late += worker.reported.late;
+    worker.reported = { forwarded: 0, late: 0, mixing: 0, mixMs: 0 };
   }
 
   /** Opens a relay room on `worker` and has the home worker feed it (once per room and worker). */
@@ -441,7 +447,8 @@ export class WorkerPlane implements MediaPlane {
         if (m.error) pending?.reject(fromWire(m.error));
         else pending?.resolve(m.value);
       } else if (m.type === 'event') this.#onEvent(worker, m.event);
-      else if (m.type === 'stats') worker.reported = m;
+      // A stopping process's last report would count again what #retire kept.
+      else if (m.type === 'stats' && worker.child === child) worker.reported = m;
       else if (m.type === 'error') this.options.onError(new Error(`media worker ${worker.index}: ${m.message}`));
     });
     child.once('exit', (code, signal) => this.#lost(worker, child, code, signal));
@@ -456,9 +463,7 @@ export class WorkerPlane implements MediaPlane {
     worker.pending.clear();
     if (this.#closed) return;
     this.#crashes += 1;
-    worker.forwardedBefore += worker.reported.forwarded;
-    worker.lateBefore += worker.reported.late;
-    worker.reported = { forwarded: 0, late: 0, mixing: 0, mixMs: 0 };
+    this.#retire(worker);
     this.options.log?.error(
       { worker: worker.index, pid: child.pid, code, signal },
       'a media worker died; restarting it',

@@ -67,7 +67,7 @@ export async function opsRoutes(app: FastifyInstance, { db, bus, media, push, co
   });
   new Gauge({
     name: 'earshot_media_worker_loop_delay_seconds',
-    help: "How late each media worker's event loop ran over its last ~10 s (max, p99): a stalled worker delays every packet and answer it holds",
+    help: "How late each media worker's event loop ran, the worst of its last ten 1 s windows (max; p99: the worst window's p99): a stalled worker delays every packet and answer it holds",
     labelNames: ['worker', 'stat'],
     registers: [registry],
     collect() {
