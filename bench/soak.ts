@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { speechPackets } from './corpus';
-import { here, liveStage, now, signup, sleep, startServer } from './harness';
+import { here, liveStage, now, percentile, signup, sleep, startServer } from './harness';
 import { pacedSpeaker } from './media-clients';
 
 const minutes = Number(process.argv[2] ?? 60);
@@ -186,7 +186,7 @@ try {
     const clients = [...latest.values()];
     const clientLoops = clients.map((c) => Math.round(c.loopMaxMs)).join(', ');
     const firsts = clients.flatMap((c) => c.firstPacketMs as number[]).sort((a, b) => a - b);
-    const at = (q: number) => Math.round(firsts[Math.min(firsts.length - 1, Math.floor(q * firsts.length))] ?? 0);
+    const at = (p: number) => Math.round(percentile(firsts, p) || 0);
     const slowestAnswer = Math.round(Math.max(0, ...clients.map((c) => c.slowestAnswerMs as number)));
     const late = gauge(/^earshot_media_late_packets_total (\d+)/gm);
     const m = (now() - start) / 60_000;
@@ -197,7 +197,7 @@ try {
     console.log(
       `${m.toFixed(1)} min: RSS ${mb(s.total)} MB (main ${mb(s.main)}, media ${mb(s.media)}, other ${mb(s.other)}; ${s.processes} processes; ` +
         `JS heap main ${mb(memory.main)}, media ${mb(memory.media)}, media Buffers ${mb(memory.buffers)}; worker RSS ${memory.perWorker}), ` +
-        `loop max ms workers ${workerLoops}, clients ${clientLoops}; first packet ms p50/p95/max ${at(0.5)}/${at(0.95)}/${at(1)} of ${firsts.length} joins, slowest answer ${slowestAnswer}, ${late} packets too late to send; ` +
+        `loop max ms workers ${workerLoops}, clients ${clientLoops}; first packet ms p50/p95/max ${at(50)}/${at(95)}/${at(100)} of ${firsts.length} joins, slowest answer ${slowestAnswer}, ${late} packets too late to send; ` +
         `${totals.listeners} listeners, ${totals.joins} joins / ${totals.leaves} leaves, ${acks}/${reactionsSent} reactions acked, ${errorCount()} errors`,
     );
   }

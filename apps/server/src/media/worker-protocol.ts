@@ -53,3 +53,6 @@ export type FromMediaWorker =
       loopDelay?: LoopDelay;
     }
   | { type: 'error'; message: string };
+
+/** What a worker reports every second. */
+export type WorkerReport = Extract<FromMediaWorker, { type: 'stats' }>;

@@ -3,18 +3,16 @@ import { fileURLToPath } from 'node:url';
 import type {
   CloseReason,
   Connected,
-  LoopDelay,
   MediaEvent,
   MediaPlane,
   MediaStats,
   PeerInfo,
   PublishOptions,
-  WorkerMemory,
   WorkerStats,
 } from './api';
 import { freeUdpPort, type MediaPlaneOptions } from './options';
 import { SdpError } from './sdp';
-import type { FromMediaWorker, WireError, WorkerConfig, WorkerOp } from './worker-protocol';
+import type { FromMediaWorker, WireError, WorkerConfig, WorkerOp, WorkerReport } from './worker-protocol';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 /** A worker that dies again this soon after a start waits longer before the next. */
@@ -32,15 +30,8 @@ interface Worker {
   /** Ready for calls (false while it starts or restarts: new peers go elsewhere). */
   up: boolean;
   /** The last counts the worker reported, and what its earlier processes (crashed or stopped) counted. */
-  reported: {
-    forwarded: number;
-    late: number;
-    mixing: number;
-    mixMs: number;
-    memory?: WorkerMemory;
-    loopDelay?: LoopDelay;
-  };
-  before: { forwarded: number; late: number };
+  reported: Pick<WorkerReport, 'forwarded' | 'late' | 'mixing' | 'mixMs' | 'memory' | 'loopDelay'>;
+  before: Pick<WorkerReport, 'forwarded' | 'late'>;
 }
 
 interface Room {
